@@ -1,0 +1,61 @@
+// Package analyze is the pipeline every front end calls: document →
+// quotes → features → span tagger → technique model → Result. Front ends
+// (CLI, HTTP API, web page) use it and never the models directly.
+package analyze
+
+import "unspun/internal/technique"
+
+// Result is the analysis of one article. Offsets are code points into
+// Text. Its JSON form is the one documented for "unspun analyze --format
+// json" and the HTTP API.
+type Result struct {
+	Text      string     `json:"text"`
+	Spans     []Span     `json:"spans"`
+	Quotes    []Quote    `json:"quotes"`
+	Sentences []Sentence `json:"sentences"`
+	// Score is the article-level propaganda score in [0,1].
+	Score float64 `json:"score"`
+	// Words is the number of words in the article.
+	Words int `json:"words"`
+	// Model names the model version that produced the result.
+	Model string `json:"model"`
+}
+
+// Span is one fragment that uses a technique.
+type Span struct {
+	Start     int                 `json:"start"`
+	End       int                 `json:"end"`
+	Text      string              `json:"text"`
+	Technique technique.Technique `json:"technique"`
+	// Confidence is the calibrated probability that the fragment uses the
+	// technique.
+	Confidence float64 `json:"confidence"`
+	// Voice is "author" or "quote".
+	Voice string `json:"voice"`
+	// Speaker is the attributed source of quoted speech, if named.
+	Speaker string `json:"speaker,omitempty"`
+	// Cues are the few signals that drove the decision, in plain words.
+	Cues []string `json:"cues"`
+	// Alternatives are the next most likely techniques, most likely first.
+	Alternatives []Alternative `json:"alternatives,omitempty"`
+}
+
+// Alternative is a less likely technique for a span.
+type Alternative struct {
+	Technique  technique.Technique `json:"technique"`
+	Confidence float64             `json:"confidence"`
+}
+
+// Quote is a region of quoted speech.
+type Quote struct {
+	Start   int    `json:"start"`
+	End     int    `json:"end"`
+	Speaker string `json:"speaker,omitempty"`
+}
+
+// Sentence is a sentence with its propaganda score in [0,1].
+type Sentence struct {
+	Start int     `json:"start"`
+	End   int     `json:"end"`
+	Score float64 `json:"score"`
+}

@@ -1,0 +1,384 @@
+// Package corpus reads and writes the Propaganda Techniques Corpus and the
+// SemEval-2020 Task 11 file formats: article folders (articleID.txt), span
+// identification labels (ID START END) and technique classification labels
+// (ID TECHNIQUE START END), all with code-point offsets.
+//
+// Malformed input is an error naming the file, the line and the reason;
+// nothing is silently dropped.
+package corpus
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"unspun/internal/doc"
+	"unspun/internal/technique"
+)
+
+// Span is one labelled fragment of an article, in code points. Technique
+// is meaningful only for TC labels (HasTechnique).
+type Span struct {
+	Article      string
+	Start, End   int
+	Technique    technique.Technique
+	HasTechnique bool
+}
+
+// Article is one corpus article with its gold spans, if any.
+type Article struct {
+	ID   string
+	Path string
+	Doc  *doc.Document
+	// Spans are the TC rows when a TC labels file was read, otherwise the
+	// SI rows (without technique). Order is as in the file.
+	Spans []Span
+}
+
+// MaxArticleBytes is the largest article file unspun reads.
+const MaxArticleBytes = 10 << 20
+
+// ParseError reports a malformed line of a labels or spans file.
+type ParseError struct {
+	File   string
+	Line   int // 1-based; 0 when the error is not about one line
+	Reason string
+}
+
+func (e *ParseError) Error() string {
+	if e.Line == 0 {
+		return fmt.Sprintf("%s: %s", e.File, e.Reason)
+	}
+	return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Reason)
+}
+
+// ArticleID returns the id in a file name of the form articleID.txt, or ""
+// if name is not of that form.
+func ArticleID(name string) string {
+	base := filepath.Base(name)
+	if !strings.HasPrefix(base, "article") || !strings.HasSuffix(base, ".txt") {
+		return ""
+	}
+	id := strings.TrimSuffix(strings.TrimPrefix(base, "article"), ".txt")
+	if id == "" {
+		return ""
+	}
+	return id
+}
+
+// ReadText reads an article file as text. It rejects files that are too
+// large, are not UTF-8 or look binary.
+func ReadText(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	return DecodeText(path, f)
+}
+
+// DecodeText reads article text from r, named name in errors, with the
+// checks of ReadText.
+func DecodeText(name string, r io.Reader) (string, error) {
+	b, err := io.ReadAll(io.LimitReader(r, MaxArticleBytes+1))
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", name, err)
+	}
+	if len(b) > MaxArticleBytes {
+		return "", fmt.Errorf("%s: article larger than %d MB", name, MaxArticleBytes>>20)
+	}
+	if i := bytes.IndexByte(b, 0); i >= 0 {
+		return "", fmt.Errorf("%s: binary file (NUL byte at offset %d), not an article", name, i)
+	}
+	if !utf8.Valid(b) {
+		off := 0
+		for off < len(b) {
+			r, size := utf8.DecodeRune(b[off:])
+			if r == utf8.RuneError && size == 1 {
+				break
+			}
+			off += size
+		}
+		return "", fmt.Errorf("%s: not valid UTF-8 (byte offset %d)", name, off)
+	}
+	// A UTF-8 byte-order mark is not article text.
+	b = bytes.TrimPrefix(b, []byte("\ufeff"))
+	return string(b), nil
+}
+
+// ReadArticles reads every articleID.txt in dir, sorted by id. When ids is
+// non-nil only those articles are read, and a missing one is an error.
+func ReadArticles(dir string, ids []string) ([]*Article, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	want := map[string]bool{}
+	for _, id := range ids {
+		want[id] = true
+	}
+	var out []*Article
+	for _, e := range entries {
+		id := ArticleID(e.Name())
+		if id == "" || e.IsDir() {
+			continue
+		}
+		if ids != nil && !want[id] {
+			continue
+		}
+		p := filepath.Join(dir, e.Name())
+		text, err := ReadText(p)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, &Article{ID: id, Path: p, Doc: doc.New(id, text)})
+		delete(want, id)
+	}
+	if len(want) > 0 {
+		missing := make([]string, 0, len(want))
+		for id := range want {
+			missing = append(missing, id)
+		}
+		sort.Strings(missing)
+		return nil, fmt.Errorf("%s: no article file for id(s) %s", dir, strings.Join(missing, ", "))
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("%s: no articleID.txt files", dir)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out, nil
+}
+
+// ReadIDs reads a list of article ids, one a line (blank lines and lines
+// starting with # are skipped).
+func ReadIDs(path string) ([]string, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	for i, line := range strings.Split(string(b), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		if strings.ContainsAny(line, " \t") {
+			return nil, &ParseError{File: path, Line: i + 1, Reason: fmt.Sprintf("expected one article id, got %q", line)}
+		}
+		ids = append(ids, line)
+	}
+	return ids, nil
+}
+
+// Format says which labels format a file holds.
+type Format int
+
+const (
+	// SI rows are ID START END.
+	SI Format = iota
+	// TC rows are ID TECHNIQUE START END.
+	TC
+	// Spans rows are ID ANY START END: TC-shaped, technique column ignored
+	// (the input of technique prediction).
+	Spans
+)
+
+// ParseLabels reads labels rows of the given format from r, named name in
+// errors. lengths, when non-nil, maps every known article id to its length
+// in code points; rows for other articles or past the end are errors.
+func ParseLabels(name string, r io.Reader, f Format, lengths map[string]int) ([]Span, error) {
+	var out []Span
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64*1024), 1<<20)
+	line := 0
+	for sc.Scan() {
+		line++
+		text := strings.TrimRight(sc.Text(), "\r")
+		if strings.TrimSpace(text) == "" {
+			continue
+		}
+		s, err := parseRow(text, f, lengths)
+		if err != nil {
+			return nil, &ParseError{File: name, Line: line, Reason: err.Error()}
+		}
+		out = append(out, s)
+	}
+	if err := sc.Err(); err != nil {
+		if errors.Is(err, bufio.ErrTooLong) {
+			return nil, &ParseError{File: name, Line: line + 1, Reason: "line longer than 1 MB"}
+		}
+		return nil, &ParseError{File: name, Reason: err.Error()}
+	}
+	return out, nil
+}
+
+func parseRow(text string, f Format, lengths map[string]int) (Span, error) {
+	cols := strings.Split(text, "\t")
+	want := 4
+	if f == SI {
+		want = 3
+	}
+	if len(cols) != want {
+		return Span{}, fmt.Errorf("expected %d tab-separated columns, got %d", want, len(cols))
+	}
+	s := Span{Article: strings.TrimSpace(cols[0])}
+	if s.Article == "" {
+		return Span{}, errors.New("empty article id")
+	}
+	startCol := 1
+	if f != SI {
+		startCol = 2
+		if f == TC {
+			t, err := technique.Parse(strings.TrimSpace(cols[1]))
+			if err != nil {
+				return Span{}, err
+			}
+			s.Technique, s.HasTechnique = t, true
+		}
+	}
+	var err error
+	if s.Start, err = strconv.Atoi(strings.TrimSpace(cols[startCol])); err != nil {
+		return Span{}, fmt.Errorf("start %q is not an integer", cols[startCol])
+	}
+	if s.End, err = strconv.Atoi(strings.TrimSpace(cols[startCol+1])); err != nil {
+		return Span{}, fmt.Errorf("end %q is not an integer", cols[startCol+1])
+	}
+	if s.Start < 0 {
+		return Span{}, fmt.Errorf("negative start %d", s.Start)
+	}
+	if s.Start >= s.End {
+		return Span{}, fmt.Errorf("start %d is not before end %d", s.Start, s.End)
+	}
+	if lengths != nil {
+		n, ok := lengths[s.Article]
+		if !ok {
+			return Span{}, fmt.Errorf("unknown article %q", s.Article)
+		}
+		if s.End > n {
+			return Span{}, fmt.Errorf("span [%d,%d) runs past the end of article %s (%d code points)", s.Start, s.End, s.Article, n)
+		}
+	}
+	return s, nil
+}
+
+// ReadLabels reads a labels file, or every *.labels file in a folder, of
+// the given format.
+func ReadLabels(path string, f Format, lengths map[string]int) ([]Span, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	files := []string{path}
+	if st.IsDir() {
+		files, err = filepath.Glob(filepath.Join(path, "*.labels"))
+		if err != nil {
+			return nil, err
+		}
+		sort.Strings(files)
+		if len(files) == 0 {
+			return nil, fmt.Errorf("%s: no .labels files", path)
+		}
+	}
+	var out []Span
+	for _, p := range files {
+		fh, err := os.Open(p)
+		if err != nil {
+			return nil, err
+		}
+		spans, err := ParseLabels(p, fh, f, lengths)
+		fh.Close()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, spans...)
+	}
+	return out, nil
+}
+
+// Lengths returns the length in code points of every article, by id.
+func Lengths(arts []*Article) map[string]int {
+	m := make(map[string]int, len(arts))
+	for _, a := range arts {
+		m[a.ID] = a.Doc.Len()
+	}
+	return m
+}
+
+// ReadPTC reads a PTC-format folder (articles/, labels-tc/ and, failing
+// that, labels-si/) restricted to ids when ids is non-nil, attaching every
+// article's gold spans.
+func ReadPTC(dir string, ids []string) ([]*Article, error) {
+	arts, err := ReadArticles(filepath.Join(dir, "articles"), ids)
+	if err != nil {
+		return nil, err
+	}
+	lengths := Lengths(arts)
+	labels := filepath.Join(dir, "labels-tc")
+	format := TC
+	if _, err := os.Stat(labels); err != nil {
+		labels, format = filepath.Join(dir, "labels-si"), SI
+	}
+	// Only the chosen articles' labels are read; other files are skipped
+	// by name so a subset can be read from a full corpus.
+	byID := make(map[string]*Article, len(arts))
+	for _, a := range arts {
+		byID[a.ID] = a
+	}
+	files, err := filepath.Glob(filepath.Join(labels, "*.labels"))
+	if err != nil {
+		return nil, err
+	}
+	if len(files) == 0 {
+		return nil, fmt.Errorf("%s: no .labels files", labels)
+	}
+	for _, p := range files {
+		base := filepath.Base(p)
+		id := strings.TrimPrefix(base[:strings.IndexByte(base+".", '.')], "article")
+		if byID[id] == nil {
+			continue
+		}
+		fh, err := os.Open(p)
+		if err != nil {
+			return nil, err
+		}
+		spans, err := ParseLabels(p, fh, format, lengths)
+		fh.Close()
+		if err != nil {
+			return nil, err
+		}
+		for _, s := range spans {
+			a := byID[s.Article]
+			if a == nil {
+				continue
+			}
+			a.Spans = append(a.Spans, s)
+		}
+	}
+	return arts, nil
+}
+
+// WriteSI writes spans as SI rows.
+func WriteSI(w io.Writer, spans []Span) error {
+	bw := bufio.NewWriter(w)
+	for _, s := range spans {
+		fmt.Fprintf(bw, "%s\t%d\t%d\n", s.Article, s.Start, s.End)
+	}
+	return bw.Flush()
+}
+
+// WriteTC writes spans as TC rows.
+func WriteTC(w io.Writer, spans []Span) error {
+	bw := bufio.NewWriter(w)
+	for _, s := range spans {
+		fmt.Fprintf(bw, "%s\t%s\t%d\t%d\n", s.Article, s.Technique, s.Start, s.End)
+	}
+	return bw.Flush()
+}

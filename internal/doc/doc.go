@@ -1,0 +1,188 @@
+// Package doc holds an article's text together with its segmentation
+// (words, sentences, lines, paragraphs) and the mapping between Go byte
+// offsets and the Unicode code-point offsets used by the Propaganda
+// Techniques Corpus and by every format unspun reads or writes.
+//
+// Offsets that leave this package are code points unless a name says Byte.
+// A code point here is what ranging over the string yields: a valid UTF-8
+// sequence is one code point and so is each byte of an invalid sequence,
+// so every byte offset on a rune boundary has exactly one code-point offset.
+package doc
+
+import (
+	"fmt"
+	"unicode/utf8"
+)
+
+// Span is a half-open range [Start, End) of a document in code points,
+// with the same range in bytes.
+type Span struct {
+	Start, End         int // code points
+	ByteStart, ByteEnd int // bytes into Document.Text
+}
+
+// Len returns the span's length in code points.
+func (s Span) Len() int { return s.End - s.Start }
+
+// Word is a token: a UAX #29 word, number or punctuation mark. White space
+// is never a word.
+type Word struct {
+	Span
+	Text string
+}
+
+// Document is an article's text and its segmentation. It is immutable after
+// New and safe for concurrent use.
+type Document struct {
+	// ID is the article's identifier, if known (PTC: the digits in
+	// articleID.txt).
+	ID string
+	// Text is the article exactly as read.
+	Text string
+
+	// cp2b[i] is the byte offset of code point i; len(cp2b) == runes+1.
+	// Nil when the text is ASCII and the two coincide.
+	cp2b []int32
+	// b2cp[b] is the code point that starts at or contains byte b;
+	// nil when the text is ASCII.
+	b2cp []int32
+
+	Words      []Word
+	Sentences  []Span
+	Lines      []Span // without their line terminator
+	Paragraphs []Span // maximal runs of non-blank lines
+}
+
+// New segments text into a Document. It never fails: invalid UTF-8 bytes
+// count as one code point each.
+func New(id, text string) *Document {
+	d := &Document{ID: id, Text: text}
+	d.buildOffsets()
+	d.Lines, d.Paragraphs = splitLines(d)
+	d.Words = splitWords(d)
+	d.Sentences = splitSentences(d)
+	return d
+}
+
+func (d *Document) buildOffsets() {
+	ascii := true
+	for i := 0; i < len(d.Text); i++ {
+		if d.Text[i] >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return
+	}
+	d.cp2b = make([]int32, 0, len(d.Text)+1)
+	d.b2cp = make([]int32, len(d.Text)+1)
+	cp := int32(0)
+	for b := 0; b < len(d.Text); {
+		_, size := utf8.DecodeRuneInString(d.Text[b:])
+		d.cp2b = append(d.cp2b, int32(b))
+		for k := 0; k < size; k++ {
+			d.b2cp[b+k] = cp
+		}
+		b += size
+		cp++
+	}
+	d.cp2b = append(d.cp2b, int32(len(d.Text)))
+	d.b2cp[len(d.Text)] = cp
+}
+
+// Len returns the length of the text in code points.
+func (d *Document) Len() int {
+	if d.cp2b == nil {
+		return len(d.Text)
+	}
+	return len(d.cp2b) - 1
+}
+
+// ByteOffset converts a code-point offset in [0, Len()] to a byte offset.
+func (d *Document) ByteOffset(cp int) int {
+	if d.cp2b == nil {
+		return cp
+	}
+	return int(d.cp2b[cp])
+}
+
+// CodePoint converts a byte offset in [0, len(Text)] to the code-point
+// offset of the code point that starts at or contains it.
+func (d *Document) CodePoint(b int) int {
+	if d.b2cp == nil {
+		return b
+	}
+	return int(d.b2cp[b])
+}
+
+// SpanOf returns the span for code points [start, end). It reports an error
+// when the range is not within the text.
+func (d *Document) SpanOf(start, end int) (Span, error) {
+	if start < 0 || end < start || end > d.Len() {
+		return Span{}, fmt.Errorf("span [%d,%d) outside text of %d code points", start, end, d.Len())
+	}
+	return Span{Start: start, End: end, ByteStart: d.ByteOffset(start), ByteEnd: d.ByteOffset(end)}, nil
+}
+
+// spanFromBytes builds a span from byte offsets known to be on code-point
+// boundaries.
+func (d *Document) spanFromBytes(bs, be int) Span {
+	return Span{Start: d.CodePoint(bs), End: d.CodePoint(be), ByteStart: bs, ByteEnd: be}
+}
+
+// Slice returns the text of code points [start, end), as Python's
+// text[start:end] would. The range must be valid.
+func (d *Document) Slice(start, end int) string {
+	return d.Text[d.ByteOffset(start):d.ByteOffset(end)]
+}
+
+// TextOf returns the text a span covers.
+func (d *Document) TextOf(s Span) string { return d.Text[s.ByteStart:s.ByteEnd] }
+
+// WordsIn returns the index range [i, j) of the words lying entirely inside
+// code points [start, end).
+func (d *Document) WordsIn(start, end int) (i, j int) {
+	i = searchWords(d.Words, func(w Word) bool { return w.Start >= start })
+	j = i
+	for j < len(d.Words) && d.Words[j].End <= end {
+		j++
+	}
+	return i, j
+}
+
+// SentenceAt returns the index of the sentence containing code point cp, or
+// of the nearest sentence starting after it; -1 if there is none.
+func (d *Document) SentenceAt(cp int) int {
+	k := searchSpans(d.Sentences, func(s Span) bool { return s.End > cp })
+	if k == len(d.Sentences) {
+		return -1
+	}
+	return k
+}
+
+func searchWords(ws []Word, f func(Word) bool) int {
+	lo, hi := 0, len(ws)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if !f(ws[m]) {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo
+}
+
+func searchSpans(ss []Span, f func(Span) bool) int {
+	lo, hi := 0, len(ss)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if !f(ss[m]) {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo
+}
