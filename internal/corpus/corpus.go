@@ -193,8 +193,17 @@ const (
 
 // ParseLabels reads labels rows of the given format from r, named name in
 // errors. lengths, when non-nil, maps every known article id to its length
-// in code points; rows for other articles or past the end are errors.
+// in code points; rows for other articles or past the end are errors. A
+// negative length marks an article as known without checking offsets
+// against its length (as when only the gold labels, not the article texts,
+// are at hand).
 func ParseLabels(name string, r io.Reader, f Format, lengths map[string]int) ([]Span, error) {
+	return parseLabels(name, r, f, lengths, "")
+}
+
+// parseLabels is ParseLabels that, when only is not "", also requires every
+// row to be about article only.
+func parseLabels(name string, r io.Reader, f Format, lengths map[string]int, only string) ([]Span, error) {
 	var out []Span
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64*1024), 1<<20)
@@ -208,6 +217,9 @@ func ParseLabels(name string, r io.Reader, f Format, lengths map[string]int) ([]
 		s, err := parseRow(text, f, lengths)
 		if err != nil {
 			return nil, &ParseError{File: name, Line: line, Reason: err.Error()}
+		}
+		if only != "" && s.Article != only {
+			return nil, &ParseError{File: name, Line: line, Reason: fmt.Sprintf("row for article %s in the labels file of article %s", s.Article, only)}
 		}
 		out = append(out, s)
 	}
@@ -262,7 +274,7 @@ func parseRow(text string, f Format, lengths map[string]int) (Span, error) {
 		if !ok {
 			return Span{}, fmt.Errorf("unknown article %q", s.Article)
 		}
-		if s.End > n {
+		if n >= 0 && s.End > n {
 			return Span{}, fmt.Errorf("span [%d,%d) runs past the end of article %s (%d code points)", s.Start, s.End, s.Article, n)
 		}
 	}
@@ -270,8 +282,31 @@ func parseRow(text string, f Format, lengths map[string]int) (Span, error) {
 }
 
 // ReadLabels reads a labels file, or every *.labels file in a folder, of
-// the given format.
+// the given format. A file named like the PTC's (articleID.….labels) must
+// hold rows of that article only.
 func ReadLabels(path string, f Format, lengths map[string]int) ([]Span, error) {
+	set, err := ReadLabelSet(path, f, lengths)
+	if err != nil {
+		return nil, err
+	}
+	return set.Spans, nil
+}
+
+// LabelSet is what a labels file or folder holds.
+type LabelSet struct {
+	// Spans are the rows, in file order (files in name order); duplicate
+	// rows are kept.
+	Spans []Span
+	// Articles are the ids of the articles the labels cover, sorted: every
+	// article a row names and every article a file is named after
+	// (articleID.….labels), so an article whose labels file is empty —
+	// one with no propaganda — is covered too.
+	Articles []string
+}
+
+// ReadLabelSet reads a labels file, or every *.labels file in a folder,
+// like ReadLabels, and also reports the articles covered.
+func ReadLabelSet(path string, f Format, lengths map[string]int) (*LabelSet, error) {
 	st, err := os.Stat(path)
 	if err != nil {
 		return nil, err
@@ -287,20 +322,55 @@ func ReadLabels(path string, f Format, lengths map[string]int) ([]Span, error) {
 			return nil, fmt.Errorf("%s: no .labels files", path)
 		}
 	}
-	var out []Span
+	set := &LabelSet{}
+	seen := map[string]bool{}
 	for _, p := range files {
-		fh, err := os.Open(p)
+		if id := LabelsArticleID(p); id != "" {
+			seen[id] = true
+		}
+		spans, err := readLabelsFile(p, f, lengths)
 		if err != nil {
 			return nil, err
 		}
-		spans, err := ParseLabels(p, fh, f, lengths)
-		fh.Close()
-		if err != nil {
-			return nil, err
+		for _, s := range spans {
+			seen[s.Article] = true
 		}
-		out = append(out, spans...)
+		set.Spans = append(set.Spans, spans...)
 	}
-	return out, nil
+	set.Articles = make([]string, 0, len(seen))
+	for id := range seen {
+		set.Articles = append(set.Articles, id)
+	}
+	sort.Strings(set.Articles)
+	return set, nil
+}
+
+// LabelsArticleID returns the article id in a labels file name of the PTC
+// form articleID.….labels (for example article111111111.task1-SI.labels),
+// or "" if the name is not of that form. Only digit ids are recognised, so
+// that a file such as articles.labels is not taken for one article's.
+func LabelsArticleID(name string) string {
+	base := filepath.Base(name)
+	if !strings.HasPrefix(base, "article") || !strings.HasSuffix(base, ".labels") {
+		return ""
+	}
+	id := strings.TrimPrefix(base, "article")
+	id = id[:strings.IndexByte(id, '.')]
+	if id == "" || strings.TrimLeft(id, "0123456789") != "" {
+		return ""
+	}
+	return id
+}
+
+// readLabelsFile parses one labels file and checks that a file named after
+// an article holds that article's rows only.
+func readLabelsFile(p string, f Format, lengths map[string]int) ([]Span, error) {
+	fh, err := os.Open(p)
+	if err != nil {
+		return nil, err
+	}
+	defer fh.Close()
+	return parseLabels(p, fh, f, lengths, LabelsArticleID(p))
 }
 
 // Lengths returns the length in code points of every article, by id.
@@ -340,25 +410,17 @@ func ReadPTC(dir string, ids []string) ([]*Article, error) {
 		return nil, fmt.Errorf("%s: no .labels files", labels)
 	}
 	for _, p := range files {
-		base := filepath.Base(p)
-		id := strings.TrimPrefix(base[:strings.IndexByte(base+".", '.')], "article")
-		if byID[id] == nil {
+		// Selected by the name's id, digits or not, as articles are.
+		base := strings.TrimPrefix(filepath.Base(p), "article")
+		if byID[base[:strings.IndexByte(base, '.')]] == nil {
 			continue
 		}
-		fh, err := os.Open(p)
-		if err != nil {
-			return nil, err
-		}
-		spans, err := ParseLabels(p, fh, format, lengths)
-		fh.Close()
+		spans, err := readLabelsFile(p, format, lengths)
 		if err != nil {
 			return nil, err
 		}
 		for _, s := range spans {
 			a := byID[s.Article]
-			if a == nil {
-				continue
-			}
 			a.Spans = append(a.Spans, s)
 		}
 	}
@@ -374,10 +436,14 @@ func WriteSI(w io.Writer, spans []Span) error {
 	return bw.Flush()
 }
 
-// WriteTC writes spans as TC rows.
+// WriteTC writes spans as TC rows. A span without a valid technique is an
+// error, not a row a scorer would reject later.
 func WriteTC(w io.Writer, spans []Span) error {
 	bw := bufio.NewWriter(w)
 	for _, s := range spans {
+		if !s.HasTechnique || !s.Technique.Valid() {
+			return fmt.Errorf("TC row for article %s [%d,%d) has no valid technique", s.Article, s.Start, s.End)
+		}
 		fmt.Fprintf(bw, "%s\t%s\t%d\t%d\n", s.Article, s.Technique, s.Start, s.End)
 	}
 	return bw.Flush()

@@ -1,5 +1,5 @@
 // Package doc holds an article's text together with its segmentation
-// (words, sentences, lines, paragraphs) and the mapping between Go byte
+// (words, sentences, lines, paragraphs, quoted speech) and the mapping between Go byte
 // offsets and the Unicode code-point offsets used by the Propaganda
 // Techniques Corpus and by every format unspun reads or writes.
 //
@@ -47,10 +47,20 @@ type Document struct {
 	// nil when the text is ASCII.
 	b2cp []int32
 
-	Words      []Word
-	Sentences  []Span
-	Lines      []Span // without their line terminator
-	Paragraphs []Span // maximal runs of non-blank lines
+	// Words are the UAX #29 words, numbers and punctuation marks, in
+	// order; white space is never part of one.
+	Words []Word
+	// Sentences never cross a line and never start or end with white
+	// space.
+	Sentences []Span
+	// Lines are the text between line feeds, without "\n" or "\r\n".
+	Lines []Span
+	// Paragraphs are maximal runs of lines that are not blank.
+	Paragraphs []Span
+	// Quotes are the quoted-speech regions between double quotation
+	// marks (straight or curly), marks included, within a paragraph; see
+	// splitQuotes for how ambiguous marks are read.
+	Quotes []Span
 }
 
 // New segments text into a Document. It never fails: invalid UTF-8 bytes
@@ -61,6 +71,7 @@ func New(id, text string) *Document {
 	d.Lines, d.Paragraphs = splitLines(d)
 	d.Words = splitWords(d)
 	d.Sentences = splitSentences(d)
+	d.Quotes = splitQuotes(d)
 	return d
 }
 

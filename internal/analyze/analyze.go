@@ -1,0 +1,262 @@
+package analyze
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"unspun/internal/doc"
+	"unspun/internal/model"
+	"unspun/internal/quotes"
+)
+
+// MaxBytes is the largest text Analyze accepts; longer texts are not news
+// articles and would only tie up the server.
+const MaxBytes = 2 << 20
+
+// ErrEmpty is returned for a text with nothing but white space in it.
+var ErrEmpty = errors.New("analyze: the article is empty")
+
+// ErrTooLarge is returned for a text over MaxBytes.
+var ErrTooLarge = fmt.Errorf("analyze: the article is larger than %d MB", MaxBytes>>20)
+
+// maxCues is the most cues a span reports.
+const maxCues = 4
+
+// maxAlternatives is the most alternative techniques a span reports.
+const maxAlternatives = 2
+
+// minAlternative is the least confidence an alternative needs to be worth
+// showing.
+const minAlternative = 0.05
+
+// Analyzer runs the pipeline with one model. It is safe for concurrent
+// use.
+type Analyzer struct {
+	m *model.Model
+}
+
+// New returns an Analyzer using m, which must have SI and TC parts.
+func New(m *model.Model) *Analyzer { return &Analyzer{m: m} }
+
+// Default returns an Analyzer using the model built into the binary.
+func Default() (*Analyzer, error) {
+	m, err := model.Embedded()
+	if err != nil {
+		return nil, err
+	}
+	return New(m), nil
+}
+
+// Model returns the analyzer's model.
+func (a *Analyzer) Model() *model.Model { return a.m }
+
+// Analyze runs the whole pipeline on one article: its quotes and speakers,
+// the fragments that use a technique, each fragment's technique with a
+// confidence, cues and voice, and the sentence and article scores. id
+// names the article (it may be empty). Offsets in the result are code
+// points into text.
+func (a *Analyzer) Analyze(ctx context.Context, id, text string) (*Result, error) {
+	if len(text) > MaxBytes {
+		return nil, ErrTooLarge
+	}
+	if strings.TrimSpace(text) == "" {
+		return nil, ErrEmpty
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	d := doc.New(id, text)
+	return a.AnalyzeDoc(ctx, d)
+}
+
+// AnalyzeDoc is Analyze on a segmented document, for callers (training,
+// evaluation, benchmarks) that have one already.
+func (a *Analyzer) AnalyzeDoc(ctx context.Context, d *doc.Document) (*Result, error) {
+	if a.m == nil || a.m.SI == nil || a.m.TC == nil {
+		return nil, errors.New("analyze: the analyzer has no model")
+	}
+	qs := quotes.Find(d)
+	res := &Result{
+		Text:   d.Text,
+		Quotes: make([]Quote, len(qs)),
+		Words:  countWords(d),
+		Model:  a.m.Version,
+	}
+	for i, q := range qs {
+		res.Quotes[i] = Quote{Start: q.Start, End: q.End, Speaker: q.Speaker}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	found := a.m.SI.Predict(d)
+	res.Spans = make([]Span, 0, len(found))
+	for _, s := range found {
+		if s.End <= s.Start {
+			continue
+		}
+		p := a.m.TC.Classify(d, s.Start, s.End)
+		ranked := p.Ranked()
+		sp := Span{
+			Start:      s.Start,
+			End:        s.End,
+			Text:       d.Slice(s.Start, s.End),
+			Technique:  ranked[0],
+			Confidence: round(clamp01(s.Score) * p.Probs[ranked[0]]),
+			Voice:      "author",
+			Cues:       mergeCues(s.Cues, p.Cues),
+		}
+		for _, t := range ranked[1:] {
+			c := round(clamp01(s.Score) * p.Probs[t])
+			if len(sp.Alternatives) == maxAlternatives || c < minAlternative {
+				break
+			}
+			sp.Alternatives = append(sp.Alternatives, Alternative{Technique: t, Confidence: c})
+		}
+		if q := quoteOf(qs, s.Start, s.End); q >= 0 {
+			sp.Voice = "quote"
+			sp.Speaker = qs[q].Speaker
+		}
+		res.Spans = append(res.Spans, sp)
+	}
+	res.Sentences, res.Score = sentenceScores(d, res.Spans)
+	return res, nil
+}
+
+// quoteOf returns the index of the quote holding most of [start, end), or
+// -1 when most of it is the author's. Spans that start in a quote and run
+// past it count as quoted when at least half lies inside.
+func quoteOf(qs []quotes.Quote, start, end int) int {
+	best, bestOver := -1, 0
+	for i, q := range qs {
+		if q.Start >= end {
+			break
+		}
+		over := min(end, q.End) - max(start, q.Start)
+		if over > bestOver {
+			best, bestOver = i, over
+		}
+	}
+	if best >= 0 && 2*bestOver >= end-start {
+		return best
+	}
+	return -1
+}
+
+// mergeCues interleaves the tagger's and the classifier's cues, dropping
+// repeats, up to maxCues: both kinds of reason get a place.
+func mergeCues(a, b []string) []string {
+	out := make([]string, 0, maxCues)
+	add := func(c string) {
+		c = strings.TrimSpace(c)
+		if c == "" || len(out) == maxCues {
+			return
+		}
+		for _, o := range out {
+			if strings.EqualFold(o, c) {
+				return
+			}
+		}
+		out = append(out, c)
+	}
+	for i := 0; i < len(a) || i < len(b); i++ {
+		if i < len(b) {
+			add(b[i])
+		}
+		if i < len(a) {
+			add(a[i])
+		}
+	}
+	return out
+}
+
+// sentenceScores gives each sentence the probability that at least one
+// of the spans overlapping it is propaganda (treating them as
+// independent), and the article the mean over its sentences: the expected
+// share of its sentences that use a technique.
+func sentenceScores(d *doc.Document, spans []Span) ([]Sentence, float64) {
+	out := make([]Sentence, len(d.Sentences))
+	k := 0
+	sum := 0.0
+	for i, s := range d.Sentences {
+		for k < len(spans) && spans[k].End <= s.Start {
+			k++
+		}
+		none := 1.0
+		for j := k; j < len(spans) && spans[j].Start < s.End; j++ {
+			if spans[j].End > s.Start {
+				none *= 1 - spans[j].Confidence
+			}
+		}
+		out[i] = Sentence{Start: s.Start, End: s.End, Score: round(1 - none)}
+		sum += 1 - none
+	}
+	if len(out) == 0 {
+		return out, 0
+	}
+	return out, round(sum / float64(len(out)))
+}
+
+func countWords(d *doc.Document) int {
+	n := 0
+	for _, w := range d.Words {
+		if isWordy(w.Text) {
+			n++
+		}
+	}
+	return n
+}
+
+func isWordy(w string) bool {
+	r, _ := utf8.DecodeRuneInString(w)
+	return unicode.IsLetter(r) || unicode.IsDigit(r)
+}
+
+func clamp01(x float64) float64 {
+	if !(x > 0) {
+		return 0
+	}
+	return min(x, 1)
+}
+
+// round keeps four decimals: more would be noise in a probability, and
+// short numbers keep the JSON readable.
+func round(x float64) float64 { return math.Round(x*1e4) / 1e4 }
+
+// Fragment is a span the tagger found, before classification.
+type Fragment struct {
+	Start, End int
+	// Score is the tagger's probability that the fragment uses some
+	// technique.
+	Score float64
+}
+
+// Fragments returns the fragments of d that use a technique, in text order
+// (SemEval-2020 Task 11 span identification).
+func (a *Analyzer) Fragments(d *doc.Document) []Fragment {
+	found := a.m.SI.Predict(d)
+	out := make([]Fragment, 0, len(found))
+	for _, s := range found {
+		if s.End > s.Start {
+			out = append(out, Fragment{Start: s.Start, End: s.End, Score: s.Score})
+		}
+	}
+	return out
+}
+
+// Techniques returns every technique for the fragment [start, end) of d
+// with its probability, most likely first (SemEval-2020 Task 11 technique
+// classification).
+func (a *Analyzer) Techniques(d *doc.Document, start, end int) []Alternative {
+	p := a.m.TC.Classify(d, start, end)
+	ranked := p.Ranked()
+	out := make([]Alternative, len(ranked))
+	for i, t := range ranked {
+		out[i] = Alternative{Technique: t, Confidence: p.Probs[t]}
+	}
+	return out
+}

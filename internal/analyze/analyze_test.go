@@ -1,0 +1,300 @@
+package analyze
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"sync"
+	"testing"
+	"unicode/utf8"
+
+	"unspun/internal/corpus"
+	"unspun/internal/model"
+	"unspun/internal/quotes"
+	"unspun/internal/si"
+	"unspun/internal/tc"
+)
+
+// ptcDir returns the shared corpus beside the repository, skipping the
+// test only when it is genuinely absent.
+func ptcDir(t testing.TB) string {
+	t.Helper()
+	dir := filepath.Join("..", "..", "..", "shared", "data", "ptc")
+	if _, err := os.Stat(filepath.Join(dir, "split-train.txt")); err != nil {
+		t.Skipf("PTC corpus not available: %v", err)
+	}
+	return dir
+}
+
+var small struct {
+	once sync.Once
+	m    *model.Model
+	err  error
+}
+
+// smallModel trains SI and TC, without word vectors, on a few training
+// articles: enough for the pipeline to find and classify spans.
+func smallModel(t testing.TB) *model.Model {
+	t.Helper()
+	dir := ptcDir(t)
+	small.once.Do(func() {
+		ids, err := corpus.ReadIDs(filepath.Join(dir, "split-train.txt"))
+		if err != nil {
+			small.err = err
+			return
+		}
+		arts, err := corpus.ReadPTC(dir, ids[:30])
+		if err != nil {
+			small.err = err
+			return
+		}
+		m := &model.Model{Meta: []model.KV{{Key: "data", Value: "test"}}}
+		if m.SI, err = si.Train(arts, nil, si.Options{}); err != nil {
+			small.err = err
+			return
+		}
+		if m.TC, err = tc.Train(arts, nil, tc.Options{Epochs: 3, Folds: 2}); err != nil {
+			small.err = err
+			return
+		}
+		var b strings.Builder
+		if err := model.Write(&b, m); err != nil {
+			small.err = err
+			return
+		}
+		small.m, small.err = model.Read(strings.NewReader(b.String()))
+	})
+	if small.err != nil {
+		t.Fatal(small.err)
+	}
+	return small.m
+}
+
+func TestAnalyzeRejects(t *testing.T) {
+	a := New(smallModel(t))
+	canceled, cancel := context.WithCancel(context.Background())
+	cancel()
+	tests := []struct {
+		name string
+		ctx  context.Context
+		text string
+		want error
+	}{
+		{"empty", context.Background(), "", ErrEmpty},
+		{"white space", context.Background(), " \n\t\r\n ", ErrEmpty},
+		{"too large", context.Background(), strings.Repeat("word ", MaxBytes/5+1), ErrTooLarge},
+		{"canceled", canceled, "Some text.", context.Canceled},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := a.Analyze(tt.ctx, "x", tt.text)
+			if !errors.Is(err, tt.want) || res != nil {
+				t.Errorf("Analyze = %v, %v; want nil, %v", res, err, tt.want)
+			}
+		})
+	}
+}
+
+// checkResult checks the invariants every Result keeps.
+func checkResult(t *testing.T, text string, res *Result) {
+	t.Helper()
+	n := utf8.RuneCountInString(text)
+	runes := []rune(text)
+	if res.Text != text {
+		t.Error("Result.Text is not the input")
+	}
+	if res.Model == "" {
+		t.Error("no model version")
+	}
+	for _, s := range res.Spans {
+		if s.Start < 0 || s.End <= s.Start || s.End > n {
+			t.Fatalf("span [%d,%d) outside text of %d code points", s.Start, s.End, n)
+		}
+		if got := string(runes[s.Start:s.End]); got != s.Text {
+			t.Errorf("span [%d,%d) text %q, want %q", s.Start, s.End, s.Text, got)
+		}
+		if !s.Technique.Valid() {
+			t.Errorf("span %q: invalid technique", s.Text)
+		}
+		if !(s.Confidence >= 0 && s.Confidence <= 1) {
+			t.Errorf("span %q: confidence %v", s.Text, s.Confidence)
+		}
+		if s.Voice != "author" && s.Voice != "quote" {
+			t.Errorf("span %q: voice %q", s.Text, s.Voice)
+		}
+		if s.Voice == "author" && s.Speaker != "" {
+			t.Errorf("span %q: author voice with speaker %q", s.Text, s.Speaker)
+		}
+		if len(s.Cues) > maxCues {
+			t.Errorf("span %q: %d cues", s.Text, len(s.Cues))
+		}
+		for _, alt := range s.Alternatives {
+			if alt.Technique == s.Technique || alt.Confidence > s.Confidence {
+				t.Errorf("span %q: alternative %v (%v) against %v (%v)", s.Text, alt.Technique, alt.Confidence, s.Technique, s.Confidence)
+			}
+		}
+	}
+	for _, q := range res.Quotes {
+		if q.Start < 0 || q.End <= q.Start || q.End > n {
+			t.Errorf("quote [%d,%d) outside text", q.Start, q.End)
+		}
+	}
+	for _, s := range res.Sentences {
+		if !(s.Score >= 0 && s.Score <= 1) {
+			t.Errorf("sentence [%d,%d) score %v", s.Start, s.End, s.Score)
+		}
+	}
+	if !(res.Score >= 0 && res.Score <= 1) {
+		t.Errorf("article score %v", res.Score)
+	}
+}
+
+func TestAnalyzeCorpus(t *testing.T) {
+	a := New(smallModel(t))
+	dir := ptcDir(t)
+	ids, err := corpus.ReadIDs(filepath.Join(dir, "split-validation.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	arts, err := corpus.ReadArticles(filepath.Join(dir, "articles"), ids[:10])
+	if err != nil {
+		t.Fatal(err)
+	}
+	spans := 0
+	for _, art := range arts {
+		res, err := a.Analyze(context.Background(), art.ID, art.Doc.Text)
+		if err != nil {
+			t.Fatalf("article %s: %v", art.ID, err)
+		}
+		checkResult(t, art.Doc.Text, res)
+		spans += len(res.Spans)
+	}
+	if spans == 0 {
+		t.Error("no spans found in ten validation articles")
+	}
+}
+
+func TestAnalyzeQuotedVoice(t *testing.T) {
+	a := New(smallModel(t))
+	text := "Minister praises reform\n\n" +
+		"A spokesperson for the finance ministry spoke on Monday. She said: “These traitors and cowards want to destroy our great nation, and every true patriot must stop them now!”\n" +
+		"The opposition called the plan a disaster for the country.\n"
+	res, err := a.Analyze(context.Background(), "q", text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, text, res)
+	if len(res.Quotes) != 1 || res.Quotes[0].Speaker != "a spokesperson for the finance ministry" {
+		t.Fatalf("quotes = %+v", res.Quotes)
+	}
+	for _, s := range res.Spans {
+		inside := s.Start >= res.Quotes[0].Start && s.End <= res.Quotes[0].End
+		if inside && (s.Voice != "quote" || s.Speaker != res.Quotes[0].Speaker) {
+			t.Errorf("span %q inside the quote has voice %q, speaker %q", s.Text, s.Voice, s.Speaker)
+		}
+		if s.End <= res.Quotes[0].Start && s.Voice != "author" {
+			t.Errorf("span %q before the quote has voice %q", s.Text, s.Voice)
+		}
+	}
+}
+
+// TestAnalyzeConcurrent runs one analyzer from many goroutines (under
+// -race) and expects the sequential results.
+func TestAnalyzeConcurrent(t *testing.T) {
+	a := New(smallModel(t))
+	texts := []string{
+		"They are traitors! Only a fool would trust these corrupt liars.\n",
+		"The committee met on Tuesday.\n\nIt will meet again next week.\n",
+		"“Never, ever surrender,” the general said. The enemy is evil.\n",
+	}
+	want := make([]*Result, len(texts))
+	for i, tx := range texts {
+		r, err := a.Analyze(context.Background(), "c", tx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[i] = r
+	}
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := range 10 {
+				i := (g + k) % len(texts)
+				r, err := a.Analyze(context.Background(), "c", texts[i])
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if !reflect.DeepEqual(r, want[i]) {
+					t.Errorf("text %d: concurrent result differs", i)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+func TestQuoteOf(t *testing.T) {
+	qs := []quotes.Quote{{}, {}}
+	qs[0].Start, qs[0].End = 10, 20
+	qs[1].Start, qs[1].End = 30, 60
+	tests := []struct {
+		start, end, want int
+	}{
+		{0, 5, -1},
+		{11, 19, 0},
+		{5, 15, 0},  // half inside
+		{5, 14, -1}, // mostly outside
+		{18, 35, 1}, // more of it in the second quote… but not half
+		{25, 70, 1},
+		{61, 70, -1},
+	}
+	tests[4].want = -1
+	for _, tt := range tests {
+		if got := quoteOf(qs, tt.start, tt.end); got != tt.want {
+			t.Errorf("quoteOf([%d,%d)) = %d, want %d", tt.start, tt.end, got, tt.want)
+		}
+	}
+}
+
+func TestMergeCues(t *testing.T) {
+	tests := []struct {
+		si, tc, want []string
+	}{
+		{nil, nil, []string{}},
+		{[]string{"a"}, nil, []string{"a"}},
+		{[]string{"a", "b", "c"}, []string{"x", "y", "z"}, []string{"x", "a", "y", "b"}},
+		{[]string{"Same", " "}, []string{"same", "other"}, []string{"same", "other"}},
+	}
+	for _, tt := range tests {
+		if got := mergeCues(tt.si, tt.tc); !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("mergeCues(%q, %q) = %q, want %q", tt.si, tt.tc, got, tt.want)
+		}
+	}
+}
+
+func TestCalibration(t *testing.T) {
+	var c Calibration
+	for range 10 {
+		c.Add(0.95, true)
+	}
+	for i := range 10 {
+		c.Add(0.25, i < 5) // 50% right at 25% confidence: off by 0.25
+	}
+	if c.N() != 20 {
+		t.Errorf("N = %d", c.N())
+	}
+	// Half the answers are off by 0.05, half by 0.25.
+	if got, want := c.ECE(), 0.15; got < want-1e-9 || got > want+1e-9 {
+		t.Errorf("ECE = %v, want %v", got, want)
+	}
+	var b strings.Builder
+	if err := c.WriteTable(&b); err != nil || !strings.Contains(b.String(), "| 0.9–1.0 | 10 | 0.950 | 1.000 |") {
+		t.Errorf("table:\n%s", b.String())
+	}
+}

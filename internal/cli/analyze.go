@@ -1,0 +1,346 @@
+//go:build pipeline
+
+package cli
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+
+	"unspun/internal/analyze"
+	"unspun/internal/corpus"
+	"unspun/internal/model"
+	"unspun/internal/technique"
+)
+
+func init() {
+	register(&command{
+		name:    "analyze",
+		summary: "find and explain the propaganda techniques in one article",
+		run:     runAnalyze,
+	})
+}
+
+const analyzeUsage = `
+Usage:
+  unspun analyze [FILE|-] [--format text|json|tsv] [--model FILE]
+
+Runs the whole pipeline on one article (FILE, or standard input when FILE
+is - or missing): finds the fragments that use a propaganda technique,
+names the technique with a confidence and the cues behind it, and says
+whose voice it is (the author's, or a quoted speaker's).
+
+Formats:
+  text  the article with every fragment highlighted in its technique's
+        colour, a legend and an explanation of each fragment; plain text
+        with [bracketed] markers when standard output is not a terminal
+        or NO_COLOR is set
+  json  {"spans":[{"start","end","text","technique","confidence","voice",
+        "speaker","cues"}],"quotes":[{"start","end","speaker"}],
+        "sentences":[{"start","end","score"}],"score":…}; offsets are
+        code points
+  tsv   ID TECHNIQUE START END rows (SemEval-2020 Task 11 TC format)
+
+Without --model the model built into unspun is used.
+
+Examples:
+  unspun analyze testdata/demo/iran-mek-2018.txt
+  curl -s https://example.com/article.txt | unspun analyze --format json -
+`
+
+func runAnalyze(ctx context.Context, env *Env, args []string) error {
+	fs := newFlags(env, "analyze", analyzeUsage)
+	format := fs.String("format", "text", "output `format`: text, json or tsv")
+	modelPath := fs.String("model", "", "model `FILE` (default: the built-in model)")
+	rest, err := parseInterspersed(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 1 {
+		return usageErrorf("expected one article, got %d arguments", len(rest))
+	}
+	switch *format {
+	case "text", "json", "tsv":
+	default:
+		return usageErrorf("unknown format %q: want text, json or tsv", *format)
+	}
+	path := "-"
+	if len(rest) == 1 {
+		path = rest[0]
+	}
+	var text, id string
+	if path == "-" {
+		id = "stdin"
+		text, err = corpus.DecodeText("standard input", env.Stdin)
+	} else {
+		id = corpus.ArticleID(path)
+		if id == "" {
+			id = strings.TrimSuffix(baseName(path), ".txt")
+		}
+		text, err = readArticleFile(path)
+	}
+	if err != nil {
+		return err
+	}
+	a, err := loadAnalyzer(*modelPath)
+	if err != nil {
+		return err
+	}
+	res, err := a.Analyze(ctx, id, text)
+	if err != nil {
+		if errors.Is(err, analyze.ErrEmpty) {
+			return fmt.Errorf("%s: the article is empty", displayName(path))
+		}
+		return fmt.Errorf("%s: %w", displayName(path), err)
+	}
+	w := bufio.NewWriter(env.Stdout)
+	switch *format {
+	case "json":
+		enc := json.NewEncoder(w)
+		enc.SetEscapeHTML(false)
+		err = enc.Encode(res)
+	case "tsv":
+		for _, s := range res.Spans {
+			fmt.Fprintf(w, "%s\t%s\t%d\t%d\n", id, s.Technique, s.Start, s.End)
+		}
+	default:
+		colour := env.StdoutIsTerminal && (env.Getenv == nil || env.Getenv("NO_COLOR") == "")
+		writeText(w, res, colour)
+	}
+	if ferr := w.Flush(); err == nil {
+		err = ferr
+	}
+	return err
+}
+
+func displayName(path string) string {
+	if path == "-" {
+		return "standard input"
+	}
+	return path
+}
+
+func baseName(path string) string {
+	if i := strings.LastIndexAny(path, `/\`); i >= 0 {
+		return path[i+1:]
+	}
+	return path
+}
+
+// readArticleFile reads one article with corpus.ReadText's checks, and
+// says so plainly when the path is a folder.
+func readArticleFile(path string) (string, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return "", err
+	}
+	if st.IsDir() {
+		return "", fmt.Errorf("%s is a folder, not an article file", path)
+	}
+	return corpus.ReadText(path)
+}
+
+// loadAnalyzer returns an analyzer for the model file at path, or for the
+// built-in model when path is "".
+func loadAnalyzer(path string) (*analyze.Analyzer, error) {
+	m, err := loadModel(path)
+	if err != nil {
+		return nil, err
+	}
+	return analyze.New(m), nil
+}
+
+func loadModel(path string) (*model.Model, error) {
+	if path == "" {
+		return model.Embedded()
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	m, err := model.Read(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return m, nil
+}
+
+// parseInterspersed parses flags that may come before or after the
+// positional arguments ("unspun analyze FILE --format json"), and returns
+// the positional arguments. A lone "-" is an argument (standard input).
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var rest []string
+	for {
+		if err := parseOnce(fs, args); err != nil {
+			return nil, err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return rest, nil
+		}
+		rest = append(rest, args[0])
+		args = args[1:]
+	}
+}
+
+// parseOnce parses args, printing the usage once on -h (the flag package
+// would print it itself and parseFlags again) and turning flag errors into
+// usage errors.
+func parseOnce(fs *flag.FlagSet, args []string) error {
+	usage := fs.Usage
+	fs.Usage = func() {}
+	err := fs.Parse(args)
+	fs.Usage = usage
+	if errors.Is(err, flag.ErrHelp) {
+		usage()
+		return flag.ErrHelp
+	}
+	if err != nil {
+		return usageErrorf("%v", err)
+	}
+	return nil
+}
+
+// writeText prints the article with its fragments marked, a legend and one
+// explanation per fragment. Marks are ANSI colours when colour is true and
+// [brackets] otherwise; each fragment ends with its number in the legend.
+func writeText(w io.Writer, res *analyze.Result, colour bool) {
+	counts := make([]int, technique.Count)
+	for _, s := range res.Spans {
+		counts[s.Technique]++
+	}
+	// Legend numbers follow technique order, only for those present.
+	num := make([]int, technique.Count)
+	n := 0
+	for t := range counts {
+		if counts[t] > 0 {
+			n++
+			num[t] = n
+		}
+	}
+
+	// Boundaries: where fragments open and close, in code points.
+	type event struct {
+		at    int
+		open  bool
+		index int
+	}
+	events := make([]event, 0, 2*len(res.Spans))
+	for i, s := range res.Spans {
+		events = append(events, event{s.Start, true, i}, event{s.End, false, i})
+	}
+	slices.SortStableFunc(events, func(a, b event) int {
+		if a.at != b.at {
+			return a.at - b.at
+		}
+		// Close before open at the same point, so touching fragments do
+		// not nest.
+		if a.open != b.open {
+			if a.open {
+				return 1
+			}
+			return -1
+		}
+		return 0
+	})
+	var active []int
+	setColour := func() {
+		if !colour {
+			return
+		}
+		if len(active) == 0 {
+			fmt.Fprint(w, "\x1b[0m")
+			return
+		}
+		t := res.Spans[active[len(active)-1]].Technique
+		fmt.Fprintf(w, "\x1b[0;30;48;5;%dm", t.Info().ANSI)
+	}
+	text := []rune(res.Text)
+	pos := 0
+	for _, e := range events {
+		fmt.Fprint(w, string(text[pos:e.at]))
+		pos = e.at
+		t := res.Spans[e.index].Technique
+		if e.open {
+			active = append(active, e.index)
+			if !colour {
+				fmt.Fprint(w, "[")
+			}
+			setColour()
+			continue
+		}
+		if k := slices.Index(active, e.index); k >= 0 {
+			active = slices.Delete(active, k, k+1)
+		}
+		if colour {
+			fmt.Fprint(w, "\x1b[0m")
+			fmt.Fprintf(w, "\x1b[1;38;5;%dm[%d]\x1b[0m", t.Info().ANSI, num[t])
+			setColour()
+		} else {
+			fmt.Fprintf(w, "]{%d}", num[t])
+		}
+	}
+	fmt.Fprint(w, string(text[pos:]))
+	if len(text) > 0 && text[len(text)-1] != '\n' {
+		fmt.Fprintln(w)
+	}
+
+	fmt.Fprintf(w, "\n%s\n", strings.Repeat("─", 60))
+	if len(res.Spans) == 0 {
+		fmt.Fprintf(w, "No propaganda technique found (article score %.2f, model %s).\n", res.Score, res.Model)
+		return
+	}
+	fmt.Fprintf(w, "Techniques found (%d fragments; article score %.2f, model %s):\n", len(res.Spans), res.Score, res.Model)
+	for t := range counts {
+		if counts[t] == 0 {
+			continue
+		}
+		info := technique.Technique(t).Info()
+		label := fmt.Sprintf("[%d]", num[t])
+		if colour {
+			label = fmt.Sprintf("\x1b[0;30;48;5;%dm%s\x1b[0m", info.ANSI, label)
+		}
+		fmt.Fprintf(w, "  %s %s ×%d — %s\n", label, info.Name, counts[t], info.Definition)
+	}
+	fmt.Fprintf(w, "\nWhy:\n")
+	for _, s := range res.Spans {
+		voice := "author"
+		if s.Voice == "quote" {
+			voice = "quoted"
+			if s.Speaker != "" {
+				voice = "quoting " + s.Speaker
+			}
+		}
+		frag := strings.Join(strings.Fields(s.Text), " ")
+		if r := []rune(frag); len(r) > 70 {
+			frag = string(r[:67]) + "…"
+		}
+		fmt.Fprintf(w, "  [%d] %s %.0f%% (%s): %q", num[s.Technique], s.Technique.Info().Name, 100*s.Confidence, voice, frag)
+		if len(s.Cues) > 0 {
+			fmt.Fprintf(w, "\n      cues: %s", strings.Join(s.Cues, "; "))
+		}
+		fmt.Fprintln(w)
+	}
+	if len(res.Quotes) > 0 {
+		fmt.Fprintf(w, "\nQuoted speech:\n")
+		for _, q := range res.Quotes {
+			sp := q.Speaker
+			if sp == "" {
+				sp = "unattributed"
+			}
+			frag := strings.Join(strings.Fields(string(text[q.Start:q.End])), " ")
+			if r := []rune(frag); len(r) > 70 {
+				frag = string(r[:67]) + "…"
+			}
+			fmt.Fprintf(w, "  %s: %s\n", sp, frag)
+		}
+	}
+}

@@ -1,0 +1,276 @@
+//go:build pipeline
+
+package cli
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"unspun/internal/analyze"
+	"unspun/internal/corpus"
+	"unspun/internal/score"
+	"unspun/internal/technique"
+)
+
+func init() {
+	register(&command{
+		name:    "bench",
+		summary: "measure the full pipeline's speed and memory (and accuracy on a PTC split)",
+		run:     runBench,
+	})
+}
+
+const benchUsage = `
+Usage:
+  unspun bench [--articles DIR] [--model FILE] [--min-time D] [--validate DIR]
+
+Runs the whole analysis pipeline on every articleID.txt of DIR, one article
+after another on one core (GOMAXPROCS=1), for at least --min-time, and
+prints articles per second, words per second, heap allocations and bytes
+per article, the peak resident memory of the process and the time it took
+to load the model.
+
+With --validate DIR (a PTC folder with split-validation.txt) it also
+scores the model on the validation articles: span identification
+precision, recall and F1 and technique classification micro-F1, as
+'unspun eval' computes them. Only a model trained on split-train.txt
+(unspun train --train-ids) gives honest numbers there.
+
+Examples:
+  unspun bench
+  unspun bench --model train-only.model --validate ../shared/data/ptc
+`
+
+func runBench(ctx context.Context, env *Env, args []string) error {
+	fs := newFlags(env, "bench", benchUsage)
+	articles := fs.String("articles", filepath.Join("..", "shared", "data", "unlabeled-news"), "folder `DIR` of articleID.txt files")
+	modelPath := fs.String("model", "", "model `FILE` (default: the built-in model)")
+	minTime := fs.Duration("min-time", 3*time.Second, "keep repeating the articles for at least this `duration`")
+	validate := fs.String("validate", "", "PTC folder `DIR`: also score the model on its split-validation.txt")
+	if err := parseOnce(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageErrorf("unexpected argument %q", fs.Arg(0))
+	}
+	if *minTime <= 0 {
+		return usageErrorf("--min-time must be positive")
+	}
+	arts, err := corpus.ReadArticles(*articles, nil)
+	if err != nil {
+		return err
+	}
+	if len(arts) == 0 {
+		return fmt.Errorf("%s: no articleID.txt files", *articles)
+	}
+	t0 := time.Now()
+	a, err := loadAnalyzer(*modelPath)
+	if err != nil {
+		return err
+	}
+	load := time.Since(t0)
+
+	w := bufio.NewWriter(env.Stdout)
+	defer w.Flush()
+	fmt.Fprintf(w, "model            %s\n", a.Model().Version)
+	fmt.Fprintf(w, "model load       %.1f ms\n", float64(load.Microseconds())/1000)
+
+	texts := make([]string, len(arts))
+	for i, art := range arts {
+		texts[i] = art.Doc.Text
+	}
+	arts = nil // keep only the texts: the pipeline segments them itself
+
+	prev := runtime.GOMAXPROCS(1)
+	defer runtime.GOMAXPROCS(prev)
+	// One untimed pass warms caches and pools as a server would be.
+	for i, t := range texts {
+		if _, err := a.Analyze(ctx, strconv.Itoa(i), t); err != nil && err != analyze.ErrEmpty {
+			return fmt.Errorf("article %d: %w", i, err)
+		}
+	}
+	runtime.GC()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	start := time.Now()
+	n, words := 0, 0
+	for time.Since(start) < *minTime || n == 0 {
+		for i, t := range texts {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			res, err := a.Analyze(ctx, strconv.Itoa(i), t)
+			if err != nil {
+				continue // empty articles count as read
+			}
+			words += res.Words
+		}
+		n += len(texts)
+	}
+	elapsed := time.Since(start)
+	runtime.ReadMemStats(&after)
+	runtime.GOMAXPROCS(prev)
+
+	sec := elapsed.Seconds()
+	fmt.Fprintf(w, "articles         %d (%d distinct), %.2f s on 1 core\n", n, len(texts), sec)
+	fmt.Fprintf(w, "articles/s       %.1f\n", float64(n)/sec)
+	fmt.Fprintf(w, "words/s          %.0f\n", float64(words)/sec)
+	fmt.Fprintf(w, "allocs/article   %.0f\n", float64(after.Mallocs-before.Mallocs)/float64(n))
+	fmt.Fprintf(w, "bytes/article    %.0f\n", float64(after.TotalAlloc-before.TotalAlloc)/float64(n))
+	if rss, ok := peakRSS(); ok {
+		fmt.Fprintf(w, "peak RSS         %.1f MB\n", float64(rss)/(1<<20))
+	}
+	if *validate != "" {
+		if err := benchValidate(ctx, w, a, *validate); err != nil {
+			return err
+		}
+	}
+	return w.Flush()
+}
+
+// benchValidate scores a on the validation split of a PTC folder.
+func benchValidate(ctx context.Context, w *bufio.Writer, a *analyze.Analyzer, dir string) error {
+	ids, err := corpus.ReadIDs(filepath.Join(dir, "split-validation.txt"))
+	if err != nil {
+		return err
+	}
+	arts, err := corpus.ReadPTC(dir, ids)
+	if err != nil {
+		return err
+	}
+	var gold, predSI, goldTC []corpus.Span
+	for _, art := range arts {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		for _, f := range a.Fragments(art.Doc) {
+			predSI = append(predSI, corpus.Span{Article: art.ID, Start: f.Start, End: f.End})
+		}
+		gold = append(gold, art.Spans...)
+		for _, s := range art.Spans {
+			if s.HasTechnique {
+				goldTC = append(goldTC, s)
+			}
+		}
+	}
+	si := score.SI(gold, predSI)
+	tcr, err := score.TC(goldTC, predictTechniques(a, arts, goldTC))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "validation       %d articles of %s\n", len(arts), dir)
+	fmt.Fprintf(w, "SI               P %.4f  R %.4f  F1 %.4f\n", si.Precision, si.Recall, si.F1)
+	fmt.Fprintf(w, "TC               micro-F1 %.4f (%d rows)\n", tcr.F1, tcr.Rows)
+	return benchCalibration(ctx, w, a, arts)
+}
+
+// benchCalibration prints, for the validation articles, the confusion
+// table of the technique classifier on the gold spans, the reliability of
+// its top technique's probability there, and the reliability of the whole
+// pipeline's confidence: a (fragment, technique) answer is right when the
+// fragment overlaps a gold span of that technique.
+func benchCalibration(ctx context.Context, w *bufio.Writer, a *analyze.Analyzer, arts []*corpus.Article) error {
+	var conf [technique.Count][technique.Count]int
+	var top, pair analyze.Calibration
+	for _, art := range arts {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		// Gold techniques per distinct span.
+		type key struct{ start, end int }
+		golds := map[key][]technique.Technique{}
+		var order []key
+		for _, s := range art.Spans {
+			k := key{s.Start, s.End}
+			if _, ok := golds[k]; !ok {
+				order = append(order, k)
+			}
+			golds[k] = append(golds[k], s.Technique)
+		}
+		for _, k := range order {
+			alts := a.Techniques(art.Doc, k.start, k.end)
+			g := golds[k]
+			top.Add(alts[0].Confidence, slices.Contains(g, alts[0].Technique))
+			// Rows of a span match as a multiset: pair the k-th guess
+			// with a gold label it equals when there is one.
+			left := slices.Clone(g)
+			var missed []technique.Technique
+			for i := range g {
+				p := alts[i%len(alts)].Technique
+				if j := slices.Index(left, p); j >= 0 {
+					conf[p][p]++
+					left = slices.Delete(left, j, j+1)
+				} else {
+					missed = append(missed, p)
+				}
+			}
+			for i, p := range missed {
+				conf[left[i]][p]++
+			}
+		}
+		res, err := a.AnalyzeDoc(ctx, art.Doc)
+		if err != nil {
+			return err
+		}
+		for _, s := range res.Spans {
+			hit := false
+			for _, gs := range art.Spans {
+				if gs.Technique == s.Technique && gs.Start < s.End && s.Start < gs.End {
+					hit = true
+					break
+				}
+			}
+			pair.Add(s.Confidence, hit)
+		}
+	}
+	fmt.Fprintf(w, "\nTC confusion on the gold spans (rows: gold, columns: predicted; technique numbers as in the rows):\n\n")
+	fmt.Fprintf(w, "| gold \\ predicted |")
+	for t := range technique.Count {
+		fmt.Fprintf(w, " %d |", t+1)
+	}
+	fmt.Fprintf(w, "\n|---|")
+	for range technique.Count {
+		fmt.Fprintf(w, "---:|")
+	}
+	fmt.Fprintln(w)
+	for g := range technique.Count {
+		fmt.Fprintf(w, "| %d %s |", g+1, technique.Technique(g))
+		for p := range technique.Count {
+			fmt.Fprintf(w, " %d |", conf[g][p])
+		}
+		fmt.Fprintln(w)
+	}
+	fmt.Fprintf(w, "\nTC reliability: probability of the top technique on the gold spans\n\n")
+	top.WriteTable(w)
+	fmt.Fprintf(w, "\nPipeline reliability: confidence of each (fragment, technique) that analyze reports;\nright when the fragment overlaps a gold span of that technique\n\n")
+	return pair.WriteTable(w)
+}
+
+// peakRSS returns the process's peak resident set size in bytes, from
+// Linux's /proc/self/status (VmHWM).
+func peakRSS() (int64, bool) {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0, false
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			f := strings.Fields(v)
+			if len(f) >= 1 {
+				kb, err := strconv.ParseInt(f[0], 10, 64)
+				if err == nil {
+					return kb << 10, true
+				}
+			}
+		}
+	}
+	return 0, false
+}

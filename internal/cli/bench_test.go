@@ -1,0 +1,70 @@
+//go:build pipeline
+
+package cli
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+)
+
+func TestBench(t *testing.T) {
+	m := testModel(t)
+	stdout, stderr, code := runMain("bench", "--articles", "testdata/predict/articles", "--model", m, "--min-time", "1ms")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, re := range []string{
+		`(?m)^model load +\d+\.\d ms$`,
+		`(?m)^articles +\d+ \(2 distinct\), \d+\.\d+ s on 1 core$`,
+		`(?m)^articles/s +\d+\.\d$`,
+		`(?m)^words/s +\d+$`,
+		`(?m)^allocs/article +\d+$`,
+		`(?m)^bytes/article +\d+$`,
+		`(?m)^peak RSS +\d+\.\d MB$`,
+	} {
+		if !regexp.MustCompile(re).MatchString(stdout) {
+			t.Errorf("output lacks %s:\n%s", re, stdout)
+		}
+	}
+}
+
+func TestBenchValidate(t *testing.T) {
+	m := testModel(t)
+	ptc := sharedPTC(t)
+	stdout, stderr, code := runMain("bench", "--articles", "testdata/predict/articles", "--model", m, "--min-time", "1ms", "--validate", ptc)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{"validation       60 articles", "SI               P ", "TC               micro-F1 ", "expected calibration error"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("output lacks %q:\n%s", want, stdout)
+		}
+	}
+}
+
+func TestBenchBadInput(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		code int
+		msg  string
+	}{
+		{"missing folder", []string{"bench", "--articles", "testdata/bench-nope"}, 1, "no such file"},
+		{"empty folder", []string{"bench", "--articles", "testdata/analyze"}, 1, "no articleID.txt files"},
+		{"bad duration", []string{"bench", "--min-time", "soon"}, 2, "invalid value"},
+		{"negative duration", []string{"bench", "--min-time", "-1s"}, 2, "must be positive"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			stdout, stderr, code := runMain(tt.args...)
+			if code != tt.code || !strings.Contains(stderr, tt.msg) || stdout != "" {
+				t.Errorf("exit %d, stderr %q, stdout %q; want exit %d and %q", code, stderr, stdout, tt.code, tt.msg)
+			}
+		})
+	}
+	stdout, _, code := runMain("bench", "-h")
+	if code != 0 || !strings.Contains(stdout, "Usage:\n  unspun bench") || !strings.Contains(stdout, "Examples:\n  unspun bench\n") || !strings.Contains(stdout, "-validate DIR") {
+		t.Errorf("help: exit %d\n%s", code, stdout)
+	}
+}

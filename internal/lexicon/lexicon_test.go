@@ -1,0 +1,130 @@
+package lexicon
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
+
+func TestListsLoad(t *testing.T) {
+	for _, k := range Kinds() {
+		es := Entries(k)
+		if len(es) < 5 {
+			t.Errorf("%v: %d entries, want at least 5", k, len(es))
+		}
+		for _, e := range es {
+			toks := Tokens(e)
+			if len(toks) == 1 && Word(toks[0])&k == 0 {
+				t.Errorf("%v: entry %q not found by Word", k, e)
+			}
+		}
+		if k.Describe() == "" {
+			t.Errorf("%v: no description", k)
+		}
+	}
+	if _, ok := Valence("good"); !ok {
+		t.Error(`Valence("good") not rated`)
+	}
+}
+
+func TestWord(t *testing.T) {
+	tests := []struct {
+		word string
+		want Kind // every bit must be set
+		not  Kind // no bit may be set
+	}{
+		{"utterly", Intensifier, Fear},
+		{"greatest", Superlative, Hedge},
+		{"allegedly", Hedge, Intensifier},
+		{"dubious", Doubt, Flag},
+		{"patriots", Flag, Fear},
+		{"catastrophe", Fear, Flag},
+		{"hitler", Villain, Flag},
+		{"because", Causal, Fear},
+		{"experts", Authority, Fear},
+		{"either", BlackWhite, Fear},
+		{"thugs", Labeling, Flag},
+		{"everyone", Bandwagon | Absolute, Fear},
+		{"table", 0, ^Kind(0)},
+		{"Hitler", 0, ^Kind(0)}, // Word expects lowercased input
+	}
+	for _, tt := range tests {
+		got := Word(tt.word)
+		if got&tt.want != tt.want || got&tt.not != 0 {
+			t.Errorf("Word(%q) = %v, want %v and none of %v", tt.word, got, tt.want, tt.not)
+		}
+	}
+}
+
+func TestPhrases(t *testing.T) {
+	tests := []struct {
+		text string
+		want []string // "kind:start-end"
+	}{
+		{"It is what it is.", []string{"cliches:0-5"}},
+		{"The so-called experts", []string{"labels:1-4"}},
+		{"Prices rose due to the tax, as a result of greed", []string{"causal:2-4", "causal:7-10"}},
+		{"Nothing unusual here", nil},
+		{"due", nil}, // a phrase's prefix at the end of the input
+	}
+	for _, tt := range tests {
+		var got []string
+		Phrases(Tokens(tt.text), func(m Match) {
+			got = append(got, fmt.Sprintf("%v:%d-%d", m.Kind, m.Start, m.End))
+		})
+		if strings.Join(got, " ") != strings.Join(tt.want, " ") {
+			t.Errorf("Phrases(%q) = %v, want %v", tt.text, got, tt.want)
+		}
+	}
+}
+
+func TestValence(t *testing.T) {
+	tests := []struct {
+		word     string
+		sign     int
+		wantRate bool
+	}{
+		{"terrible", -1, true},
+		{"great", 1, true},
+		{"table", 0, false},
+	}
+	for _, tt := range tests {
+		v, ok := Valence(tt.word)
+		if ok != tt.wantRate || (tt.sign < 0 && v >= 0) || (tt.sign > 0 && v <= 0) {
+			t.Errorf("Valence(%q) = %v, %v; want sign %d, rated %v", tt.word, v, ok, tt.sign, tt.wantRate)
+		}
+	}
+}
+
+func TestLooksSuperlative(t *testing.T) {
+	tests := []struct {
+		word string
+		want bool
+	}{
+		{"dumbest", true}, {"worst", true}, {"unprecedented", true},
+		{"interest", false}, {"protest", false}, {"best-selling", false}, {"est", false},
+	}
+	for _, tt := range tests {
+		if got := LooksSuperlative(tt.word); got != tt.want {
+			t.Errorf("LooksSuperlative(%q) = %v, want %v", tt.word, got, tt.want)
+		}
+	}
+}
+
+func TestLowerAndTokens(t *testing.T) {
+	if got := Lower("Don’t"); got != "don't" {
+		t.Errorf("Lower(Don’t) = %q", got)
+	}
+	if got := strings.Join(Tokens("So-called  EXPERTS!"), " "); got != "so - called experts !" {
+		t.Errorf("Tokens = %q", got)
+	}
+}
+
+func TestKindString(t *testing.T) {
+	if got := (Fear | Flag).String(); got != "flag|fear" {
+		t.Errorf("String = %q", got)
+	}
+	if got := Kind(0).String(); got != "none" {
+		t.Errorf("String = %q", got)
+	}
+}

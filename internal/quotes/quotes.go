@@ -1,0 +1,610 @@
+// Package quotes finds quoted speech in an article and attributes it to a
+// speaker, so that the analysis can tell the author's voice from the voices
+// the author quotes.
+//
+// Attribution reads the words around a quotation with rules of general
+// English news style, without a parser: a speech verb before the quote
+// ("X said: “…”", "X told reporters “…”"), after it ("“…,” X said",
+// "“…,” said X") or "according to X" in the same sentence. A pronoun
+// speaker ("He said: …") is resolved to the nearest earlier subject noun
+// phrase of matching number in the narrative (sentences outside quotes), or
+// to the speaker of an earlier quote. Quotations of one to three words with
+// no speech verb next to them are scare quotes ("the so-called “reform”")
+// and are not speech.
+package quotes
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"unspun/internal/doc"
+)
+
+// Quote is a region of quoted speech, its quotation marks included, and
+// the speaker it is attributed to ("" when the text names none).
+type Quote struct {
+	doc.Span
+	Speaker string
+}
+
+// maxScareWords is the longest quotation, in words, that counts as a scare
+// quote when no speech verb stands next to it.
+const maxScareWords = 3
+
+// maxContext bounds how many words before or after a quote attribution
+// looks at, so one quote in a long unpunctuated text costs little.
+const maxContext = 40
+
+// maxLookback is how many sentences back a pronoun looks for its
+// antecedent.
+const maxLookback = 4
+
+// Find returns the quoted-speech regions of d in text order, each with its
+// attributed speaker.
+func Find(d *doc.Document) []Quote {
+	if len(d.Quotes) == 0 {
+		return nil
+	}
+	f := finder{d: d}
+	f.quoteWords = make([][2]int, len(d.Quotes))
+	for k, q := range d.Quotes {
+		i, j := d.WordsIn(q.Start, q.End)
+		f.quoteWords[k] = [2]int{i, j}
+	}
+	out := make([]Quote, 0, len(d.Quotes))
+	// speakers[k] is the resolved speaker of d.Quotes[k] (kept or not), for
+	// pronouns that refer back to it.
+	f.speakers = make([]string, len(d.Quotes))
+	for k, q := range d.Quotes {
+		a := f.attribute(k)
+		speaker := a.speaker
+		if a.pronoun != "" {
+			speaker = f.resolve(k, a.pronoun)
+		}
+		if speaker == "" && a.follows {
+			// A quotation that merely continues the previous one
+			// ("“…,” he said. “…”") keeps its speaker.
+			speaker = f.speakers[k-1]
+		}
+		f.speakers[k] = speaker
+		if !a.direct && f.contentWords(k) <= maxScareWords {
+			continue
+		}
+		out = append(out, Quote{Span: q, Speaker: speaker})
+	}
+	return out
+}
+
+type finder struct {
+	d          *doc.Document
+	quoteWords [][2]int // word index range inside each quote
+	speakers   []string
+}
+
+// attribution is what the words around one quote say about its speaker.
+type attribution struct {
+	speaker string // a named or described speaker
+	pronoun string // a pronoun speaker, to resolve
+	// direct reports a speech verb right next to the quote (or
+	// "according to" in its sentence): even a short quote is speech then.
+	direct bool
+	// follows reports that nothing but punctuation separates the quote
+	// from the previous one in the same paragraph.
+	follows bool
+}
+
+func (f *finder) contentWords(k int) int {
+	n := 0
+	ws := f.d.Words
+	for i := f.quoteWords[k][0]; i < f.quoteWords[k][1]; i++ {
+		if isWordy(ws[i].Text) {
+			n++
+		}
+	}
+	return n
+}
+
+// between reports whether quote k continues quote k-1 of the same
+// paragraph: only punctuation, or a short attribution clause of the
+// previous quote ("“…,” she said. “…”"), stands between them.
+func (f *finder) between(k int) bool {
+	i, j := f.quoteWords[k-1][1], f.quoteWords[k][0]
+	ws := f.d.Words[i:j]
+	if onlyPunct(ws) {
+		return true
+	}
+	n, verb := 0, false
+	for _, w := range ws {
+		if isWordy(w.Text) {
+			n++
+		}
+		verb = verb || isSpeechVerb(w.Text)
+	}
+	return verb && n <= 8
+}
+
+// attribute reads the clause before quote k and the clause after it.
+func (f *finder) attribute(k int) attribution {
+	d := f.d
+	ws := d.Words
+	q := d.Quotes[k]
+	para := f.paragraph(q.Start)
+
+	// Words before the quote, back to the clause start: the previous
+	// quote, a sentence end or the paragraph start.
+	lo := f.quoteWords[k][0]
+	start := lo
+	for start > 0 && lo-start < maxContext {
+		w := ws[start-1]
+		if w.End <= para.Start || isSentenceEnd(w.Text) || (k > 0 && w.End <= d.Quotes[k-1].End) {
+			break
+		}
+		start--
+	}
+	follows := k > 0 && d.Quotes[k-1].End >= para.Start && f.between(k)
+
+	// Words after the quote, to the clause end.
+	hi := f.quoteWords[k][1]
+	end := hi
+	for end < len(ws) && end-hi < maxContext {
+		w := ws[end]
+		if w.Start >= para.End || (k+1 < len(d.Quotes) && w.Start >= d.Quotes[k+1].Start) {
+			break
+		}
+		end++
+		if isSentenceEnd(w.Text) {
+			break
+		}
+	}
+	// A sentence end inside the quote's last words ("… now.”") ends the
+	// sentence too, but attribution after it ("“Go.” he said") is common
+	// enough in sloppy text that only the words after the quote count.
+	after := ws[hi:end]
+	before := ws[start:lo]
+
+	// "“…,” X said" / "“…,” said X": the clause after the quote.
+	if a, ok := f.after(after); ok {
+		a.follows = follows
+		return a
+	}
+	// "X said: “…”" / "X told reporters “…”".
+	if a, ok := f.before(before); ok {
+		a.follows = follows
+		return a
+	}
+	// "according to X" anywhere in the sentence around the quote.
+	for _, part := range [][]doc.Word{before, after} {
+		for i := 0; i+2 < len(part); i++ {
+			if strings.EqualFold(part[i].Text, "according") && strings.EqualFold(part[i+1].Text, "to") {
+				if s, p := f.phraseAfter(part[i+2:]); s != "" || p != "" {
+					return attribution{speaker: s, pronoun: p, direct: true, follows: follows}
+				}
+			}
+		}
+	}
+	return attribution{follows: follows}
+}
+
+// after matches the clause following a quote: optional punctuation, then
+// a speech verb and its subject, or a subject and a speech verb.
+func (f *finder) after(ws []doc.Word) (attribution, bool) {
+	i := 0
+	for i < len(ws) && (ws[i].Text == "," || isDash(ws[i].Text)) {
+		i++
+	}
+	ws = ws[i:]
+	if len(ws) == 0 {
+		return attribution{}, false
+	}
+	if isSpeechVerb(ws[0].Text) {
+		// "said X" — but not "said in a statement", which leaves X unknown.
+		s, p := f.phraseAfter(ws[1:])
+		if s == "" && p == "" {
+			return attribution{direct: true}, true
+		}
+		return attribution{speaker: s, pronoun: p, direct: true}, true
+	}
+	// "X said", X at most a few words long.
+	for v := 1; v < len(ws) && v <= 10; v++ {
+		if isSentenceEnd(ws[v].Text) || ws[v].Text == "“" || ws[v].Text == "\"" {
+			break
+		}
+		if isSpeechVerb(ws[v].Text) {
+			s, p := f.phraseBefore(ws[:v])
+			if s == "" && p == "" {
+				return attribution{}, false
+			}
+			return attribution{speaker: s, pronoun: p, direct: true}, true
+		}
+	}
+	return attribution{}, false
+}
+
+// before matches the clause leading up to a quote: its last speech verb
+// and the subject before it. The verb is next to the quote (direct) when
+// at most a short complement ("told reporters", "said on Monday") and a
+// colon, comma or "that" stand between them.
+func (f *finder) before(ws []doc.Word) (attribution, bool) {
+	for v := len(ws) - 1; v >= 0; v-- {
+		if !isSpeechVerb(ws[v].Text) {
+			continue
+		}
+		between := ws[v+1:]
+		direct := len(between) <= 4
+		for _, w := range between {
+			if isSentenceEnd(w.Text) {
+				direct = false
+			}
+		}
+		s, p := f.phraseBefore(ws[:v])
+		if s == "" && p == "" {
+			// "In a statement issued on Monday, said …" is not English;
+			// "“…”, said X" is handled by after. A verb without a subject
+			// here is an imperative or an inversion we cannot read.
+			continue
+		}
+		return attribution{speaker: s, pronoun: p, direct: direct}, true
+	}
+	return attribution{}, false
+}
+
+// phraseBefore returns the noun phrase that ends the words ws (the subject
+// of a verb that follows them), skipping adverbs between it and the verb.
+// A pronoun subject is returned as pronoun, lowercased.
+func (f *finder) phraseBefore(ws []doc.Word) (speaker, pronoun string) {
+	e := len(ws)
+	for e > 0 && (isAdverb(ws[e-1].Text) || isAux(ws[e-1].Text)) {
+		e--
+	}
+	if e == 0 {
+		return "", ""
+	}
+	if p := strings.ToLower(ws[e-1].Text); isPronoun(p) {
+		return "", p
+	}
+	s := e
+	for s > 0 {
+		w := ws[s-1].Text
+		if !nounish(w) || isPastTense(w) {
+			break
+		}
+		s--
+		if isDeterminer(w) {
+			// The phrase starts at its determiner unless a preposition
+			// inside a noun phrase ties it to more ("a spokesperson for
+			// the ministry").
+			if s > 0 && isNPPreposition(ws[s-1].Text) && s-1 > 0 && nounish(ws[s-2].Text) {
+				s--
+				continue
+			}
+			break
+		}
+		if isNPPreposition(w) {
+			if s == 0 || !nounish(ws[s-1].Text) {
+				s++
+				break
+			}
+		}
+	}
+	for s < e && isNPPreposition(ws[s].Text) {
+		s++
+	}
+	if s == e || !hasNoun(ws[s:e]) {
+		return "", ""
+	}
+	return f.phraseText(ws[s:e]), ""
+}
+
+// phraseAfter returns the noun phrase that starts the words ws.
+func (f *finder) phraseAfter(ws []doc.Word) (speaker, pronoun string) {
+	if len(ws) == 0 {
+		return "", ""
+	}
+	if p := strings.ToLower(ws[0].Text); isPronoun(p) {
+		return "", p
+	}
+	e := f.phraseEnd(ws)
+	if e == 0 {
+		return "", ""
+	}
+	return f.phraseText(ws[:e]), ""
+}
+
+// phraseEnd returns how many leading words of ws form a noun phrase: a
+// determiner or possessive, nouns and adjectives, and noun-phrase
+// prepositions joining more of them. It stops at verbs, adverbs,
+// conjunctions, other prepositions and punctuation.
+func (f *finder) phraseEnd(ws []doc.Word) int {
+	e := 0
+	for e < len(ws) && e < 10 {
+		w := ws[e].Text
+		if !nounish(w) || isPronoun(strings.ToLower(w)) || irregularPast[w] {
+			break
+		}
+		if e > 0 && isDeterminer(w) && !isNPPreposition(ws[e-1].Text) {
+			break
+		}
+		if e > 0 && isPastTense(w) {
+			break
+		}
+		e++
+	}
+	for e > 0 && (isNPPreposition(ws[e-1].Text) || isDeterminer(ws[e-1].Text)) {
+		e--
+	}
+	if !hasNoun(ws[:e]) {
+		return 0
+	}
+	return e
+}
+
+// phraseText returns the text of a phrase as written, with a leading
+// determiner lowercased: the speaker reads the same at the start of a
+// sentence as inside one.
+func (f *finder) phraseText(ws []doc.Word) string {
+	s := f.d.Slice(ws[0].Start, ws[len(ws)-1].End)
+	if isDeterminer(ws[0].Text) {
+		n := len(ws[0].Text)
+		s = strings.ToLower(s[:n]) + s[n:]
+	}
+	return s
+}
+
+// resolve finds what a pronoun speaker of quote k refers to: walking back
+// through the sentences before the quote, the speaker of an earlier quote
+// or the subject of a narrative sentence, whichever comes first and agrees
+// in number.
+func (f *finder) resolve(k int, pronoun string) string {
+	d := f.d
+	plural := pronoun == "they" || pronoun == "we"
+	if pronoun == "i" || pronoun == "we" || pronoun == "it" || pronoun == "you" {
+		return ""
+	}
+	q := d.Quotes[k]
+	si := d.SentenceAt(q.Start)
+	if si < 0 {
+		si = len(d.Sentences)
+	}
+	// The quote's own sentence may name a subject before the pronoun
+	// only in odd prose; start with the sentences before it.
+	seen := 0
+	for s := si - 1; s >= 0 && seen < maxLookback; s-- {
+		sent := d.Sentences[s]
+		if sent.End > q.Start {
+			continue
+		}
+		if qi := d.QuoteAt(sent.Start); qi >= 0 && d.Quotes[qi].Start < sent.Start {
+			// Inside quoted speech: not narrative.
+			continue
+		}
+		seen++
+		// An earlier quote whose attribution lies in this sentence.
+		for j := k - 1; j >= 0; j-- {
+			if d.Quotes[j].Start >= sent.Start && d.Quotes[j].Start < sent.End {
+				if f.speakers[j] != "" {
+					return f.speakers[j]
+				}
+				break
+			}
+		}
+		if subj, pl, ok := f.subject(sent); ok && pl == plural {
+			return subj
+		}
+	}
+	return ""
+}
+
+// subject returns the noun phrase that opens a sentence and whether it
+// looks plural.
+func (f *finder) subject(sent doc.Span) (string, bool, bool) {
+	i, j := f.d.WordsIn(sent.Start, sent.End)
+	ws := f.d.Words[i:j]
+	if len(ws) == 0 {
+		return "", false, false
+	}
+	first := ws[0].Text
+	if !isDeterminer(first) && !startsUpper(first) {
+		return "", false, false
+	}
+	if isPronoun(strings.ToLower(first)) || isNPPreposition(first) || isOtherPreposition(first) || isConjunction(first) {
+		return "", false, false
+	}
+	e := f.phraseEnd(ws)
+	if e == 0 {
+		return "", false, false
+	}
+	// The phrase must be followed by a verb-like word for it to be a
+	// subject: an adverb, auxiliary, past tense or speech verb.
+	if e < len(ws) {
+		next := ws[e].Text
+		if !(isAdverb(next) || isAux(next) || isPastTense(next) || isSpeechVerb(next) || isLowerWord(next)) {
+			return "", false, false
+		}
+	} else {
+		return "", false, false
+	}
+	np := ws[:e]
+	head := np[len(np)-1]
+	for h := range np {
+		if isNPPreposition(np[h].Text) && h > 0 {
+			head = np[h-1]
+			break
+		}
+	}
+	if strings.EqualFold(head.Text, "one") || isDeterminer(head.Text) {
+		return "", false, false
+	}
+	return f.phraseText(np), looksPlural(head.Text, head.Start == ws[0].Start), true
+}
+
+func (f *finder) paragraph(cp int) doc.Span {
+	ps := f.d.Paragraphs
+	lo, hi := 0, len(ps)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if ps[m].End <= cp {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	if lo < len(ps) && ps[lo].Start <= cp {
+		return ps[lo]
+	}
+	return doc.Span{Start: cp, End: cp}
+}
+
+// looksPlural guesses a head noun's number from its ending: a lowercase
+// (or sentence-initial) word in -s but not -ss, -us or -is is plural;
+// capitalised words inside the phrase are names.
+func looksPlural(w string, sentenceInitial bool) bool {
+	if startsUpper(w) && !sentenceInitial {
+		return false
+	}
+	lw := strings.ToLower(w)
+	switch {
+	case lw == "people" || lw == "police" || lw == "men" || lw == "women" || lw == "children":
+		return true
+	case strings.HasSuffix(lw, "ss"), strings.HasSuffix(lw, "us"), strings.HasSuffix(lw, "is"):
+		return false
+	}
+	return strings.HasSuffix(lw, "s")
+}
+
+// Word classes. The lists are the closed classes of English (determiners,
+// pronouns, auxiliaries, prepositions, conjunctions) and the common verbs
+// that report speech; open-class words are classified by their shape.
+
+var speechVerbs = set(
+	"said", "says", "say", "told", "tells", "tell", "added", "adds", "stated", "states",
+	"mentioned", "mentions", "warned", "warns", "claimed", "claims", "wrote", "writes",
+	"tweeted", "tweets", "insisted", "insists", "argued", "argues", "explained", "explains",
+	"noted", "notes", "declared", "declares", "asked", "asks", "replied", "replies",
+	"responded", "responds", "answered", "commented", "comments", "announced", "announces",
+	"remarked", "stressed", "stresses", "emphasized", "emphasised", "concluded", "admitted",
+	"admits", "acknowledged", "suggested", "suggests", "posted", "recalled", "recalls",
+	"urged", "urges", "continued", "continues", "observed", "cautioned", "proclaimed",
+	"shouted", "wondered", "complained", "testified", "predicted", "vowed", "pledged",
+	"boasted", "conceded", "alleged", "asserted", "affirmed", "maintained", "reiterated",
+	"quipped", "joked", "exclaimed", "whispered", "yelled", "chanted", "demanded", "denied",
+)
+
+var determiners = set("a", "an", "the", "this", "that", "these", "those", "his", "her", "its",
+	"their", "our", "my", "your", "another", "one", "two", "three", "several", "some", "many")
+
+var pronouns = set("he", "she", "they", "we", "i", "it", "you")
+
+var auxiliaries = set("is", "are", "was", "were", "be", "been", "being", "has", "have", "had",
+	"will", "would", "can", "could", "may", "might", "must", "should", "shall", "do", "does",
+	"did", "also", "later", "then", "once", "again", "further", "previously", "earlier", "not",
+	"never", "even", "still", "just", "often", "already", "soon", "reportedly", "recently")
+
+// npPrepositions join a noun phrase to a complement that belongs to it
+// ("a spokesperson for the ministry", "the head of state", "a professor at
+// Yale", "a senator from Ohio").
+var npPrepositions = set("of", "for", "at", "from")
+
+var otherPrepositions = set("in", "on", "with", "by", "to", "into", "onto", "over", "under",
+	"after", "before", "during", "since", "until", "about", "against", "between", "through",
+	"without", "within", "upon", "among", "across", "behind", "beyond", "toward", "towards",
+	"despite", "like", "per", "via", "as", "if", "when", "while", "because", "although",
+	"though", "whether", "where", "once")
+
+var conjunctions = set("and", "or", "but", "nor", "so", "yet", "that", "which", "who",
+	"whom", "whose", "what", "than", "not", "no", "there", "here")
+
+func set(ws ...string) map[string]bool {
+	m := make(map[string]bool, len(ws))
+	for _, w := range ws {
+		m[w] = true
+	}
+	return m
+}
+
+func isSpeechVerb(w string) bool { return speechVerbs[strings.ToLower(w)] }
+func isDeterminer(w string) bool { return determiners[strings.ToLower(w)] }
+func isPronoun(lw string) bool   { return pronouns[lw] }
+func isAux(w string) bool        { return auxiliaries[strings.ToLower(w)] }
+func isNPPreposition(w string) bool {
+	return npPrepositions[strings.ToLower(w)]
+}
+func isOtherPreposition(w string) bool { return otherPrepositions[strings.ToLower(w)] }
+func isConjunction(w string) bool      { return conjunctions[strings.ToLower(w)] }
+
+// isAdverb recognises -ly adverbs ("recently", "angrily") by shape.
+func isAdverb(w string) bool {
+	return len(w) > 4 && strings.HasSuffix(w, "ly") && isLowerWord(w) && w != "only"
+}
+
+// isPastTense recognises lowercase -ed words and common irregular past
+// forms: after a subject they are verbs ("The minister denied …").
+func isPastTense(w string) bool {
+	return (len(w) > 4 && strings.HasSuffix(w, "ed") && isLowerWord(w)) || irregularPast[w]
+}
+
+// irregularPast are the common irregular past-tense verbs of English.
+var irregularPast = set("spoke", "went", "gave", "took", "made", "came", "saw", "ran", "met",
+	"left", "sent", "led", "began", "became", "brought", "thought", "felt", "kept", "held",
+	"stood", "won", "lost", "found", "paid", "put", "got", "knew", "grew", "drew", "threw",
+	"flew", "fell", "rose", "wore", "broke", "chose", "froze", "drove", "sat", "sold",
+	"bought", "caught", "taught", "fought", "sought", "built", "spent", "heard", "meant",
+	"read", "understood", "struck", "hit", "cut", "shut", "let", "quit", "hid", "bit", "fled")
+
+// nounish reports whether w can be part of a noun phrase as far as its
+// shape and class tell: a word (or number) that is not a verb-like closed
+// class word, with possessives and hyphenated compounds included.
+func nounish(w string) bool {
+	if !isWordy(w) {
+		return false
+	}
+	lw := strings.ToLower(w)
+	if isSpeechVerb(lw) || auxiliaries[lw] || otherPrepositions[lw] || conjunctions[lw] {
+		return false
+	}
+	if isAdverb(w) {
+		return false
+	}
+	return true
+}
+
+// hasNoun reports whether a phrase has a word besides determiners and
+// prepositions.
+func hasNoun(ws []doc.Word) bool {
+	for _, w := range ws {
+		if isWordy(w.Text) && !isDeterminer(w.Text) && !isNPPreposition(w.Text) {
+			return true
+		}
+	}
+	return false
+}
+
+func isWordy(w string) bool {
+	r, _ := utf8.DecodeRuneInString(w)
+	return unicode.IsLetter(r) || unicode.IsDigit(r)
+}
+
+func isLowerWord(w string) bool {
+	r, _ := utf8.DecodeRuneInString(w)
+	return unicode.IsLower(r)
+}
+
+func startsUpper(w string) bool {
+	r, _ := utf8.DecodeRuneInString(w)
+	return unicode.IsUpper(r)
+}
+
+func isSentenceEnd(w string) bool {
+	return w == "." || w == "!" || w == "?" || w == "…"
+}
+
+func isDash(w string) bool { return w == "-" || w == "–" || w == "—" }
+
+func onlyPunct(ws []doc.Word) bool {
+	for _, w := range ws {
+		if isWordy(w.Text) {
+			return false
+		}
+	}
+	return true
+}

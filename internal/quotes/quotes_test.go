@@ -1,0 +1,134 @@
+package quotes
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+
+	"unspun/internal/doc"
+)
+
+type quoteWant struct {
+	text, speaker string
+}
+
+func find(text string) []quoteWant {
+	d := doc.New("t", text)
+	var out []quoteWant
+	for _, q := range Find(d) {
+		out = append(out, quoteWant{d.TextOf(q.Span), q.Speaker})
+	}
+	return out
+}
+
+func TestFind(t *testing.T) {
+	tests := []struct {
+		name string
+		text string
+		want []quoteWant
+	}{
+		{"none", "The council met on Tuesday. Nothing was decided.", nil},
+		{"colon before", `Mayor Linda Park said: "We will rebuild the bridge this year."`,
+			[]quoteWant{{`"We will rebuild the bridge this year."`, "Mayor Linda Park"}}},
+		{"curly colon before", "The coach told reporters “the team played its best game of the season.”",
+			[]quoteWant{{"“the team played its best game of the season.”", "the coach"}}},
+		{"subject verb after", "“Prices will fall next spring,” the analyst said.",
+			[]quoteWant{{"“Prices will fall next spring,”", "the analyst"}}},
+		{"verb subject after", `"Prices will fall next spring," said a senior economist at the bank.`,
+			[]quoteWant{{`"Prices will fall next spring,"`, "a senior economist at the bank"}}},
+		{"according to", "According to the fire chief, “the blaze started in the kitchen and spread fast.”",
+			[]quoteWant{{"“the blaze started in the kitchen and spread fast.”", "the fire chief"}}},
+		{"pronoun from previous subject", "A spokesperson for the regional water board recently described the drought. She said: “Reservoirs are lower than at any time in a decade.”",
+			[]quoteWant{{"“Reservoirs are lower than at any time in a decade.”", "a spokesperson for the regional water board"}}},
+		{"pronoun skips plural subject", "The ambassador of the republic spoke first. He said: “We want peace with every neighbour.”\n\nDiplomats usually avoid such claims, but this one went further. He said: “Our borders are open to trade and to friendship.”",
+			[]quoteWant{
+				{"“We want peace with every neighbour.”", "the ambassador of the republic"},
+				{"“Our borders are open to trade and to friendship.”", "the ambassador of the republic"},
+			}},
+		{"plural pronoun", "Local farmers gathered outside the hall. They said: “The new tax will ruin small farms across the valley.”",
+			[]quoteWant{{"“The new tax will ruin small farms across the valley.”", "Local farmers"}}},
+		{"pronoun after quote", "The senator from Ohio spoke at length. “This bill is a disgrace to the chamber,” he said.",
+			[]quoteWant{{"“This bill is a disgrace to the chamber,”", "the senator from Ohio"}}},
+		{"continued quote", "“We lost the vote,” the chairman said. “But we will win the argument in the end.”",
+			[]quoteWant{
+				{"“We lost the vote,”", "the chairman"},
+				{"“But we will win the argument in the end.”", "the chairman"},
+			}},
+		{"scare quotes dropped", "Critics mocked the so-called “reform package” that the cabinet approved.", nil},
+		{"short direct quote kept", "Asked about the result, the minister said: “Never again.”",
+			[]quoteWant{{"“Never again.”", "the minister"}}},
+		{"unattributed long quote", "“The river has always flooded in April and it always will,” reads a sign by the bridge.",
+			[]quoteWant{{"“The river has always flooded in April and it always will,”", ""}}},
+		{"multi-line quote", "The professor of history wrote: \"Empires fall slowly\nand then all at once, as every student knows.\"",
+			[]quoteWant{{"\"Empires fall slowly\nand then all at once, as every student knows.\"", "the professor of history"}}},
+		{"tweeted", "Senator Ada Cole tweeted “This is a dark day for the state and its people.”",
+			[]quoteWant{{"“This is a dark day for the state and its people.”", "Senator Ada Cole"}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := find(tt.text)
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("Find(%q)\n got %q\nwant %q", tt.text, got, tt.want)
+			}
+		})
+	}
+}
+
+// TestFindOffsets checks that spans index the text in code points.
+func TestFindOffsets(t *testing.T) {
+	text := "Ünïcödé first. The judge said: “Order in the court, all of you.”"
+	d := doc.New("t", text)
+	qs := Find(d)
+	if len(qs) != 1 {
+		t.Fatalf("got %d quotes, want 1", len(qs))
+	}
+	r := []rune(text)
+	if got := string(r[qs[0].Start:qs[0].End]); got != "“Order in the court, all of you.”" {
+		t.Errorf("quote at [%d,%d) is %q", qs[0].Start, qs[0].End, got)
+	}
+}
+
+// TestFindCorpus runs on real articles: no panics, spans in order and in
+// range, speakers short.
+func TestFindCorpus(t *testing.T) {
+	dir := filepath.Join("..", "..", "..", "shared", "data", "ptc", "articles")
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		t.Skipf("corpus not available: %v", err)
+	}
+	n := 0
+	for _, e := range ents {
+		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := doc.New(e.Name(), string(b))
+		prev := -1
+		for _, q := range Find(d) {
+			if q.Start < prev || q.End <= q.Start || q.End > d.Len() {
+				t.Fatalf("%s: bad quote [%d,%d)", e.Name(), q.Start, q.End)
+			}
+			if len([]rune(q.Speaker)) > 120 {
+				t.Errorf("%s: speaker too long: %q", e.Name(), q.Speaker)
+			}
+			prev = q.End
+			n++
+		}
+	}
+	if n == 0 {
+		t.Error("no quotes found in the whole corpus")
+	}
+}
+
+func BenchmarkFind(b *testing.B) {
+	text := "A spokesperson for the ministry spoke. He said: “We will act.” “Prices will fall,” the analyst said. "
+	for i := 0; i < 5; i++ {
+		text += text
+	}
+	d := doc.New("b", text)
+	b.ReportAllocs()
+	for b.Loop() {
+		Find(d)
+	}
+}

@@ -1,0 +1,465 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"unspun/internal/analyze"
+	"unspun/internal/fetch"
+	"unspun/internal/store"
+	"unspun/internal/technique"
+)
+
+// httpError is an error with the status it should be answered with.
+type httpError struct {
+	status int
+	msg    string
+}
+
+func (e *httpError) Error() string { return e.msg }
+
+func errorf(status int, format string, args ...any) error {
+	return &httpError{status: status, msg: fmt.Sprintf(format, args...)}
+}
+
+// statusOf maps an error to its HTTP status and the message a client sees.
+// Unexpected errors are logged and reported without internals.
+func (s *Server) statusOf(r *http.Request, err error) (int, string) {
+	var he *httpError
+	var mbe *http.MaxBytesError
+	var refused *fetch.RefusedError
+	switch {
+	case errors.As(err, &he):
+		return he.status, he.msg
+	case errors.As(err, &mbe):
+		return http.StatusRequestEntityTooLarge, fmt.Sprintf("request body larger than %d bytes", mbe.Limit)
+	case errors.Is(err, analyze.ErrEmpty):
+		return http.StatusBadRequest, "the article is empty: give some text or a URL"
+	case errors.Is(err, analyze.ErrTooLarge):
+		return http.StatusRequestEntityTooLarge, err.Error()
+	case errors.As(err, &refused):
+		return http.StatusForbidden, err.Error()
+	case errors.Is(err, fetch.ErrBadURL):
+		return http.StatusBadRequest, err.Error()
+	case errors.Is(err, fetch.ErrUnsupportedType), errors.Is(err, fetch.ErrTooLarge), errors.Is(err, fetch.ErrNoText):
+		return http.StatusUnprocessableEntity, err.Error()
+	case errors.Is(err, store.ErrNotFound):
+		return http.StatusNotFound, err.Error()
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		if r.Context().Err() == nil {
+			// Our own timeout (the fetch's), not the client leaving.
+			return http.StatusGatewayTimeout, err.Error()
+		}
+		return 499, "request cancelled"
+	case strings.HasPrefix(err.Error(), "fetch "):
+		return http.StatusBadGateway, err.Error()
+	}
+	s.cfg.Logger.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	return http.StatusInternalServerError, "internal error"
+}
+
+// fail answers with an error, as JSON for the API and as a page otherwise.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, status int, msg string) {
+	if isAPI(r) {
+		writeJSON(w, status, map[string]any{"error": msg, "status": status})
+		return
+	}
+	s.renderError(w, r, status, msg)
+}
+
+func (s *Server) failErr(w http.ResponseWriter, r *http.Request, err error) {
+	status, msg := s.statusOf(r, err)
+	s.fail(w, r, status, msg)
+}
+
+func isAPI(r *http.Request) bool {
+	return strings.HasPrefix(r.URL.Path, "/api/") || r.URL.Path == "/healthz" || r.URL.Path == "/metrics"
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(true)
+	enc.Encode(v)
+}
+
+// AnalyzeRequest is the body of POST /api/v1/analyze.
+type AnalyzeRequest struct {
+	Text   string `json:"text,omitempty"`
+	URL    string `json:"url,omitempty"`
+	Title  string `json:"title,omitempty"`
+	Source string `json:"source,omitempty"`
+	// Published is RFC 3339 or YYYY-MM-DD.
+	Published string `json:"published,omitempty"`
+}
+
+// ArticleResponse is an analysis with the stored article's metadata: the
+// analysis fields are inlined, as in "unspun analyze --format json".
+type ArticleResponse struct {
+	// ID is the stored article's id; absent when not stored.
+	ID        int64      `json:"id,omitempty"`
+	Title     string     `json:"title,omitempty"`
+	Source    string     `json:"source,omitempty"`
+	URL       string     `json:"url,omitempty"`
+	Byline    string     `json:"byline,omitempty"`
+	Published *time.Time `json:"published,omitempty"`
+	Created   *time.Time `json:"created,omitempty"`
+	*analyze.Result
+}
+
+// job is one analysis request from the API or the form.
+type job struct {
+	AnalyzeRequest
+	store bool
+}
+
+func parseDate(s string) (time.Time, error) {
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	return time.Parse(time.DateOnly, s)
+}
+
+// analyze runs a job: fetch if needed, analyse, store if asked.
+func (s *Server) analyze(ctx context.Context, j job) (*ArticleResponse, error) {
+	j.Text = strings.ToValidUTF8(j.Text, "\uFFFD")
+	j.URL = strings.TrimSpace(j.URL)
+	if j.Text != "" && j.URL != "" {
+		return nil, errorf(http.StatusBadRequest, "give either text or url, not both")
+	}
+	resp := &ArticleResponse{Title: strings.TrimSpace(j.Title), Source: strings.TrimSpace(j.Source)}
+	if j.Published != "" {
+		t, err := parseDate(j.Published)
+		if err != nil {
+			return nil, errorf(http.StatusBadRequest, "published %q: want RFC 3339 or YYYY-MM-DD", j.Published)
+		}
+		resp.Published = &t
+	}
+	for name, v := range map[string]string{"title": resp.Title, "source": resp.Source} {
+		if utf8.RuneCountInString(v) > 500 {
+			return nil, errorf(http.StatusBadRequest, "%s longer than 500 characters", name)
+		}
+	}
+	text := j.Text
+	if j.URL != "" {
+		if s.cfg.Fetcher == nil {
+			return nil, errorf(http.StatusBadRequest, "URL fetching is disabled on this server; send the text instead")
+		}
+		page, err := s.cfg.Fetcher.Fetch(ctx, j.URL)
+		if err != nil {
+			return nil, err
+		}
+		text, resp.URL, resp.Byline = page.Text, page.URL, page.Byline
+		if resp.Title == "" {
+			resp.Title = page.Title
+		}
+		if resp.Source == "" {
+			resp.Source = page.Site
+		}
+		if resp.Published == nil && !page.Published.IsZero() {
+			resp.Published = &page.Published
+		}
+	}
+	if strings.TrimSpace(text) == "" {
+		return nil, analyze.ErrEmpty
+	}
+	res, err := s.cfg.Analyzer.Analyze(ctx, "request", text)
+	if err != nil {
+		return nil, err
+	}
+	if res.Spans == nil {
+		res.Spans = []analyze.Span{}
+	}
+	resp.Result = res
+	s.metrics.analysed(res.Model)
+	if !j.store {
+		return resp, nil
+	}
+	raw, err := json.Marshal(res)
+	if err != nil {
+		return nil, fmt.Errorf("encode analysis: %w", err)
+	}
+	a := &store.Article{Title: resp.Title, Source: resp.Source, URL: resp.URL, Byline: resp.Byline,
+		Words: res.Words, Score: res.Score, Model: res.Model, Text: res.Text, Result: raw}
+	if resp.Published != nil {
+		a.Published = *resp.Published
+	}
+	for _, sp := range res.Spans {
+		if sp.Technique.Valid() {
+			a.Spans = append(a.Spans, store.Span{Technique: sp.Technique.String(), Start: sp.Start, End: sp.End, Confidence: sp.Confidence})
+		}
+	}
+	// The article is stored even if the client has gone: the analysis is
+	// done, and a half-finished request must not leave half a row.
+	id, err := s.cfg.Store.Save(context.WithoutCancel(ctx), a)
+	if err != nil {
+		return nil, err
+	}
+	resp.ID = id
+	resp.Created = &a.Created
+	return resp, nil
+}
+
+func (s *Server) apiAnalyze(w http.ResponseWriter, r *http.Request) {
+	if !s.authorized(r, "") {
+		s.unauthorized(w, r)
+		return
+	}
+	storeIt, err := boolParam(r.URL.Query(), "store", true)
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	var req AnalyzeRequest
+	if err := decodeJSON(r, &req); err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	resp, err := s.analyze(r.Context(), job{AnalyzeRequest: req, store: storeIt})
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	status := http.StatusOK
+	if resp.ID != 0 {
+		status = http.StatusCreated
+		w.Header().Set("Location", fmt.Sprintf("/api/v1/articles/%d", resp.ID))
+	}
+	writeJSON(w, status, resp)
+}
+
+func (s *Server) unauthorized(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("WWW-Authenticate", `Bearer realm="unspun"`)
+	s.fail(w, r, http.StatusUnauthorized, "missing or wrong access token: send Authorization: Bearer <token>")
+}
+
+// decodeJSON reads one JSON object from r's body into v, strictly.
+func decodeJSON(r *http.Request, v any) error {
+	ct := r.Header.Get("Content-Type")
+	if mt, _, err := mime.ParseMediaType(ct); err != nil || mt != "application/json" {
+		return errorf(http.StatusUnsupportedMediaType, "Content-Type %q: send application/json", ct)
+	}
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return err
+		}
+		if errors.Is(err, io.EOF) {
+			return errorf(http.StatusBadRequest, "empty body: send a JSON object")
+		}
+		return errorf(http.StatusBadRequest, "malformed JSON: %v", err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return err
+		}
+		return errorf(http.StatusBadRequest, "malformed JSON: data after the object")
+	}
+	return nil
+}
+
+func boolParam(q url.Values, name string, def bool) (bool, error) {
+	v := q.Get(name)
+	if v == "" {
+		return def, nil
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		return false, errorf(http.StatusBadRequest, "%s=%q: want true or false", name, v)
+	}
+	return b, nil
+}
+
+// MaxPerPage caps per_page in the article list.
+const MaxPerPage = 100
+
+// filterParams reads the list and stats filters from a query.
+func filterParams(q url.Values) (store.Filter, error) {
+	f := store.Filter{Q: q.Get("q"), Source: q.Get("source"), Technique: q.Get("technique")}
+	if len(f.Q) > 1000 {
+		return f, errorf(http.StatusBadRequest, "q longer than 1000 bytes")
+	}
+	if f.Technique != "" {
+		if _, err := technique.Parse(f.Technique); err != nil {
+			return f, errorf(http.StatusBadRequest, "technique=%q: unknown technique label (see the OpenAPI document for the list)", f.Technique)
+		}
+	}
+	for _, p := range []struct {
+		name string
+		t    *time.Time
+	}{{"from", &f.From}, {"to", &f.To}} {
+		if v := q.Get(p.name); v != "" {
+			t, err := time.Parse(time.DateOnly, v)
+			if err != nil {
+				return f, errorf(http.StatusBadRequest, "%s=%q: want a date as YYYY-MM-DD", p.name, v)
+			}
+			*p.t = t
+		}
+	}
+	if !f.From.IsZero() && !f.To.IsZero() && f.To.Before(f.From) {
+		return f, errorf(http.StatusBadRequest, "to (%s) is before from (%s)", q.Get("to"), q.Get("from"))
+	}
+	return f, nil
+}
+
+func intParam(q url.Values, name string, def, lo, hi int) (int, error) {
+	v := q.Get(name)
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < lo || n > hi {
+		return 0, errorf(http.StatusBadRequest, "%s=%q: want a whole number from %d to %d", name, v, lo, hi)
+	}
+	return n, nil
+}
+
+// ListResponse is the body of GET /api/v1/articles.
+type ListResponse struct {
+	Articles []store.Summary `json:"articles"`
+	Total    int             `json:"total"`
+	Page     int             `json:"page"`
+	PerPage  int             `json:"per_page"`
+}
+
+func (s *Server) apiList(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	f, err := filterParams(q)
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	page, err := intParam(q, "page", 1, 1, 1_000_000)
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	per, err := intParam(q, "per_page", 20, 1, MaxPerPage)
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	items, total, err := s.cfg.Store.List(r.Context(), f, page, per)
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, ListResponse{Articles: items, Total: total, Page: page, PerPage: per})
+}
+
+func pathID(r *http.Request) (int64, error) {
+	v := r.PathValue("id")
+	id, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || id < 1 {
+		return 0, errorf(http.StatusBadRequest, "article id %q: want a positive whole number", v)
+	}
+	return id, nil
+}
+
+// loadArticle returns a stored article with its analysis decoded.
+func (s *Server) loadArticle(ctx context.Context, id int64) (*store.Article, *ArticleResponse, error) {
+	a, err := s.cfg.Store.Get(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	var res analyze.Result
+	if err := json.Unmarshal(a.Result, &res); err != nil {
+		return nil, nil, fmt.Errorf("article %d: stored analysis: %w", id, err)
+	}
+	if res.Spans == nil {
+		res.Spans = []analyze.Span{}
+	}
+	resp := &ArticleResponse{ID: a.ID, Title: a.Title, Source: a.Source, URL: a.URL, Byline: a.Byline, Created: &a.Created, Result: &res}
+	if !a.Published.IsZero() {
+		resp.Published = &a.Published
+	}
+	return a, resp, nil
+}
+
+func (s *Server) apiGet(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	_, resp, err := s.loadArticle(r.Context(), id)
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, resp)
+}
+
+func (s *Server) apiDelete(w http.ResponseWriter, r *http.Request) {
+	if !s.authorized(r, "") {
+		s.unauthorized(w, r)
+		return
+	}
+	id, err := pathID(r)
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	if err := s.cfg.Store.Delete(r.Context(), id); err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// StatsResponse is the body of GET /api/v1/stats.
+type StatsResponse struct {
+	By     string       `json:"by"`
+	Groups []store.Stat `json:"groups"`
+}
+
+func (s *Server) apiStats(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	by := store.Grouping(q.Get("by"))
+	switch by {
+	case store.BySource, store.ByTechnique, store.ByDay:
+	case "":
+		s.fail(w, r, http.StatusBadRequest, "by is required: source, technique or day")
+		return
+	default:
+		s.fail(w, r, http.StatusBadRequest, fmt.Sprintf("by=%q: want source, technique or day", by))
+		return
+	}
+	f, err := filterParams(q)
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	groups, err := s.cfg.Store.Stats(r.Context(), by, f)
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, StatsResponse{By: string(by), Groups: groups})
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if err := s.cfg.Store.Ping(ctx); err != nil {
+		s.cfg.Logger.Error("health check", "err", err)
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "error": "database not answering"})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}

@@ -1,0 +1,116 @@
+package si
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+
+	"unspun/internal/doc"
+)
+
+// maxCues is how many reasons a span carries at most.
+const maxCues = 3
+
+// cue is the summed pull of one feature template on one word towards
+// "inside a span".
+type cue struct {
+	tpl  uint8
+	tok  int
+	pull float64
+}
+
+// cues explains a span: it re-extracts the features of the span's words,
+// weighs each by how much it moves the word from O towards B or I, and
+// words the strongest few. It must run right after marginals on the same
+// scratch.
+func (m *Model) cues(d *doc.Document, s *scratch, sp Span) []string {
+	a, b := d.WordsIn(sp.Start, sp.End)
+	var cs []cue
+	for i := a; i < b; i++ {
+		tag := uint32(tagI)
+		if i == a {
+			tag = tagB
+		}
+		s.x.out = s.x.out[:0]
+		s.x.features(d, &s.di, i)
+		for _, f := range s.x.out {
+			w := m.crf.w[f.row*nTags:]
+			pull := float64(w[tag] - w[tagO])
+			k := i + int(f.off)
+			if k < 0 || k >= len(d.Words) {
+				continue
+			}
+			j := slices.IndexFunc(cs, func(c cue) bool { return c.tpl == f.tpl && c.tok == k })
+			if j < 0 {
+				cs = append(cs, cue{tpl: f.tpl, tok: k, pull: pull})
+			} else {
+				cs[j].pull += pull
+			}
+		}
+	}
+	slices.SortStableFunc(cs, func(x, y cue) int { return cmp.Compare(y.pull, x.pull) })
+	var out []string
+	for _, c := range cs {
+		if c.pull <= 0 || len(out) == maxCues {
+			break
+		}
+		if t := m.describe(d, s, c); t != "" && !slices.Contains(out, t) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// describe words one cue for a reader; "" for signals that explain
+// nothing on their own (bias, frequency, length).
+func (m *Model) describe(d *doc.Document, s *scratch, c cue) string {
+	w := d.Words[c.tok].Text
+	t := &s.di.toks[c.tok]
+	next := ""
+	if c.tok+1 < len(d.Words) {
+		next = d.Words[c.tok+1].Text
+	}
+	switch c.tpl {
+	case tWord, tStem, tPrefix, tSuffix:
+		return fmt.Sprintf("the word “%s”", w)
+	case tBigramL, tBigramR, tPrev, tNext, tPrev2, tNext2:
+		if next == "" {
+			return fmt.Sprintf("the word “%s”", w)
+		}
+		return fmt.Sprintf("the wording “%s %s”", w, next)
+	case tLex, tLexWin, tPhrase:
+		if k := t.lex | t.phrase; k != 0 {
+			return fmt.Sprintf("“%s” is %s", w, k.Describe())
+		}
+	case tValence:
+		if t.valence < 0 {
+			return fmt.Sprintf("“%s” is a strongly negative word", w)
+		}
+		return fmt.Sprintf("“%s” is an emotionally loaded word", w)
+	case tSuperl:
+		return fmt.Sprintf("“%s” is a superlative", w)
+	case tCaps:
+		return fmt.Sprintf("“%s” is written in capitals", w)
+	case tQuote:
+		return "it is in quoted speech"
+	case tSentExcl:
+		return "the sentence exclaims"
+	case tSentQuest:
+		return "the sentence asks a question"
+	case tArtPos:
+		if t.sent == 0 {
+			return "it is in the headline"
+		}
+	case tRepeat:
+		return fmt.Sprintf("“%s” recurs %d times in the article", w, s.di.counts[t.lower])
+	case tRepeatBigram:
+		return fmt.Sprintf("“%s %s” recurs in the article", w, next)
+	case tSentLex:
+		return "the sentence is full of loaded words"
+	case tSentVal:
+		return "the sentence is emotionally charged"
+	case tCluster, tClusterWin:
+		return fmt.Sprintf("“%s” is like words often used in loaded language", w)
+	}
+	return ""
+}

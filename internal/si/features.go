@@ -1,0 +1,432 @@
+package si
+
+import (
+	"math"
+	"strconv"
+	"unicode"
+	"unicode/utf8"
+
+	"unspun/internal/doc"
+	"unspun/internal/embed"
+	"unspun/internal/lexicon"
+)
+
+// Feature templates. A sparse feature is a template and a string key,
+// hashed into one of 2^hashBits weight rows. The numbers are part of the
+// model format: append, never renumber.
+const (
+	tBias = iota
+	tWord
+	tStem
+	tShape
+	tPrefix
+	tSuffix
+	tPrev
+	tNext
+	tPrev2
+	tNext2
+	tBigramL
+	tBigramR
+	tLex
+	tLexWin
+	tPhrase
+	tValence
+	tSuperl
+	tCaps
+	tQuote
+	tSentExcl
+	tSentQuest
+	tSentLen
+	tSentPos
+	tArtPos
+	tRepeat
+	tRepeatBigram
+	tFreq
+	tSentLex
+	tSentVal
+	tSentQuote
+	tCluster
+	tClusterWin
+	numTemplates
+)
+
+// feat is a sparse feature of a token: its weight row and, for
+// explanations, the template and the token it describes (relative offset).
+type feat struct {
+	row uint32
+	tpl uint8
+	off int8
+}
+
+// tokenInfo is what the extractor knows about one token.
+type tokenInfo struct {
+	lower   string
+	sent    int // sentence index, for sequence boundaries
+	vecRow  int // -1 when the word has no vector
+	lex     lexicon.Kind
+	phrase  lexicon.Kind
+	valence float64
+	hasVal  bool
+}
+
+// docInfo is the per-article analysis shared by all tokens.
+type docInfo struct {
+	toks    []tokenInfo
+	sents   [][2]int // token ranges of the sequences the tagger decodes
+	counts  map[string]int
+	bigrams map[string]int
+	sentLex []int
+	sentVal []float64
+	sentExc []bool
+	sentQst []bool
+	sentQuo []bool
+}
+
+// analyse computes docInfo for d.
+func (m *Model) analyse(d *doc.Document, di *docInfo) {
+	ws := d.Words
+	di.toks = di.toks[:0]
+	di.sents = di.sents[:0]
+	clear(di.counts)
+	clear(di.bigrams)
+	if di.counts == nil {
+		di.counts = make(map[string]int)
+		di.bigrams = make(map[string]int)
+	}
+	if len(ws) == 0 {
+		return
+	}
+	lowers := make([]string, len(ws))
+	for i, w := range ws {
+		lowers[i] = embed.Normalize(w.Text)
+	}
+	// Sequences: sentences, with words outside any sentence joining the
+	// nearest one so every word is tagged exactly once.
+	cur := -1
+	for i, w := range ws {
+		s := d.SentenceAt(w.Start)
+		if s < 0 {
+			s = len(d.Sentences)
+		}
+		if i == 0 || s != cur {
+			di.sents = append(di.sents, [2]int{i, i + 1})
+			cur = s
+		} else {
+			di.sents[len(di.sents)-1][1] = i + 1
+		}
+	}
+	for i := range ws {
+		ti := tokenInfo{lower: lowers[i], vecRow: -1}
+		if r, ok := m.vecs.Lookup(ti.lower); ok {
+			ti.vecRow = r
+		}
+		ti.lex = lexicon.Word(ti.lower)
+		ti.valence, ti.hasVal = lexicon.Valence(ti.lower)
+		di.toks = append(di.toks, ti)
+		if isContent(ti.lower) {
+			di.counts[ti.lower]++
+			if i+1 < len(ws) && isContent(lowers[i+1]) {
+				di.bigrams[ti.lower+" "+lowers[i+1]]++
+			}
+		}
+	}
+	lexicon.Phrases(lowers, func(mt lexicon.Match) {
+		for k := mt.Start; k < mt.End; k++ {
+			di.toks[k].phrase |= mt.Kind
+		}
+	})
+	n := len(di.sents)
+	di.sentLex = resize(di.sentLex, n)
+	di.sentVal = resize(di.sentVal, n)
+	di.sentExc = resize(di.sentExc, n)
+	di.sentQst = resize(di.sentQst, n)
+	di.sentQuo = resize(di.sentQuo, n)
+	for s, r := range di.sents {
+		for i := r[0]; i < r[1]; i++ {
+			t := &di.toks[i]
+			t.sent = s
+			if t.lex != 0 || t.phrase != 0 {
+				di.sentLex[s]++
+			}
+			if t.hasVal {
+				di.sentVal[s] += math.Abs(t.valence)
+			}
+			switch t.lower {
+			case "!":
+				di.sentExc[s] = true
+			case "?":
+				di.sentQst[s] = true
+			}
+			if d.QuoteAt(ws[i].Start) >= 0 {
+				di.sentQuo[s] = true
+			}
+		}
+	}
+}
+
+func resize[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	s = s[:n]
+	clear(s)
+	return s
+}
+
+// isContent reports whether a lowercased word is worth counting for
+// repetition: alphabetic and at least four letters long, which leaves out
+// most function words without a stop list.
+func isContent(w string) bool {
+	if len(w) < 4 {
+		return false
+	}
+	for _, r := range w {
+		if !unicode.IsLetter(r) && r != '\'' && r != '-' {
+			return false
+		}
+	}
+	return true
+}
+
+// extractor hashes features; it is scratch owned by one goroutine.
+type extractor struct {
+	m    *Model
+	out  []feat
+	tok  int
+	bits uint32
+}
+
+func (x *extractor) add(tpl int, off int, parts ...string) {
+	// Inline FNV-1a: avoids the interface allocation of hash.Hash32.
+	var v uint32 = 2166136261
+	v = (v ^ uint32(tpl)) * 16777619
+	for k, p := range parts {
+		if k > 0 {
+			v = (v ^ 0x1f) * 16777619
+		}
+		for i := 0; i < len(p); i++ {
+			v = (v ^ uint32(p[i])) * 16777619
+		}
+	}
+	v ^= v >> 15
+	v *= 0x2c1b3c6d
+	v ^= v >> 12
+	x.out = append(x.out, feat{row: v & (1<<x.bits - 1), tpl: uint8(tpl), off: int8(off)})
+}
+
+// bucket maps a count to a small label.
+func bucket(n int, edges ...int) string {
+	for i, e := range edges {
+		if n <= e {
+			return smallInts[i]
+		}
+	}
+	return smallInts[len(edges)]
+}
+
+var smallInts = func() []string {
+	s := make([]string, 64)
+	for i := range s {
+		s[i] = strconv.Itoa(i)
+	}
+	return s
+}()
+
+// features appends the sparse features of token i to x.out.
+func (x *extractor) features(d *doc.Document, di *docInfo, i int) {
+	m := x.m
+	t := &di.toks[i]
+	w := d.Words[i].Text
+	word := func(k int) string {
+		if k < 0 {
+			return "<s>"
+		}
+		if k >= len(di.toks) {
+			return "</s>"
+		}
+		return di.toks[k].lower
+	}
+	x.add(tBias, 0)
+	x.add(tWord, 0, t.lower)
+	x.add(tStem, 0, stem(t.lower))
+	x.add(tShape, 0, shape(w))
+	if n := utf8.RuneCountInString(t.lower); n > 3 {
+		x.add(tPrefix, 0, prefix(t.lower, 3))
+		x.add(tSuffix, 0, suffix(t.lower, 3))
+	}
+	x.add(tPrev, -1, word(i-1))
+	x.add(tNext, 1, word(i+1))
+	x.add(tPrev2, -2, word(i-2))
+	x.add(tNext2, 2, word(i+2))
+	x.add(tBigramL, -1, word(i-1), t.lower)
+	x.add(tBigramR, 1, t.lower, word(i+1))
+	for off := -2; off <= 2; off++ {
+		k := i + off
+		if k < 0 || k >= len(di.toks) {
+			continue
+		}
+		lx := di.toks[k].lex | di.toks[k].phrase
+		for b := 0; lx != 0; b++ {
+			if lx&1 != 0 {
+				if off == 0 {
+					x.add(tLex, 0, smallInts[b])
+				} else {
+					x.add(tLexWin, off, smallInts[b], smallInts[off+2])
+				}
+			}
+			lx >>= 1
+		}
+	}
+	if t.phrase != 0 {
+		x.add(tPhrase, 0)
+	}
+	if t.hasVal {
+		x.add(tValence, 0, smallInts[int(math.Round(t.valence))+4])
+	}
+	if lexicon.LooksSuperlative(t.lower) {
+		x.add(tSuperl, 0)
+	}
+	if isCaps(w) {
+		x.add(tCaps, 0)
+	}
+	if d.QuoteAt(d.Words[i].Start) >= 0 {
+		x.add(tQuote, 0)
+	}
+	s := t.sent
+	r := di.sents[s]
+	n := r[1] - r[0]
+	if di.sentExc[s] {
+		x.add(tSentExcl, 0)
+	}
+	if di.sentQst[s] {
+		x.add(tSentQuest, 0)
+	}
+	x.add(tSentLen, 0, bucket(n, 5, 10, 20, 35, 60))
+	pos := i - r[0]
+	switch {
+	case pos == 0:
+		x.add(tSentPos, 0, "first")
+	case i == r[1]-1:
+		x.add(tSentPos, 0, "last")
+	default:
+		x.add(tSentPos, 0, smallInts[pos*4/n])
+	}
+	switch {
+	case s == 0:
+		x.add(tArtPos, 0, "title")
+	case s <= 3:
+		x.add(tArtPos, 0, "lead")
+	default:
+		x.add(tArtPos, 0, smallInts[s*5/len(di.sents)])
+	}
+	if c := di.counts[t.lower]; c > 0 {
+		x.add(tRepeat, 0, bucket(c, 1, 2, 3, 5, 8))
+	}
+	if i+1 < len(di.toks) {
+		if c := di.bigrams[t.lower+" "+di.toks[i+1].lower]; c > 1 {
+			x.add(tRepeatBigram, 0, bucket(c, 2, 3))
+		}
+	}
+	if i > 0 {
+		if c := di.bigrams[di.toks[i-1].lower+" "+t.lower]; c > 1 {
+			x.add(tRepeatBigram, -1, bucket(c, 2, 3))
+		}
+	}
+	switch {
+	case t.vecRow < 0:
+		x.add(tFreq, 0, "oov")
+	default:
+		x.add(tFreq, 0, bucket(t.vecRow, 100, 1000, 10000, 30000))
+	}
+	x.add(tSentLex, 0, bucket(di.sentLex[s], 0, 1, 2, 4))
+	x.add(tSentVal, 0, bucket(int(di.sentVal[s]), 0, 2, 4, 7, 11))
+	if di.sentQuo[s] {
+		x.add(tSentQuote, 0)
+	}
+	for g, c := range m.clusters {
+		for off := -1; off <= 1; off++ {
+			k := i + off
+			if k < 0 || k >= len(di.toks) || di.toks[k].vecRow < 0 || di.toks[k].vecRow >= len(c) {
+				continue
+			}
+			id := strconv.Itoa(int(c[di.toks[k].vecRow]))
+			if off == 0 {
+				x.add(tCluster, 0, smallInts[g], id)
+			} else {
+				x.add(tClusterWin, off, smallInts[g], smallInts[off+1], id)
+			}
+		}
+	}
+}
+
+func prefix(s string, n int) string {
+	i := 0
+	for k := range s {
+		if i == n {
+			return s[:k]
+		}
+		i++
+	}
+	return s
+}
+
+func suffix(s string, n int) string {
+	k := len(s)
+	for i := 0; i < n && k > 0; i++ {
+		_, sz := utf8.DecodeLastRuneInString(s[:k])
+		k -= sz
+	}
+	return s[k:]
+}
+
+// stem strips common English inflections, enough to group "attacks",
+// "attacked" and "attacking".
+func stem(w string) string {
+	for _, suf := range [...]string{"ingly", "edly", "ings", "ing", "ies", "ied", "ed", "es", "ly", "s"} {
+		if len(w) > len(suf)+2 && w[len(w)-len(suf):] == suf {
+			return w[:len(w)-len(suf)]
+		}
+	}
+	return w
+}
+
+// shape maps a word to its character classes with runs collapsed:
+// "Trump" → "Xx", "USA" → "X", "9/11" → "d/d".
+func shape(w string) string {
+	var b [16]byte
+	n := 0
+	var last byte
+	for _, r := range w {
+		var c byte
+		switch {
+		case unicode.IsUpper(r):
+			c = 'X'
+		case unicode.IsLower(r):
+			c = 'x'
+		case unicode.IsDigit(r):
+			c = 'd'
+		case r < utf8.RuneSelf:
+			c = byte(r)
+		default:
+			c = '*'
+		}
+		if c != last && n < len(b) {
+			b[n] = c
+			n++
+			last = c
+		}
+	}
+	return string(b[:n])
+}
+
+// isCaps reports whether w is an all-capitals word of two or more letters.
+func isCaps(w string) bool {
+	n := 0
+	for _, r := range w {
+		if !unicode.IsUpper(r) {
+			return false
+		}
+		n++
+	}
+	return n >= 2
+}

@@ -1,0 +1,168 @@
+package si
+
+import (
+	"bufio"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+
+	"unspun/internal/embed"
+)
+
+const (
+	magic   = "UNSPSI\x00\x00"
+	version = 1
+)
+
+// WriteTo writes the model in unspun's binary SI format (little endian):
+// magic, version, sizes, decoding and calibration, transition and start
+// scores, the word clusters, then the sparse and dense weights as float32.
+// The word vectors are not included: they are written once, beside it.
+func (m *Model) WriteTo(w io.Writer) (int64, error) {
+	bw := bufio.NewWriter(w)
+	cw := &countWriter{w: bw}
+	put := func(v any) {
+		if cw.err == nil {
+			cw.err = binary.Write(cw, binary.LittleEndian, v)
+		}
+	}
+	cw.Write([]byte(magic))
+	vdim := 0
+	if m.vecs != nil {
+		vdim = m.vecs.Dim()
+	}
+	put(uint32(version))
+	put(uint32(m.crf.bits))
+	put(uint32(vdim))
+	put(uint32(len(m.crf.dense)))
+	put(m.dec.Threshold)
+	put(int32(m.dec.Gap))
+	put(int32(m.dec.MinWords))
+	put(m.dec.Sentence)
+	put(m.calA)
+	put(m.calB)
+	put(m.crf.trans)
+	put(m.crf.start)
+	put(uint32(len(m.clusters)))
+	for _, c := range m.clusters {
+		put(uint32(len(c)))
+		put(c)
+	}
+	put(m.crf.w)
+	put(m.crf.dense)
+	if cw.err == nil {
+		cw.err = bw.Flush()
+	}
+	return cw.n, cw.err
+}
+
+// Read reads a model written by WriteTo. vecs must be the vectors the
+// model was trained with (nil if it was trained without).
+func Read(r io.Reader, vecs *embed.Vectors) (*Model, error) {
+	br := bufio.NewReader(r)
+	var err error
+	get := func(v any) {
+		if err == nil {
+			err = binary.Read(br, binary.LittleEndian, v)
+		}
+	}
+	mg := make([]byte, len(magic))
+	if _, err := io.ReadFull(br, mg); err != nil || string(mg) != magic {
+		return nil, errors.New("si: not an SI model (bad magic)")
+	}
+	var ver, bits, vdim, ndense uint32
+	get(&ver)
+	get(&bits)
+	get(&vdim)
+	get(&ndense)
+	if err != nil {
+		return nil, fmt.Errorf("si: reading header: %w", noEOF(err))
+	}
+	if ver != version {
+		return nil, fmt.Errorf("si: unsupported model version %d (want %d)", ver, version)
+	}
+	if bits < 10 || bits > 26 {
+		return nil, fmt.Errorf("si: hash bits %d out of range", bits)
+	}
+	want := 0
+	if vecs != nil {
+		want = vecs.Dim()
+	}
+	if int(vdim) != want || int(ndense) != 2*want*nTags {
+		return nil, fmt.Errorf("si: model expects %d-dimensional word vectors (%d dense weights), have %d", vdim, ndense, want)
+	}
+	m := &Model{vecs: vecs, crf: newCRF(bits, int(ndense)/nTags)}
+	var gap, mw int32
+	get(&m.dec.Threshold)
+	get(&gap)
+	get(&mw)
+	get(&m.dec.Sentence)
+	get(&m.calA)
+	get(&m.calB)
+	get(&m.crf.trans)
+	get(&m.crf.start)
+	m.dec.Gap, m.dec.MinWords = int(gap), int(mw)
+	var nc uint32
+	get(&nc)
+	if err == nil && nc > 8 {
+		return nil, fmt.Errorf("si: %d cluster levels, want at most 8", nc)
+	}
+	for range nc {
+		var n uint32
+		get(&n)
+		if err != nil {
+			break
+		}
+		if vecs == nil || int(n) > vecs.Len() {
+			return nil, fmt.Errorf("si: %d clustered words but only %d vectors", n, vecsLen(vecs))
+		}
+		c := make([]uint16, n)
+		get(c)
+		m.clusters = append(m.clusters, c)
+	}
+	get(m.crf.w)
+	get(m.crf.dense)
+	if err != nil {
+		return nil, fmt.Errorf("si: reading model: %w", noEOF(err))
+	}
+	for _, f := range [][]float32{m.crf.w, m.crf.dense, m.crf.trans[:], m.crf.start[:]} {
+		for _, v := range f {
+			if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+				return nil, errors.New("si: model has a non-finite weight")
+			}
+		}
+	}
+	return m, nil
+}
+
+func vecsLen(v *embed.Vectors) int {
+	if v == nil {
+		return 0
+	}
+	return v.Len()
+}
+
+func noEOF(err error) error {
+	if err == io.EOF {
+		return io.ErrUnexpectedEOF
+	}
+	return err
+}
+
+type countWriter struct {
+	w   io.Writer
+	n   int64
+	err error
+}
+
+func (c *countWriter) Write(p []byte) (int, error) {
+	if c.err != nil {
+		return 0, c.err
+	}
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	c.err = err
+	return n, err
+}

@@ -1,0 +1,352 @@
+package si
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"time"
+
+	"unspun/internal/corpus"
+	"unspun/internal/doc"
+	"unspun/internal/embed"
+	"unspun/internal/score"
+)
+
+// Options controls training. The zero value gives the defaults.
+type Options struct {
+	// Progress, when not nil, receives one line per training stage.
+	Progress io.Writer
+	// Epochs over the training sentences (default 8).
+	Epochs int
+	// Seed fixes the order sentences are visited in (default 1). Same
+	// data, same options → byte-identical model.
+	Seed uint64
+	// HashBits sets the number of sparse weight rows to 2^HashBits
+	// (default 19).
+	HashBits int
+	// LearningRate of AdaGrad (default 0.1).
+	LearningRate float64
+	// L2 penalty applied to the weights a step touches (default 1e-4).
+	L2 float64
+	// Folds for choosing the decoding and calibration by
+	// cross-validation inside the training articles (default 4; 1
+	// disables it and uses Decode as given or the defaults).
+	Folds int
+	// Decode, when Folds is 1, sets the decoding; zero → defaults.
+	Decode Decoding
+	// Clusters lists the numbers of k-means clusters of word vectors used
+	// as features, one feature set per entry (default 64, 512; empty
+	// with NoClusters).
+	Clusters   []int
+	NoClusters bool
+	// ClusterWords is how many of the most frequent words are clustered
+	// (default 30000).
+	ClusterWords int
+}
+
+func (o *Options) defaults() {
+	if o.Epochs <= 0 {
+		o.Epochs = 8
+	}
+	if o.Seed == 0 {
+		o.Seed = 1
+	}
+	if o.HashBits <= 0 {
+		o.HashBits = 19
+	}
+	if o.LearningRate <= 0 {
+		o.LearningRate = 0.1
+	}
+	if o.L2 < 0 {
+		o.L2 = 0
+	} else if o.L2 == 0 {
+		o.L2 = 1e-4
+	}
+	if o.Folds <= 0 {
+		o.Folds = 4
+	}
+	if len(o.Clusters) == 0 && !o.NoClusters {
+		o.Clusters = []int{64, 512}
+	}
+	if o.NoClusters {
+		o.Clusters = nil
+	}
+	if o.ClusterWords <= 0 {
+		o.ClusterWords = 30000
+	}
+}
+
+// DefaultDecoding is the decoding used when none was chosen by
+// cross-validation.
+var DefaultDecoding = Decoding{Threshold: 0.4, Gap: 1, MinWords: 2}
+
+func (o *Options) logf(format string, args ...any) {
+	if o.Progress != nil {
+		fmt.Fprintf(o.Progress, "si: "+format+"\n", args...)
+	}
+}
+
+// example is one article prepared for training.
+type example struct {
+	art     *corpus.Article
+	seqs    [][2]int
+	rows    []feat
+	offs    []int32 // token i's features are rows[offs[i]:offs[i+1]]
+	tags    []int8
+	vecRows []int32
+	sentOf  []int32
+	sentVec [][]float32
+}
+
+// Train trains a span tagger on articles carrying gold spans (TC or SI
+// rows; overlapping spans are merged). vecs may be nil.
+func Train(arts []*corpus.Article, vecs *embed.Vectors, opts Options) (*Model, error) {
+	opts.defaults()
+	if len(arts) == 0 {
+		return nil, errors.New("si: train: no articles")
+	}
+	if opts.HashBits < 10 || opts.HashBits > 26 {
+		return nil, fmt.Errorf("si: train: HashBits %d out of range [10, 26]", opts.HashBits)
+	}
+	began := time.Now()
+	proto := &Model{vecs: vecs}
+	if vecs != nil && len(opts.Clusters) > 0 {
+		proto.clusters = clusterVectors(vecs, opts.Clusters, opts.ClusterWords, opts.Seed)
+		opts.logf("clustered %d word vectors into %v groups (%.1fs)", min(opts.ClusterWords, vecs.Len()), opts.Clusters, time.Since(began).Seconds())
+	}
+	proto.crf = &crf{bits: uint32(opts.HashBits)}
+	exs := make([]*example, len(arts))
+	tokens := 0
+	for i, a := range arts {
+		if a == nil || a.Doc == nil {
+			return nil, fmt.Errorf("si: train: article %d has no document", i)
+		}
+		exs[i] = proto.prepare(a)
+		tokens += len(exs[i].tags)
+	}
+	opts.logf("extracted features of %d articles, %d words (%.1fs)", len(arts), tokens, time.Since(began).Seconds())
+
+	dec := opts.Decode
+	if dec == (Decoding{}) {
+		dec = DefaultDecoding
+	}
+	var calA, calB float64
+	if opts.Folds > 1 && len(exs) >= opts.Folds {
+		var err error
+		dec, calA, calB, err = crossValidate(proto, exs, opts)
+		if err != nil {
+			return nil, err
+		}
+	}
+	m := proto.clone()
+	m.crf = trainCRF(exs, m.vecs, opts, "all")
+	m.dec, m.calA, m.calB = dec, calA, calB
+	opts.logf("trained on %d articles in %.1fs", len(arts), time.Since(began).Seconds())
+	return m, nil
+}
+
+// clone returns a model sharing m's vectors and clusters, without weights.
+func (m *Model) clone() *Model {
+	return &Model{vecs: m.vecs, clusters: m.clusters, crf: m.crf, dec: m.dec}
+}
+
+// prepare extracts an article's features and gold tags.
+func (m *Model) prepare(a *corpus.Article) *example {
+	d := a.Doc
+	var di docInfo
+	m.analyse(d, &di)
+	x := &extractor{m: m, bits: m.crf.bits}
+	ex := &example{art: a, seqs: slices.Clone(di.sents)}
+	n := len(d.Words)
+	ex.offs = make([]int32, n+1)
+	for i := range n {
+		x.features(d, &di, i)
+		ex.offs[i+1] = int32(len(x.out))
+	}
+	ex.rows = slices.Clip(x.out)
+	ex.tags = goldTags(d, mergeGold(a.Spans), di.sents)
+	if m.vecs != nil {
+		ex.vecRows = make([]int32, n)
+		ex.sentOf = make([]int32, n)
+		for i := range n {
+			ex.vecRows[i] = int32(di.toks[i].vecRow)
+			ex.sentOf[i] = int32(di.toks[i].sent)
+		}
+		for _, r := range di.sents {
+			ex.sentVec = append(ex.sentVec, m.sentenceVec(&di, r, nil))
+		}
+	}
+	return ex
+}
+
+// mergeGold returns the gold spans as sorted, merged [start, end) pairs.
+func mergeGold(spans []corpus.Span) [][2]int {
+	var iv [][2]int
+	for _, s := range spans {
+		if s.End > s.Start {
+			iv = append(iv, [2]int{s.Start, s.End})
+		}
+	}
+	slices.SortFunc(iv, func(a, b [2]int) int { return cmp.Or(cmp.Compare(a[0], b[0]), cmp.Compare(a[1], b[1])) })
+	var out [][2]int
+	for _, s := range iv {
+		if n := len(out); n > 0 && s[0] < out[n-1][1] {
+			out[n-1][1] = max(out[n-1][1], s[1])
+			continue
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// goldTags tags each word B, I or O: a word is inside a gold span when at
+// least half of it is.
+func goldTags(d *doc.Document, gold [][2]int, seqs [][2]int) []int8 {
+	tags := make([]int8, len(d.Words))
+	spanOf := make([]int, len(d.Words))
+	g := 0
+	for i, w := range d.Words {
+		spanOf[i] = -1
+		for g < len(gold) && gold[g][1] <= w.Start {
+			g++
+		}
+		for k := g; k < len(gold) && gold[k][0] < w.End; k++ {
+			ov := min(w.End, gold[k][1]) - max(w.Start, gold[k][0])
+			if 2*ov >= w.End-w.Start {
+				spanOf[i] = k
+				break
+			}
+		}
+	}
+	for _, r := range seqs {
+		for i := r[0]; i < r[1]; i++ {
+			switch {
+			case spanOf[i] < 0:
+				tags[i] = tagO
+			case i == r[0] || spanOf[i-1] != spanOf[i]:
+				tags[i] = tagB
+			default:
+				tags[i] = tagI
+			}
+		}
+	}
+	return tags
+}
+
+// trainCRF fits a CRF to the examples by AdaGrad on the conditional log
+// likelihood.
+func trainCRF(exs []*example, vecs *embed.Vectors, opts Options, name string) *crf {
+	denseDim := 0
+	if vecs != nil {
+		denseDim = 2 * vecs.Dim()
+	}
+	c := newCRF(uint32(opts.HashBits), denseDim)
+	gw := make([]float32, len(c.w))
+	gd := make([]float32, len(c.dense))
+	var gt [nTags * nTags]float64
+	var gs [nTags]float64
+	type ref struct{ ex, seq int }
+	var order []ref
+	for i, ex := range exs {
+		for j := range ex.seqs {
+			order = append(order, ref{i, j})
+		}
+	}
+	rng := rand.New(rand.NewPCG(opts.Seed, 0x5eed))
+	lr := float32(opts.LearningRate)
+	l2 := float32(opts.L2)
+	var e, alpha, beta, marg []float64
+	dense := make([]float32, denseDim)
+	var dim int
+	if denseDim > 0 {
+		dim = denseDim / 2
+	}
+	upd := func(w, g *float32, grad float32) {
+		grad += l2 * *w
+		*g += grad * grad
+		*w -= lr * grad / (float32(math.Sqrt(float64(*g))) + 1e-6)
+	}
+	for ep := range opts.Epochs {
+		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+		var ll float64
+		for _, o := range order {
+			ex := exs[o.ex]
+			r := ex.seqs[o.seq]
+			n := r[1] - r[0]
+			e = resize(e, n*nTags)
+			alpha = resize(alpha, n*nTags)
+			beta = resize(beta, n*nTags)
+			marg = resize(marg, n*nTags)
+			denseOf := func(i int) []float32 {
+				if denseDim == 0 {
+					return nil
+				}
+				clear(dense[:dim])
+				if row := ex.vecRows[i]; row >= 0 {
+					vecs.AddVec(int(row), 1, dense[:dim])
+				}
+				copy(dense[dim:], ex.sentVec[ex.sentOf[i]])
+				return dense
+			}
+			for i := r[0]; i < r[1]; i++ {
+				c.emit(ex.rows[ex.offs[i]:ex.offs[i+1]], denseOf(i), e[(i-r[0])*nTags:])
+			}
+			var pair [nTags * nTags]float64
+			logZ := c.forwardBackward(e, alpha, beta, marg, n, &pair)
+			// Gold path score for the log likelihood report.
+			gold := float64(c.start[ex.tags[r[0]]])
+			for i := r[0]; i < r[1]; i++ {
+				t := ex.tags[i]
+				gold += e[(i-r[0])*nTags+int(t)]
+				if i > r[0] {
+					p := ex.tags[i-1]
+					gold += float64(c.trans[int(p)*nTags+int(t)])
+					pair[int(p)*nTags+int(t)]--
+				}
+			}
+			ll += gold - logZ
+			for i := r[0]; i < r[1]; i++ {
+				var g [nTags]float32
+				for y := range nTags {
+					g[y] = float32(marg[(i-r[0])*nTags+y])
+				}
+				g[ex.tags[i]]--
+				for _, f := range ex.rows[ex.offs[i]:ex.offs[i+1]] {
+					b := f.row * nTags
+					for y := range nTags {
+						upd(&c.w[b+uint32(y)], &gw[b+uint32(y)], g[y])
+					}
+				}
+				if x := denseOf(i); x != nil {
+					for k, v := range x {
+						if v == 0 {
+							continue
+						}
+						for y := range nTags {
+							upd(&c.dense[k*nTags+y], &gd[k*nTags+y], g[y]*v)
+						}
+					}
+				}
+			}
+			for y := range nTags {
+				g := float32(marg[y])
+				if int(ex.tags[r[0]]) == y {
+					g--
+				}
+				c.start[y] -= lr * g / float32(math.Sqrt(gs[y]+float64(g*g))+1e-6)
+				gs[y] += float64(g * g)
+			}
+			for k := range pair {
+				g := float32(pair[k])
+				gt[k] += float64(g * g)
+				c.trans[k] -= lr * g / (float32(math.Sqrt(gt[k])) + 1e-6)
+			}
+		}
+		opts.logf("%s: epoch %d/%d: log-likelihood %.1f", name, ep+1, opts.Epochs, ll)
+	}
+	return c
+}

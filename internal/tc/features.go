@@ -1,0 +1,737 @@
+package tc
+
+import (
+	"math"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"unspun/internal/doc"
+	"unspun/internal/lexicon"
+)
+
+// Features are hashed: a feature is a 64-bit FNV-1a hash of a namespace
+// byte and its text, so extraction needs no vocabulary at run time and
+// allocates nothing per feature. The model keeps only hashes seen often
+// enough in training, sorted, and finds a feature by binary search.
+const (
+	fnvOffset = 14695981039346656037
+	fnvPrime  = 1099511628211
+)
+
+func hashByte(h uint64, b byte) uint64 { return (h ^ uint64(b)) * fnvPrime }
+
+func hashString(h uint64, s string) uint64 {
+	for i := 0; i < len(s); i++ {
+		h = (h ^ uint64(s[i])) * fnvPrime
+	}
+	return h
+}
+
+func hashNS(ns byte) uint64 { return hashByte(fnvOffset, ns) }
+
+// Namespaces of the hashed features. Their values are part of the model
+// file format: never renumber them.
+const (
+	nsBias       = 'B'
+	nsWord       = 'w' // span word, lowercased
+	nsStem       = 's' // span word stem
+	nsBigram     = 'b' // span word bigram
+	nsFirst      = 'f' // first span word
+	nsLast       = 'l' // last span word
+	nsChar       = 'c' // span character n-gram
+	nsCtx        = 'x' // sentence word outside the span
+	nsLeft       = '<' // word just before the span
+	nsRight      = '>' // word just after the span
+	nsLen        = 'n' // span length in words, binned
+	nsChars      = 'N' // span length in characters, binned
+	nsRep        = 'r' // recurrences of the span's text in the article
+	nsHeadRep    = 'h' // recurrences of the span's most repeated content word
+	nsWhole      = 'W' // span vs its sentence
+	nsPos        = 'p' // position in the article
+	nsCaps       = 'C' // capitalisation
+	nsPunct      = '!' // exclamation and question marks
+	nsQuote      = 'q' // quotation
+	nsLex        = 'L' // lexicon list hit inside the span
+	nsLexCtx     = 'X' // lexicon list hit in the sentence outside the span
+	nsValence    = 'v' // VADER valence of the span
+	nsShape      = 'S' // span shape: starts/ends with, has digits...
+	nsLexCount   = 'K' // number of lexicon hits, binned per list
+	nsRepShort   = 'R' // repetition crossed with length
+	nsLenQuote   = 'Q' // length crossed with quotation
+	nsWholeShort = 'w' + 128
+	nsEdge       = 'e' // span at the start or end of its sentence
+	nsRepOrder   = 'o' // earlier and later recurrences of the span's text
+)
+
+// cueKind says how to put a feature into words for a reader.
+type cueKind uint8
+
+const (
+	cueNone     cueKind = iota
+	cueWord             // a span word; arg = token index
+	cueBigram           // two span words; arg = first token index
+	cueCtx              // a sentence word; arg = token index
+	cueRep              // the span's text recurs; arg = count
+	cueHeadRep          // a span word recurs; arg = token index, arg2 = count
+	cueLen              // span length; arg = words
+	cueWhole            // the span is a whole sentence
+	cueQuote            // inside a quotation
+	cueExclaim          // exclamation mark
+	cueQuestion         // question mark
+	cueCaps             // capitals
+	cueLex              // lexicon hit; arg = token start, arg2 = token end, kind
+	cueValence          // strong valence; arg = sign
+	cueTitle            // in the headline
+	cueMeaning          // the span's word vector; arg = its only word or -1, arg2 = technique
+)
+
+// feat is one active feature of a span.
+type feat struct {
+	hash uint64
+	val  float32
+	cue  cueKind
+	kind lexicon.Kind
+	arg  int32
+	arg2 int32
+}
+
+// docStats is what features need about a whole article, computed once per
+// document and shared by all its spans.
+type docStats struct {
+	d *doc.Document
+	// lower and stem are per word of d.Words.
+	lower, stem []string
+	// isWord marks tokens with a letter or digit (not punctuation).
+	isWord []bool
+	// stemID numbers each word's stem within the article (-1 for
+	// punctuation), so recurrences compare integers; stemCount[id]
+	// counts the stem's words.
+	stemID    []int32
+	stemCount []int32
+	// quotes are code-point ranges [start,end) between quotation marks.
+	quotes [][2]int
+	// lexWord is each token's one-word lexicon lists (with regular
+	// superlatives), valence its VADER valence or 0 when unrated.
+	lexWord []lexicon.Kind
+	valence []float32
+	// title is the end of the first line (the headline in PTC files).
+	title int
+	// articleVec is the averaged vector of the article's content words,
+	// scaled to denseScale; nil without vectors.
+	articleVec []float32
+}
+
+// newDocStats computes the statistics of d; vecs may be nil, and dim is
+// the vector size the model uses.
+func newDocStats(d *doc.Document, vecs Vectors, dim int) *docStats {
+	n := len(d.Words)
+	s := &docStats{
+		d:       d,
+		lower:   make([]string, n),
+		stem:    make([]string, n),
+		isWord:  make([]bool, n),
+		lexWord: make([]lexicon.Kind, n),
+		valence: make([]float32, n),
+		stemID:  make([]int32, n),
+	}
+	ids := make(map[string]int32, n/2+1)
+	for i, w := range d.Words {
+		l := lexicon.Lower(w.Text)
+		s.lower[i] = l
+		s.stem[i] = stem(l)
+		s.isWord[i] = hasAlnum(l)
+		s.lexWord[i] = lexicon.Word(l)
+		if lexicon.LooksSuperlative(l) {
+			s.lexWord[i] |= lexicon.Superlative
+		}
+		if v, ok := lexicon.Valence(l); ok {
+			s.valence[i] = float32(v)
+		}
+		s.stemID[i] = -1
+		if s.isWord[i] {
+			id, ok := ids[s.stem[i]]
+			if !ok {
+				id = int32(len(s.stemCount))
+				ids[s.stem[i]] = id
+				s.stemCount = append(s.stemCount, 0)
+			}
+			s.stemID[i] = id
+			s.stemCount[id]++
+		}
+	}
+	if len(d.Lines) > 0 {
+		s.title = d.Lines[0].End
+	}
+	s.quotes = findQuotes(d)
+	if vecs != nil && dim > 0 {
+		s.articleVec = make([]float32, dim)
+		var buf []float32
+		for i, l := range s.lower {
+			if !s.isWord[i] || stopword(l) {
+				continue
+			}
+			if row, ok := vecs.Lookup(l); ok {
+				var v []float32
+				v, buf = vecOf(vecs, row, dim, buf)
+				for j, x := range v {
+					s.articleVec[j] += x
+				}
+			}
+		}
+		unit(s.articleVec, denseScale)
+	}
+	return s
+}
+
+func hasAlnum(s string) bool {
+	for _, r := range s {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			return true
+		}
+	}
+	return false
+}
+
+// stem strips common English inflections so that "threatens",
+// "threatened" and "threatening" share features. It is deliberately crude:
+// the model only needs consistent classes, not linguistic stems.
+func stem(w string) string {
+	w = strings.TrimSuffix(w, "'s")
+	if len(w) <= 4 {
+		return w
+	}
+	switch {
+	case strings.HasSuffix(w, "ies") && len(w) > 5:
+		return w[:len(w)-3] + "y"
+	case strings.HasSuffix(w, "ing") && len(w) > 6:
+		return w[:len(w)-3]
+	case strings.HasSuffix(w, "ed") && len(w) > 5:
+		return w[:len(w)-2]
+	case strings.HasSuffix(w, "ly") && len(w) > 5:
+		return w[:len(w)-2]
+	case strings.HasSuffix(w, "es") && len(w) > 5:
+		return w[:len(w)-2]
+	case strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss"):
+		return w[:len(w)-1]
+	}
+	return w
+}
+
+// findQuotes pairs quotation marks within each paragraph: straight double
+// quotes alternate open/close, curly ones open with “ and close with ”.
+// An unclosed quote runs to the paragraph's end, as in news copy where a
+// quoted paragraph continues.
+func findQuotes(d *doc.Document) [][2]int {
+	var out [][2]int
+	for _, p := range d.Paragraphs {
+		text := d.TextOf(p)
+		open := -1
+		cp := p.Start
+		for _, r := range text {
+			switch r {
+			case '“', '«':
+				if open < 0 {
+					open = cp
+				}
+			case '”', '»':
+				if open >= 0 {
+					out = append(out, [2]int{open, cp + 1})
+					open = -1
+				}
+			case '"':
+				if open < 0 {
+					open = cp
+				} else {
+					out = append(out, [2]int{open, cp + 1})
+					open = -1
+				}
+			}
+			cp++
+		}
+		if open >= 0 {
+			out = append(out, [2]int{open, p.End})
+		}
+	}
+	return out
+}
+
+// inQuote reports whether [start,end) lies mostly inside one quotation.
+func (s *docStats) inQuote(start, end int) bool {
+	for _, q := range s.quotes {
+		if q[0] >= end {
+			break
+		}
+		lo, hi := max(q[0], start), min(q[1], end)
+		if hi > lo && 2*(hi-lo) >= end-start {
+			return true
+		}
+	}
+	return false
+}
+
+// spanCtx is a span being featurised.
+type spanCtx struct {
+	st         *docStats
+	start, end int
+	wi, wj     int // span words [wi, wj)
+	si, sj     int // sentence words [si, sj) around the span
+	sentStart  int
+	sentEnd    int
+}
+
+func (s *docStats) span(start, end int) spanCtx {
+	d := s.d
+	c := spanCtx{st: s, start: start, end: end}
+	// Words overlapping the span, so that a span cutting a word in two
+	// still sees it.
+	c.wi = searchWordEnd(d.Words, start)
+	c.wj = c.wi
+	for c.wj < len(d.Words) && d.Words[c.wj].Start < end {
+		c.wj++
+	}
+	c.sentStart, c.sentEnd = start, end
+	if k := d.SentenceAt(start); k >= 0 && d.Sentences[k].Start < end {
+		c.sentStart = min(start, d.Sentences[k].Start)
+		for k < len(d.Sentences) && d.Sentences[k].Start < end {
+			c.sentEnd = max(end, d.Sentences[k].End)
+			k++
+		}
+	}
+	c.si, _ = d.WordsIn(c.sentStart, c.sentEnd)
+	c.sj = c.si
+	for c.sj < len(d.Words) && d.Words[c.sj].Start < c.sentEnd {
+		c.sj++
+	}
+	return c
+}
+
+func searchWordEnd(ws []doc.Word, cp int) int {
+	lo, hi := 0, len(ws)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if ws[m].End <= cp {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo
+}
+
+// config selects feature groups; it is stored in the model file.
+type config struct {
+	CharN    uint8 // character n-gram size; 0 disables
+	Context  bool  // sentence-context words
+	Bigrams  bool
+	Vectors  bool // averaged word vectors, when vectors are given
+	Lexicons bool
+}
+
+func bin(n int, edges ...int) byte {
+	for i, e := range edges {
+		if n <= e {
+			return byte(i)
+		}
+	}
+	return byte(len(edges))
+}
+
+// extract appends the span's features to fs. Bag-of-words groups are
+// scaled to unit length so long spans do not drown the scalar features.
+func (c *spanCtx) extract(cfg config, fs []feat) []feat {
+	st := c.st
+	d := st.d
+	add := func(h uint64, v float32) { fs = append(fs, feat{hash: h, val: v}) }
+	addCue := func(f feat) { fs = append(fs, f) }
+
+	add(hashNS(nsBias), 1)
+
+	nWords := 0
+	for i := c.wi; i < c.wj; i++ {
+		if st.isWord[i] {
+			nWords++
+		}
+	}
+
+	// Span words and stems.
+	g := len(fs)
+	for i := c.wi; i < c.wj; i++ {
+		addCue(feat{hash: hashString(hashNS(nsWord), st.lower[i]), val: 1, cue: cueWord, arg: int32(i)})
+		if st.stem[i] != st.lower[i] {
+			add(hashString(hashNS(nsStem), st.stem[i]), 1)
+		}
+	}
+	if cfg.Bigrams {
+		for i := c.wi; i+1 < c.wj; i++ {
+			h := hashString(hashNS(nsBigram), st.lower[i])
+			h = hashString(hashByte(h, ' '), st.lower[i+1])
+			addCue(feat{hash: h, val: 1, cue: cueBigram, arg: int32(i)})
+		}
+	}
+	normalise(fs[g:])
+	if c.wj > c.wi {
+		addCue(feat{hash: hashString(hashNS(nsFirst), st.lower[c.wi]), val: 1, cue: cueWord, arg: int32(c.wi)})
+		addCue(feat{hash: hashString(hashNS(nsLast), st.lower[c.wj-1]), val: 1, cue: cueWord, arg: int32(c.wj - 1)})
+	}
+
+	// Character n-grams of the lowercased span, with boundary marks, so
+	// unseen inflections and compounds share evidence.
+	if cfg.CharN > 0 {
+		g = len(fs)
+		fs = charGrams(fs, d.Slice(c.start, c.end), int(cfg.CharN))
+		normalise(fs[g:])
+	}
+
+	// Sentence context outside the span.
+	if cfg.Context {
+		g = len(fs)
+		for i := c.si; i < c.sj; i++ {
+			if i >= c.wi && i < c.wj {
+				continue
+			}
+			if !st.isWord[i] {
+				continue
+			}
+			addCue(feat{hash: hashString(hashNS(nsCtx), st.stem[i]), val: 1, cue: cueCtx, arg: int32(i)})
+		}
+		normalise(fs[g:])
+	}
+	left, right := "^", "$"
+	if c.wi > 0 && c.wi > c.si {
+		left = st.lower[c.wi-1]
+	}
+	if c.wj < len(d.Words) && c.wj < c.sj {
+		right = st.lower[c.wj]
+	}
+	add(hashString(hashNS(nsLeft), left), 1)
+	add(hashString(hashNS(nsRight), right), 1)
+	// Where the span sits in its sentence.
+	atStart, atEnd := byte(0), byte(0)
+	if c.wi <= c.si {
+		atStart = 1
+	}
+	if c.wj >= c.sj || (c.wj+1 == c.sj && !st.isWord[c.wj]) {
+		atEnd = 1
+	}
+	add(hashByte(hashByte(hashNS(nsEdge), atStart), atEnd), 1)
+
+	// Length.
+	lb := bin(nWords, 0, 1, 2, 3, 4, 6, 9, 14, 20, 30)
+	addCue(feat{hash: hashByte(hashNS(nsLen), lb), val: 1, cue: cueLen, arg: int32(nWords)})
+	add(hashByte(hashNS(nsChars), bin(c.end-c.start, 3, 6, 10, 15, 25, 40, 60, 100, 160)), 1)
+
+	// Span against its sentence.
+	sentLen := c.sentEnd - c.sentStart
+	cover := 0.0
+	if sentLen > 0 {
+		cover = float64(c.end-c.start) / float64(sentLen)
+	}
+	switch {
+	case cover >= 0.9:
+		addCue(feat{hash: hashByte(hashNS(nsWhole), 3), val: 1, cue: cueWhole})
+		add(hashByte(hashByte(hashNS(nsWholeShort), 3), lb), 1)
+	case cover >= 0.6:
+		add(hashByte(hashNS(nsWhole), 2), 1)
+	case cover >= 0.3:
+		add(hashByte(hashNS(nsWhole), 1), 1)
+	default:
+		add(hashByte(hashNS(nsWhole), 0), 1)
+	}
+	if c.end-c.start > sentLen || crossesSentence(d, c.start, c.end) {
+		add(hashByte(hashNS(nsWhole), 9), 1)
+	}
+
+	// Repetition: how often the span's word sequence occurs in the
+	// article, and how often its most frequent content word does.
+	rep, before := c.recurrences()
+	rb := bin(rep, 1, 2, 3, 5)
+	add(hashByte(hashByte(hashNS(nsRepOrder), bin(before, 0, 1, 2)), bin(rep-1-before, 0, 1, 2)), 1)
+	if rep >= 2 {
+		addCue(feat{hash: hashByte(hashNS(nsRep), rb), val: 1, cue: cueRep, arg: int32(rep)})
+	} else {
+		add(hashByte(hashNS(nsRep), rb), 1)
+	}
+	add(hashByte(hashByte(hashNS(nsRepShort), rb), bin(nWords, 1, 3, 6)), 1)
+	bestI, best := -1, int32(0)
+	for i := c.wi; i < c.wj; i++ {
+		if !st.isWord[i] || len(st.lower[i]) < 4 || stopword(st.lower[i]) {
+			continue
+		}
+		if n := st.stemCount[st.stemID[i]]; n > best {
+			best, bestI = n, i
+		}
+	}
+	hb := bin(int(best), 0, 1, 2, 3, 5, 8)
+	if best >= 3 {
+		addCue(feat{hash: hashByte(hashNS(nsHeadRep), hb), val: 1, cue: cueHeadRep, arg: int32(bestI), arg2: best})
+	} else {
+		add(hashByte(hashNS(nsHeadRep), hb), 1)
+	}
+
+	// Position.
+	if c.start < st.title {
+		addCue(feat{hash: hashByte(hashNS(nsPos), 0), val: 1, cue: cueTitle})
+	} else if n := d.Len(); n > 0 {
+		add(hashByte(hashNS(nsPos), 1+byte(min(4, 5*c.start/n))), 1)
+	}
+
+	// Capitals, punctuation and shape.
+	upper, letters, capWords, words := 0, 0, 0, 0
+	for i := c.wi; i < c.wj; i++ {
+		w := d.Words[i].Text
+		if !st.isWord[i] {
+			continue
+		}
+		words++
+		r, _ := utf8.DecodeRuneInString(w)
+		if unicode.IsUpper(r) {
+			capWords++
+		}
+		for _, r := range w {
+			if unicode.IsLetter(r) {
+				letters++
+				if unicode.IsUpper(r) {
+					upper++
+				}
+			}
+		}
+	}
+	if letters >= 4 && upper*10 >= letters*8 {
+		addCue(feat{hash: hashByte(hashNS(nsCaps), 0), val: 1, cue: cueCaps})
+	}
+	if words > 0 {
+		add(hashByte(hashNS(nsCaps), 1+bin(capWords*4/words, 0, 1, 2, 3)), 1)
+	}
+	spanText := d.Slice(c.start, c.end)
+	sentText := d.Slice(c.sentStart, c.sentEnd)
+	if strings.ContainsRune(spanText, '!') {
+		addCue(feat{hash: hashByte(hashNS(nsPunct), 0), val: 1, cue: cueExclaim})
+	} else if strings.ContainsRune(sentText, '!') {
+		add(hashByte(hashNS(nsPunct), 1), 1)
+	}
+	if strings.ContainsRune(spanText, '?') {
+		addCue(feat{hash: hashByte(hashNS(nsPunct), 2), val: 1, cue: cueQuestion})
+	} else if strings.ContainsRune(sentText, '?') {
+		add(hashByte(hashNS(nsPunct), 3), 1)
+	}
+	if strings.ContainsAny(spanText, "0123456789") {
+		add(hashByte(hashNS(nsShape), 0), 1)
+	}
+	if strings.ContainsAny(spanText, "\"“”") {
+		add(hashByte(hashNS(nsShape), 1), 1)
+	}
+	if r, _ := utf8.DecodeRuneInString(spanText); unicode.IsUpper(r) {
+		add(hashByte(hashNS(nsShape), 2), 1)
+	}
+	if strings.ContainsAny(spanText, ",;:") {
+		add(hashByte(hashNS(nsShape), 3), 1)
+	}
+
+	// Quotation.
+	if st.inQuote(c.start, c.end) {
+		addCue(feat{hash: hashByte(hashNS(nsQuote), 1), val: 1, cue: cueQuote})
+		add(hashByte(hashByte(hashNS(nsLenQuote), 1), lb), 1)
+	} else {
+		add(hashByte(hashNS(nsQuote), 0), 1)
+	}
+
+	// Lexicons and valence.
+	if cfg.Lexicons {
+		fs = c.lexFeatures(fs)
+	}
+	return fs
+}
+
+// lexFeatures adds one feature per lexicon list hit in the span (with the
+// hit as a cue) and per list hit in the rest of the sentence, plus the
+// span's VADER valence.
+func (c *spanCtx) lexFeatures(fs []feat) []feat {
+	st := c.st
+	var counts [32]int
+	for i := c.wi; i < c.wj; i++ {
+		k := st.lexWord[i]
+		for b := 0; k != 0; b++ {
+			if k&1 != 0 {
+				counts[b]++
+				if counts[b] == 1 {
+					fs = append(fs, feat{hash: hashByte(hashNS(nsLex), byte(b)), val: 1, cue: cueLex,
+						kind: 1 << b, arg: int32(i), arg2: int32(i + 1)})
+				}
+			}
+			k >>= 1
+		}
+	}
+	lexicon.Phrases(st.lower[c.wi:c.wj], func(m lexicon.Match) {
+		for b := 0; b < 32; b++ {
+			if m.Kind&(1<<b) != 0 {
+				counts[b]++
+				fs = append(fs, feat{hash: hashByte(hashNS(nsLex), byte(b)), val: 1, cue: cueLex,
+					kind: m.Kind, arg: int32(c.wi + m.Start), arg2: int32(c.wi + m.End)})
+			}
+		}
+	})
+	for b, n := range counts {
+		if n > 1 {
+			fs = append(fs, feat{hash: hashByte(hashByte(hashNS(nsLexCount), byte(b)), bin(n, 2, 4)), val: 1})
+		}
+	}
+	var ctx lexicon.Kind
+	for i := c.si; i < c.sj; i++ {
+		if i < c.wi || i >= c.wj {
+			ctx |= st.lexWord[i]
+		}
+	}
+	for b := 0; ctx != 0; b++ {
+		if ctx&1 != 0 {
+			fs = append(fs, feat{hash: hashByte(hashNS(nsLexCtx), byte(b)), val: 1})
+		}
+		ctx >>= 1
+	}
+
+	// Valence: the strongest rated word and the overall balance.
+	maxAbs, sum, bestI := 0.0, 0.0, -1
+	for i := c.wi; i < c.wj; i++ {
+		v := float64(st.valence[i])
+		if v == 0 {
+			continue
+		}
+		sum += v
+		if math.Abs(v) > maxAbs {
+			maxAbs, bestI = math.Abs(v), i
+		}
+	}
+	mb := bin(int(maxAbs*2), 0, 2, 3, 4, 5)
+	sign := byte(0)
+	if sum < 0 {
+		sign = 1
+	}
+	if maxAbs >= 2.5 {
+		fs = append(fs, feat{hash: hashByte(hashByte(hashNS(nsValence), sign), mb), val: 1, cue: cueValence, arg: int32(bestI)})
+	} else {
+		fs = append(fs, feat{hash: hashByte(hashByte(hashNS(nsValence), sign), mb), val: 1})
+	}
+	return fs
+}
+
+// charGrams appends the n-grams of the lowercased text padded with spaces;
+// runs of white space count as one space.
+func charGrams(fs []feat, text string, n int) []feat {
+	var ring [8]rune
+	if n > len(ring) {
+		n = len(ring)
+	}
+	k := 0
+	push := func(r rune) {
+		ring[k%n] = r
+		k++
+		if k >= n {
+			h := hashNS(nsChar)
+			var buf [4]byte
+			for j := k - n; j < k; j++ {
+				m := utf8.EncodeRune(buf[:], ring[j%n])
+				for _, b := range buf[:m] {
+					h = hashByte(h, b)
+				}
+			}
+			fs = append(fs, feat{hash: h, val: 1})
+		}
+	}
+	push(' ')
+	space := true
+	for _, r := range text {
+		if unicode.IsSpace(r) {
+			if space {
+				continue
+			}
+			r, space = ' ', true
+		} else {
+			r, space = unicode.ToLower(r), false
+		}
+		push(r)
+	}
+	if !space {
+		push(' ')
+	}
+	return fs
+}
+
+func normalise(fs []feat) {
+	if len(fs) == 0 {
+		return
+	}
+	v := float32(1 / math.Sqrt(float64(len(fs))))
+	for i := range fs {
+		fs[i].val = v
+	}
+}
+
+func crossesSentence(d *doc.Document, start, end int) bool {
+	k := d.SentenceAt(start)
+	return k >= 0 && k+1 < len(d.Sentences) && d.Sentences[k+1].Start < end && d.Sentences[k].End <= end
+}
+
+// recurrences counts the occurrences of the span's word sequence in the
+// article, the span itself included (0 for a span without words), and how
+// many of them start before the span. Words
+// are compared by stem, so "threatens peace" matches "threatened peace".
+func (c *spanCtx) recurrences() (count, before int) {
+	ids := c.st.stemID
+	// The span's word stems, punctuation skipped.
+	first, n := -1, 0
+	for i := c.wi; i < c.wj; i++ {
+		if ids[i] >= 0 {
+			if first < 0 {
+				first = i
+			}
+			n++
+		}
+	}
+	if n == 0 {
+		return 0, 0
+	}
+	for p, id := range ids {
+		if id != ids[first] {
+			continue
+		}
+		// Walk both sequences over word tokens only.
+		i, j, m := first, p, 0
+		for m < n {
+			for i < c.wj && ids[i] < 0 {
+				i++
+			}
+			for j < len(ids) && ids[j] < 0 {
+				j++
+			}
+			if i >= c.wj || j >= len(ids) || ids[i] != ids[j] {
+				break
+			}
+			i, j, m = i+1, j+1, m+1
+		}
+		if m == n {
+			count++
+			if p < first {
+				before++
+			}
+		}
+	}
+	return count, before
+}
+
+var stopwords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(`a about above after again against all also am an and any are as at be
+		because been before being below between both but by can could did do does doing down during each few
+		for from further had has have having he her here hers herself him himself his how i if in into is it
+		its itself just me more most my myself no nor not now of off on once only or other our ours ourselves
+		out over own same she should so some such than that the their theirs them themselves then there these
+		they this those through to too under until up very was we were what when where which while who whom
+		why will with would you your yours yourself yourselves said says one two also been like even many much
+		would could said their there these those they them then than that this with from have will what when
+		which while`) {
+		m[w] = true
+	}
+	return m
+}()
+
+func stopword(w string) bool { return stopwords[w] }

@@ -1,0 +1,95 @@
+package technique
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestLabelsRoundTrip(t *testing.T) {
+	seen := map[string]bool{}
+	for _, tech := range All() {
+		info := tech.Info()
+		if info.Label == "" || info.Name == "" || info.Definition == "" || info.Example == "" || info.Color == "" || info.ANSI == 0 {
+			t.Errorf("%d: incomplete info %+v", tech, info)
+		}
+		if seen[info.Label] {
+			t.Errorf("duplicate label %q", info.Label)
+		}
+		seen[info.Label] = true
+		got, err := Parse(info.Label)
+		if err != nil || got != tech {
+			t.Errorf("Parse(%q) = %v, %v; want %v", info.Label, got, err, tech)
+		}
+		b, err := tech.MarshalText()
+		if err != nil || string(b) != info.Label {
+			t.Errorf("MarshalText(%v) = %q, %v", tech, b, err)
+		}
+		var back Technique
+		if err := back.UnmarshalText(b); err != nil || back != tech {
+			t.Errorf("UnmarshalText(%q) = %v, %v", b, back, err)
+		}
+	}
+	if len(All()) != Count {
+		t.Errorf("All() has %d techniques, want %d", len(All()), Count)
+	}
+}
+
+func TestLabelOrderIsAlphabetical(t *testing.T) {
+	labels := make([]string, Count)
+	for i, tech := range All() {
+		labels[i] = tech.String()
+	}
+	if !slices.IsSorted(labels) {
+		t.Errorf("labels are not in corpus (alphabetical) order: %q", labels)
+	}
+}
+
+func TestInvalid(t *testing.T) {
+	for _, label := range []string{"", "loaded_language", "Loaded Language", "Propaganda"} {
+		if _, err := Parse(label); err == nil {
+			t.Errorf("Parse(%q) succeeded", label)
+		}
+	}
+	bad := Technique(Count)
+	if bad.Valid() {
+		t.Error("Technique(Count) is valid")
+	}
+	if _, err := bad.MarshalText(); err == nil {
+		t.Error("MarshalText of an invalid technique succeeded")
+	}
+	if got := bad.String(); got != "Technique(14)" {
+		t.Errorf("String() = %q", got)
+	}
+	var v struct{ T Technique }
+	if err := json.Unmarshal([]byte(`{"T":"Nope"}`), &v); err == nil {
+		t.Error("JSON with an unknown technique decoded")
+	}
+}
+
+// TestMatchesCorpus checks the labels against the corpus's own list.
+func TestMatchesCorpus(t *testing.T) {
+	_, file, _, _ := runtime.Caller(0)
+	b, err := os.ReadFile(filepath.Join(filepath.Dir(file), "..", "..", "..", "shared", "data", "ptc", "techniques.txt"))
+	if err != nil {
+		t.Skipf("shared techniques.txt not found: %v", err)
+	}
+	var want []string
+	for _, l := range strings.Split(string(b), "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			want = append(want, l)
+		}
+	}
+	slices.Sort(want)
+	var got []string
+	for _, tech := range All() {
+		got = append(got, tech.String())
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("labels %q\ncorpus  %q", got, want)
+	}
+}

@@ -1,0 +1,293 @@
+// Package web renders unspun's pages: server-side html/template pages, a
+// small hand-written script and style sheet embedded in the binary (no CDN,
+// works offline), and SVG charts drawn on the server.
+//
+// The pages run under a Content-Security-Policy without inline scripts or
+// styles: behaviour lives in /static/app.js, and the per-technique colours
+// in /static/techniques.css, generated from the technique package so there
+// is one source of truth for them.
+package web
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io"
+	"io/fs"
+	"net/http"
+	"strings"
+	"time"
+
+	"unspun/internal/analyze"
+	"unspun/internal/store"
+	"unspun/internal/technique"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// Renderer renders pages. It is safe for concurrent use.
+type Renderer struct {
+	pages map[string]*template.Template
+}
+
+var funcs = template.FuncMap{
+	"pct": func(x float64) string { return fmt.Sprintf("%.0f%%", 100*x) },
+	"date": func(t any) string {
+		switch v := t.(type) {
+		case time.Time:
+			return v.Format("2 Jan 2006")
+		case *time.Time:
+			if v != nil {
+				return v.Format("2 Jan 2006")
+			}
+		}
+		return ""
+	},
+	"join": strings.Join,
+}
+
+// Page names accepted by Render.
+const (
+	PageHome      = "home"
+	PageArticle   = "article"
+	PageList      = "list"
+	PageDashboard = "dashboard"
+	PageError     = "error"
+)
+
+// New parses the embedded templates.
+func New() (*Renderer, error) {
+	r := &Renderer{pages: map[string]*template.Template{}}
+	for _, p := range []string{PageHome, PageArticle, PageList, PageDashboard, PageError} {
+		t, err := template.New(p).Funcs(funcs).ParseFS(templateFS, "templates/base.html", "templates/summaries.html", "templates/"+p+".html")
+		if err != nil {
+			return nil, fmt.Errorf("web: parse template %s: %w", p, err)
+		}
+		r.pages[p] = t
+	}
+	return r, nil
+}
+
+// Render writes page with data. It renders into a buffer first so that a
+// template error never leaves half a page on the wire.
+func (r *Renderer) Render(w io.Writer, page string, data any) error {
+	t, ok := r.pages[page]
+	if !ok {
+		return fmt.Errorf("web: no page %q", page)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "base", data); err != nil {
+		return fmt.Errorf("web: render %s: %w", page, err)
+	}
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+// Static serves the embedded assets; mount it at /static/.
+func Static() http.Handler {
+	sub, err := fs.Sub(staticFS, "static")
+	if err != nil {
+		panic(err) // the embed pattern guarantees the directory
+	}
+	files := http.FileServerFS(sub)
+	css := techniqueCSS()
+	return http.StripPrefix("/static/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=300")
+		if r.URL.Path == "techniques.css" {
+			w.Header().Set("Content-Type", "text/css; charset=utf-8")
+			w.Write(css)
+			return
+		}
+		files.ServeHTTP(w, r)
+	}))
+}
+
+// techniqueCSS gives each technique a colour class and each pair of
+// techniques a striped class for text where their spans overlap.
+func techniqueCSS() []byte {
+	var b bytes.Buffer
+	b.WriteString("/* generated from internal/technique colours */\n")
+	for _, t := range technique.All() {
+		c := t.Info().Color
+		fmt.Fprintf(&b, ".t%d{--c:%s;background-color:%s}\n", t, c, c)
+		fmt.Fprintf(&b, ".swatch.t%d{background:%s}\n", t, c)
+	}
+	for _, a := range technique.All() {
+		for _, c := range technique.All() {
+			if a == c {
+				continue
+			}
+			fmt.Fprintf(&b, ".ov-%d-%d{background:repeating-linear-gradient(135deg,%s 0 6px,%s 6px 12px)}\n",
+				a, c, a.Info().Color, c.Info().Color)
+		}
+	}
+	return b.Bytes()
+}
+
+// Base is what every page needs.
+type Base struct {
+	// PageTitle is the page's title, before " · unspun".
+	PageTitle string
+	// Nav names the current section for the navigation bar.
+	Nav string
+	// TokenRequired asks forms for the access token.
+	TokenRequired bool
+}
+
+// FormValues echoes the optional fields of the analyse form.
+type FormValues struct {
+	Title, Source, Published string
+}
+
+// HomeData is the start page.
+type HomeData struct {
+	Base
+	Recent    []store.Summary
+	Error     string
+	Text, URL string
+	Form      FormValues
+}
+
+// Meta describes an article beside its analysis.
+type Meta struct {
+	ID        int64
+	Title     string
+	Source    string
+	URL       string
+	Byline    string
+	Published time.Time
+}
+
+// SpanView is one span as the page and its script see it.
+type SpanView struct {
+	T            int      `json:"t"`
+	Name         string   `json:"name"`
+	Definition   string   `json:"definition"`
+	Confidence   float64  `json:"confidence"`
+	Text         string   `json:"text"`
+	Voice        string   `json:"voice"`
+	Speaker      string   `json:"speaker,omitempty"`
+	Cues         []string `json:"cues"`
+	Alternatives []string `json:"alternatives,omitempty"`
+}
+
+// LegendItem is one technique in the legend.
+type LegendItem struct {
+	Index int
+	Info  technique.Info
+	Count int
+}
+
+// ArticleData is an analysed article's page.
+type ArticleData struct {
+	Base
+	Meta
+	Result   *analyze.Result
+	Segments []Segment
+	Spans    []SpanView
+	Legend   []LegendItem
+	// Rate is spans per 1,000 words.
+	Rate float64
+}
+
+// NewArticleData prepares res for display. It sorts res.Spans.
+func NewArticleData(b Base, m Meta, res *analyze.Result) *ArticleData {
+	SortSpans(res.Spans)
+	d := &ArticleData{Base: b, Meta: m, Result: res, Segments: Segments(res.Text, res.Spans)}
+	if d.PageTitle == "" {
+		d.PageTitle = m.Title
+	}
+	if d.PageTitle == "" {
+		d.PageTitle = "Analysis"
+	}
+	counts := make([]int, technique.Count)
+	d.Spans = make([]SpanView, len(res.Spans))
+	for i, sp := range res.Spans {
+		v := SpanView{T: int(sp.Technique), Confidence: sp.Confidence, Text: sp.Text, Voice: sp.Voice, Speaker: sp.Speaker, Cues: sp.Cues}
+		if v.Cues == nil {
+			v.Cues = []string{}
+		}
+		if sp.Technique.Valid() {
+			info := sp.Technique.Info()
+			v.Name, v.Definition = info.Name, info.Definition
+			counts[sp.Technique]++
+		}
+		for _, alt := range sp.Alternatives {
+			if alt.Technique.Valid() {
+				v.Alternatives = append(v.Alternatives, fmt.Sprintf("%s (%.0f%%)", alt.Technique.Info().Name, 100*alt.Confidence))
+			}
+		}
+		d.Spans[i] = v
+	}
+	for _, t := range technique.All() {
+		if counts[t] > 0 {
+			d.Legend = append(d.Legend, LegendItem{Index: int(t), Info: t.Info(), Count: counts[t]})
+		}
+	}
+	if res.Words > 0 {
+		d.Rate = float64(len(res.Spans)) * 1000 / float64(res.Words)
+	}
+	return d
+}
+
+// ListFilter echoes the list page's filter fields.
+type ListFilter struct {
+	Q, Source, Technique, From, To string
+}
+
+// ListData is the article list.
+type ListData struct {
+	Base
+	F          ListFilter
+	Error      string
+	Items      []store.Summary
+	Total      int
+	Sources    []string
+	Techniques []technique.Info
+	PageNum    int
+	Pages      int
+	PrevURL    string
+	NextURL    string
+}
+
+// TechniqueStat is a row of the dashboard's technique table.
+type TechniqueStat struct {
+	Index int
+	Label string
+	Name  string
+	Stat  store.Stat
+}
+
+// DashboardData is the dashboard.
+type DashboardData struct {
+	Base
+	Articles    int
+	Mix, Time   template.HTML
+	ByTechnique []TechniqueStat
+}
+
+// NewDashboardData draws the dashboard's charts from the store's
+// statistics by source, by day and by technique.
+func NewDashboardData(b Base, articles int, bySource, byDay, byTechnique []store.Stat) *DashboardData {
+	d := &DashboardData{Base: b, Articles: articles, Mix: MixChart(bySource), Time: TimeChart(byDay)}
+	for _, st := range byTechnique {
+		t, err := technique.Parse(st.Key)
+		if err != nil {
+			continue
+		}
+		d.ByTechnique = append(d.ByTechnique, TechniqueStat{Index: int(t), Label: st.Key, Name: t.Info().Name, Stat: st})
+	}
+	return d
+}
+
+// ErrorData is an error page.
+type ErrorData struct {
+	Base
+	Status  int
+	Message string
+}
