@@ -1,10 +1,12 @@
 package analyze
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -12,6 +14,7 @@ import (
 	"unspun/internal/doc"
 	"unspun/internal/model"
 	"unspun/internal/quotes"
+	"unspun/internal/si"
 )
 
 // MaxBytes is the largest text Analyze accepts; longer texts are not news
@@ -23,6 +26,10 @@ var ErrEmpty = errors.New("analyze: the article is empty")
 
 // ErrTooLarge is returned for a text over MaxBytes.
 var ErrTooLarge = fmt.Errorf("analyze: the article is larger than %d MB", MaxBytes>>20)
+
+// ErrInvalidUTF8 is returned for a text that is not valid UTF-8: its
+// offsets would not survive the JSON encoding of the result.
+var ErrInvalidUTF8 = errors.New("analyze: the article is not valid UTF-8")
 
 // maxCues is the most cues a span reports.
 const maxCues = 4
@@ -67,6 +74,9 @@ func (a *Analyzer) Analyze(ctx context.Context, id, text string) (*Result, error
 	if strings.TrimSpace(text) == "" {
 		return nil, ErrEmpty
 	}
+	if !utf8.ValidString(text) {
+		return nil, ErrInvalidUTF8
+	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -94,6 +104,7 @@ func (a *Analyzer) AnalyzeDoc(ctx context.Context, d *doc.Document) (*Result, er
 		return nil, err
 	}
 	found := a.m.SI.Predict(d)
+	slices.SortStableFunc(found, func(x, y si.Span) int { return cmp.Compare(x.Start, y.Start) })
 	res.Spans = make([]Span, 0, len(found))
 	for _, s := range found {
 		if s.End <= s.Start {
@@ -123,7 +134,7 @@ func (a *Analyzer) AnalyzeDoc(ctx context.Context, d *doc.Document) (*Result, er
 		}
 		res.Spans = append(res.Spans, sp)
 	}
-	res.Sentences, res.Score = sentenceScores(d, res.Spans)
+	res.Sentences, res.Score = sentenceScores(d, found)
 	return res, nil
 }
 
@@ -132,7 +143,13 @@ func (a *Analyzer) AnalyzeDoc(ctx context.Context, d *doc.Document) (*Result, er
 // past it count as quoted when at least half lies inside.
 func quoteOf(qs []quotes.Quote, start, end int) int {
 	best, bestOver := -1, 0
-	for i, q := range qs {
+	// Quotes are in text order and do not overlap: skip those ending
+	// before the span.
+	first, _ := slices.BinarySearchFunc(qs, start, func(q quotes.Quote, cp int) int {
+		return cmp.Compare(q.End, cp+1)
+	})
+	for i := first; i < len(qs); i++ {
+		q := qs[i]
 		if q.Start >= end {
 			break
 		}
@@ -174,22 +191,24 @@ func mergeCues(a, b []string) []string {
 	return out
 }
 
-// sentenceScores gives each sentence the probability that at least one
-// of the spans overlapping it is propaganda (treating them as
-// independent), and the article the mean over its sentences: the expected
-// share of its sentences that use a technique.
-func sentenceScores(d *doc.Document, spans []Span) ([]Sentence, float64) {
+// sentenceScores gives each sentence the probability that it holds
+// propaganda: that at least one of the fragments overlapping it is one
+// (treating them as independent, with the tagger's probability for each,
+// whatever its technique). The article's score is the mean over its
+// sentences: the expected share of its sentences that use a technique.
+// found must be in text order.
+func sentenceScores(d *doc.Document, found []si.Span) ([]Sentence, float64) {
 	out := make([]Sentence, len(d.Sentences))
 	k := 0
 	sum := 0.0
 	for i, s := range d.Sentences {
-		for k < len(spans) && spans[k].End <= s.Start {
+		for k < len(found) && found[k].End <= s.Start {
 			k++
 		}
 		none := 1.0
-		for j := k; j < len(spans) && spans[j].Start < s.End; j++ {
-			if spans[j].End > s.Start {
-				none *= 1 - spans[j].Confidence
+		for j := k; j < len(found) && found[j].Start < s.End; j++ {
+			if found[j].End > s.Start && found[j].End > found[j].Start {
+				none *= 1 - clamp01(found[j].Score)
 			}
 		}
 		out[i] = Sentence{Start: s.Start, End: s.End, Score: round(1 - none)}

@@ -86,6 +86,7 @@ func TestAnalyzeRejects(t *testing.T) {
 		{"empty", context.Background(), "", ErrEmpty},
 		{"white space", context.Background(), " \n\t\r\n ", ErrEmpty},
 		{"too large", context.Background(), strings.Repeat("word ", MaxBytes/5+1), ErrTooLarge},
+		{"invalid UTF-8", context.Background(), "caf\xe9 au lait", ErrInvalidUTF8},
 		{"canceled", canceled, "Some text.", context.Canceled},
 	}
 	for _, tt := range tests {
@@ -239,6 +240,25 @@ func TestAnalyzeConcurrent(t *testing.T) {
 	wg.Wait()
 }
 
+func TestDefault(t *testing.T) {
+	a, err := Default()
+	if errors.Is(err, model.ErrNoModel) {
+		t.Skip("no shipped model")
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := "The committee met on Tuesday.\n"
+	res, err := a.Analyze(context.Background(), "d", text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, text, res)
+	if res.Model != a.Model().Version {
+		t.Errorf("result names model %q, analyzer has %q", res.Model, a.Model().Version)
+	}
+}
+
 func TestQuoteOf(t *testing.T) {
 	qs := []quotes.Quote{{}, {}}
 	qs[0].Start, qs[0].End = 10, 20
@@ -248,13 +268,12 @@ func TestQuoteOf(t *testing.T) {
 	}{
 		{0, 5, -1},
 		{11, 19, 0},
-		{5, 15, 0},  // half inside
-		{5, 14, -1}, // mostly outside
-		{18, 35, 1}, // more of it in the second quote… but not half
+		{5, 15, 0},   // half inside
+		{5, 14, -1},  // mostly outside
+		{18, 35, -1}, // more of it in the second quote, but not half
 		{25, 70, 1},
 		{61, 70, -1},
 	}
-	tests[4].want = -1
 	for _, tt := range tests {
 		if got := quoteOf(qs, tt.start, tt.end); got != tt.want {
 			t.Errorf("quoteOf([%d,%d)) = %d, want %d", tt.start, tt.end, got, tt.want)
@@ -296,5 +315,33 @@ func TestCalibration(t *testing.T) {
 	var b strings.Builder
 	if err := c.WriteTable(&b); err != nil || !strings.Contains(b.String(), "| 0.9–1.0 | 10 | 0.950 | 1.000 |") {
 		t.Errorf("table:\n%s", b.String())
+	}
+}
+
+// BenchmarkAnalyze runs the full pipeline with the shipped model on the
+// unlabeled news articles, one at a time.
+func BenchmarkAnalyze(b *testing.B) {
+	m, err := model.Embedded()
+	if errors.Is(err, model.ErrNoModel) {
+		b.Skip(err)
+	}
+	if err != nil {
+		b.Fatal(err)
+	}
+	dir := filepath.Join("..", "..", "..", "shared", "data", "unlabeled-news")
+	arts, err := corpus.ReadArticles(dir, nil)
+	if err != nil {
+		b.Skip(err)
+	}
+	a := New(m)
+	ctx := context.Background()
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		art := arts[i%len(arts)]
+		i++
+		if _, err := a.Analyze(ctx, art.ID, art.Doc.Text); err != nil && !errors.Is(err, ErrEmpty) {
+			b.Fatal(err)
+		}
 	}
 }

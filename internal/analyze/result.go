@@ -13,7 +13,9 @@ type Result struct {
 	Spans     []Span     `json:"spans"`
 	Quotes    []Quote    `json:"quotes"`
 	Sentences []Sentence `json:"sentences"`
-	// Score is the article-level propaganda score in [0,1].
+	// Score is the article-level propaganda score in [0,1]: the mean of
+	// the sentence scores, that is the expected share of the article's
+	// sentences that use a technique.
 	Score float64 `json:"score"`
 	// Words is the number of words in the article.
 	Words int `json:"words"`
@@ -32,8 +34,9 @@ type Span struct {
 	Confidence float64 `json:"confidence"`
 	// Voice is "author" or "quote".
 	Voice string `json:"voice"`
-	// Speaker is the attributed source of quoted speech, if named.
-	Speaker string `json:"speaker,omitempty"`
+	// Speaker is the attributed source of quoted speech; "" in the
+	// author's voice or when the text names no speaker.
+	Speaker string `json:"speaker"`
 	// Cues are the few signals that drove the decision, in plain words.
 	Cues []string `json:"cues"`
 	// Alternatives are the next most likely techniques, most likely first.
@@ -50,10 +53,11 @@ type Alternative struct {
 type Quote struct {
 	Start   int    `json:"start"`
 	End     int    `json:"end"`
-	Speaker string `json:"speaker,omitempty"`
+	Speaker string `json:"speaker"`
 }
 
-// Sentence is a sentence with its propaganda score in [0,1].
+// Sentence is a sentence with its propaganda score in [0,1]: the
+// probability that at least one fragment found in it is propaganda.
 type Sentence struct {
 	Start int     `json:"start"`
 	End   int     `json:"end"`

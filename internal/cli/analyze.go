@@ -1,5 +1,3 @@
-//go:build pipeline
-
 package cli
 
 import (
@@ -283,7 +281,9 @@ func writeText(w io.Writer, res *analyze.Result, colour bool) {
 		if colour {
 			fmt.Fprint(w, "\x1b[0m")
 			fmt.Fprintf(w, "\x1b[1;38;5;%dm[%d]\x1b[0m", t.Info().ANSI, num[t])
-			setColour()
+			if len(active) > 0 {
+				setColour()
+			}
 		} else {
 			fmt.Fprintf(w, "]{%d}", num[t])
 		}

@@ -1,5 +1,3 @@
-//go:build pipeline
-
 package cli
 
 import (
@@ -179,7 +177,7 @@ func benchValidate(ctx context.Context, w *bufio.Writer, a *analyze.Analyzer, di
 // fragment overlaps a gold span of that technique.
 func benchCalibration(ctx context.Context, w *bufio.Writer, a *analyze.Analyzer, arts []*corpus.Article) error {
 	var conf [technique.Count][technique.Count]int
-	var top, pair analyze.Calibration
+	var top, pair, sent analyze.Calibration
 	for _, art := range arts {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -220,6 +218,16 @@ func benchCalibration(ctx context.Context, w *bufio.Writer, a *analyze.Analyzer,
 		if err != nil {
 			return err
 		}
+		for _, s := range res.Sentences {
+			hit := false
+			for _, gs := range art.Spans {
+				if gs.Start < s.End && s.Start < gs.End {
+					hit = true
+					break
+				}
+			}
+			sent.Add(s.Score, hit)
+		}
 		for _, s := range res.Spans {
 			hit := false
 			for _, gs := range art.Spans {
@@ -251,7 +259,11 @@ func benchCalibration(ctx context.Context, w *bufio.Writer, a *analyze.Analyzer,
 	fmt.Fprintf(w, "\nTC reliability: probability of the top technique on the gold spans\n\n")
 	top.WriteTable(w)
 	fmt.Fprintf(w, "\nPipeline reliability: confidence of each (fragment, technique) that analyze reports;\nright when the fragment overlaps a gold span of that technique\n\n")
-	return pair.WriteTable(w)
+	if err := pair.WriteTable(w); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "\nSentence reliability: sentence score against whether a gold span overlaps the sentence\n\n")
+	return sent.WriteTable(w)
 }
 
 // peakRSS returns the process's peak resident set size in bytes, from

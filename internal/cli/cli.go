@@ -160,11 +160,15 @@ func newFlags(env *Env, name, usage string) *flag.FlagSet {
 }
 
 // parseFlags parses args, turning flag errors into usage errors and -h into
-// flag.ErrHelp after printing usage.
+// flag.ErrHelp after printing the usage once (the flag package would print
+// it itself on -h, and on every error, to the discarded output).
 func parseFlags(fs *flag.FlagSet, args []string) error {
+	usage := fs.Usage
+	fs.Usage = func() {}
 	err := fs.Parse(args)
+	fs.Usage = usage
 	if errors.Is(err, flag.ErrHelp) {
-		fs.Usage()
+		usage()
 		return flag.ErrHelp
 	}
 	if err != nil {

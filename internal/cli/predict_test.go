@@ -1,5 +1,3 @@
-//go:build pipeline
-
 package cli
 
 import (
@@ -27,10 +25,10 @@ func TestPredictSI(t *testing.T) {
 	if again != stdout {
 		t.Error("two runs differ")
 	}
-	// An empty folder is an empty answer, not an error.
+	// A folder without articles is most likely the wrong folder.
 	empty := t.TempDir()
 	stdout, stderr, code = runMain("predict", "si", "--articles", empty, "--model", m)
-	if code != 0 || stdout != "" {
+	if code != 1 || stdout != "" || !strings.Contains(stderr, "no articleID.txt files") {
 		t.Errorf("empty folder: exit %d, stdout %q, stderr %q", code, stdout, stderr)
 	}
 }

@@ -1,5 +1,3 @@
-//go:build pipeline
-
 package cli
 
 import (
@@ -55,7 +53,8 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	data := fs.String("data", "", "data `DIR` for the database (default: the user's data directory, .../unspun)")
 	token := fs.String("token", "", "access `token` required for writes (default: $UNSPUN_TOKEN)")
 	allowPrivate := fs.Bool("allow-private-urls", false, "allow fetching URLs on loopback, private and link-local addresses")
-	if err := parseFlags(fs, args); err != nil {
+	// parseOnce, not parseFlags: parseFlags prints -h usage twice.
+	if err := parseOnce(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
@@ -88,11 +87,12 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	}
 	logger := slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	srv, err := server.New(server.Config{
-		Analyzer: a,
-		Store:    st,
-		Fetcher:  fetch.New(fetch.Options{AllowPrivate: *allowPrivate}),
-		Token:    *token,
-		Logger:   logger,
+		Analyzer:     a,
+		ModelVersion: a.Model().Version,
+		Store:        st,
+		Fetcher:      fetch.New(fetch.Options{AllowPrivate: *allowPrivate}),
+		Token:        *token,
+		Logger:       logger,
 	})
 	if err != nil {
 		return err

@@ -1,5 +1,3 @@
-//go:build pipeline
-
 package cli
 
 import (
@@ -55,6 +53,9 @@ func TestServeUsage(t *testing.T) {
 			code := Main(context.Background(), env, tt.args)
 			if code != tt.code || !strings.Contains(out.String()+errb.String(), tt.want) {
 				t.Errorf("code %d, output %q%q; want %d containing %q", code, out.String(), errb.String(), tt.code, tt.want)
+			}
+			if n := strings.Count(out.String(), "Usage:"); n > 1 {
+				t.Errorf("usage printed %d times", n)
 			}
 		})
 	}

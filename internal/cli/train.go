@@ -1,5 +1,3 @@
-//go:build pipeline
-
 package cli
 
 import (
@@ -67,6 +65,15 @@ func runTrain(ctx context.Context, env *Env, args []string) error {
 	if *data == "" || *out == "" {
 		return usageErrorf("both --data and --out are required")
 	}
+	// Check the places before spending minutes on training.
+	if st, err := os.Stat(*data); err != nil {
+		return err
+	} else if !st.IsDir() {
+		return fmt.Errorf("--data %s is not a folder", *data)
+	}
+	if st, err := os.Stat(filepath.Dir(*out)); err != nil || !st.IsDir() {
+		return fmt.Errorf("--out %s: folder %s does not exist", *out, filepath.Dir(*out))
+	}
 	progress := func(format string, args ...any) {
 		fmt.Fprintf(env.Stderr, "train: "+format+"\n", args...)
 	}
@@ -133,6 +140,7 @@ func runTrain(ctx context.Context, env *Env, args []string) error {
 			{Key: "labelled-spans", Value: strconv.Itoa(rows)},
 			{Key: "data-sha256", Value: dataHash(arts)},
 			{Key: "vectors", Value: vecDesc},
+			{Key: "options", Value: "si and tc defaults"},
 		},
 		Vectors: vecs,
 		SI:      siModel,

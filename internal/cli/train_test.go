@@ -1,5 +1,3 @@
-//go:build pipeline
-
 package cli
 
 import (
@@ -139,6 +137,9 @@ func TestTrainGolden(t *testing.T) {
 		{"usage-no-out", []string{"train", "--data", "testdata/train/missing"}},
 		{"usage-extra-argument", []string{"train", "--data", "d", "--out", "m", "extra"}},
 		{"missing-data", []string{"train", "--data", "testdata/train/missing", "--out", "testdata/train/never.model"}},
+		{"data-not-ptc", []string{"train", "--data", "testdata/analyze", "--out", "testdata/train/never.model"}},
+		{"data-is-file", []string{"train", "--data", "testdata/analyze/article.txt", "--out", "testdata/train/never.model"}},
+		{"out-folder-missing", []string{"train", "--data", "testdata/predict", "--out", "testdata/train/nope/m.model"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { golden(t, "train", tt.name, tt.args...) })

@@ -141,6 +141,8 @@ const (
 	maxDim  = 4096
 	maxRows = 10_000_000
 	maxWord = 1024
+	// maxValues bounds what a header can make Read allocate.
+	maxValues = 1 << 30
 )
 
 // WriteTo writes the table in unspun's binary format (little endian): a
@@ -191,7 +193,7 @@ func Read(r io.Reader) (*Vectors, error) {
 	}
 	dim := int(binary.LittleEndian.Uint32(h[4:]))
 	n := int(binary.LittleEndian.Uint32(h[8:]))
-	if dim <= 0 || dim > maxDim || n < 0 || n > maxRows {
+	if dim <= 0 || dim > maxDim || n < 0 || n > maxRows || n*dim > maxValues {
 		return nil, fmt.Errorf("embed: header says %d rows of dimension %d: out of range", n, dim)
 	}
 	v := &Vectors{dim: dim, words: make([]string, 0, min(n, 1<<16)), index: make(map[string]int32, min(n, 1<<16))}

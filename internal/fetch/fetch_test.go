@@ -171,3 +171,27 @@ func TestNonPublic(t *testing.T) {
 		}
 	}
 }
+
+func TestRedirectToPrivateRefused(t *testing.T) {
+	inner := testServer(t)
+	outer := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, inner.URL+"/article", http.StatusFound)
+	}))
+	defer outer.Close()
+	// Only the outer server is treated as public: the redirect to the
+	// inner one must be checked, and refused, at connect time.
+	outerAddr := strings.TrimPrefix(outer.URL, "http://")
+	f := newFetcher(Options{Timeout: 5 * time.Second}, func(addr string) bool { return addr == outerAddr })
+	_, err := f.Fetch(context.Background(), outer.URL+"/")
+	var re *RefusedError
+	if !errors.As(err, &re) || re.Reason != "loopback" {
+		t.Fatalf("err = %v, want a loopback RefusedError for the redirect target", err)
+	}
+	// The same fetcher reaches the exempt server itself.
+	allowed := newFetcher(Options{Timeout: 5 * time.Second}, func(addr string) bool {
+		return addr == outerAddr || addr == strings.TrimPrefix(inner.URL, "http://")
+	})
+	if _, err := allowed.Fetch(context.Background(), outer.URL+"/"); err != nil {
+		t.Errorf("with both servers exempt: %v", err)
+	}
+}

@@ -121,7 +121,7 @@ func (f *finder) between(k int) bool {
 		}
 		verb = verb || isSpeechVerb(w.Text)
 	}
-	return verb && n <= 8
+	return verb && n <= 12
 }
 
 // attribute reads the clause before quote k and the clause after it.
@@ -211,8 +211,11 @@ func (f *finder) after(ws []doc.Word) (attribution, bool) {
 			break
 		}
 		if isSpeechVerb(ws[v].Text) {
+			// The subject must fill the words between the quote and the
+			// verb: "“…” a fraud, and the leader warned" is not "the
+			// leader warned “…”".
 			s, p := f.phraseBefore(ws[:v])
-			if s == "" && p == "" {
+			if (s == "" && p == "") || f.phraseStart(ws[:v]) != 0 {
 				return attribution{}, false
 			}
 			return attribution{speaker: s, pronoun: p, direct: true}, true
@@ -253,19 +256,50 @@ func (f *finder) before(ws []doc.Word) (attribution, bool) {
 // of a verb that follows them), skipping adverbs between it and the verb.
 // A pronoun subject is returned as pronoun, lowercased.
 func (f *finder) phraseBefore(ws []doc.Word) (speaker, pronoun string) {
+	s, e := phraseBounds(ws)
+	if e == 0 {
+		return "", ""
+	}
+	if p := strings.ToLower(ws[e-1].Text); s == e-1 && isPronoun(p) {
+		return "", p
+	}
+	if s == e || !hasNoun(ws[s:e]) {
+		return "", ""
+	}
+	return f.phraseText(ws[s:e]), ""
+}
+
+// phraseStart returns where the noun phrase ending ws starts, -1 if none.
+func (f *finder) phraseStart(ws []doc.Word) int {
+	s, e := phraseBounds(ws)
+	if s == e {
+		return -1
+	}
+	return s
+}
+
+// phraseBounds returns the word range [s, e) of the noun phrase that ends
+// ws, before any trailing adverbs and auxiliaries; s == e when there is
+// none.
+func phraseBounds(ws []doc.Word) (int, int) {
 	e := len(ws)
 	for e > 0 && (isAdverb(ws[e-1].Text) || isAux(ws[e-1].Text)) {
 		e--
 	}
 	if e == 0 {
-		return "", ""
+		return 0, 0
 	}
-	if p := strings.ToLower(ws[e-1].Text); isPronoun(p) {
-		return "", p
+	if isPronoun(strings.ToLower(ws[e-1].Text)) {
+		return e - 1, e
 	}
 	s := e
 	for s > 0 {
 		w := ws[s-1].Text
+		if glued(ws, s-1) {
+			// "Co-President", "U.S": one word split by the tokenizer.
+			s--
+			continue
+		}
 		if !nounish(w) || isPastTense(w) {
 			break
 		}
@@ -290,10 +324,7 @@ func (f *finder) phraseBefore(ws []doc.Word) (speaker, pronoun string) {
 	for s < e && isNPPreposition(ws[s].Text) {
 		s++
 	}
-	if s == e || !hasNoun(ws[s:e]) {
-		return "", ""
-	}
-	return f.phraseText(ws[s:e]), ""
+	return s, e
 }
 
 // phraseAfter returns the noun phrase that starts the words ws.
@@ -317,8 +348,12 @@ func (f *finder) phraseAfter(ws []doc.Word) (speaker, pronoun string) {
 // conjunctions, other prepositions and punctuation.
 func (f *finder) phraseEnd(ws []doc.Word) int {
 	e := 0
-	for e < len(ws) && e < 10 {
+	for e < len(ws) && e < 12 {
 		w := ws[e].Text
+		if e > 0 && glued(ws, e) {
+			e++
+			continue
+		}
 		if !nounish(w) || isPronoun(strings.ToLower(w)) || irregularPast[w] {
 			break
 		}
@@ -380,7 +415,7 @@ func (f *finder) resolve(k int, pronoun string) string {
 		}
 		seen++
 		// An earlier quote whose attribution lies in this sentence.
-		for j := k - 1; j >= 0; j-- {
+		for j := k - 1; j >= 0 && d.Quotes[j].End > sent.Start; j-- {
 			if d.Quotes[j].Start >= sent.Start && d.Quotes[j].Start < sent.End {
 				if f.speakers[j] != "" {
 					return f.speakers[j]
@@ -514,6 +549,18 @@ var otherPrepositions = set("in", "on", "with", "by", "to", "into", "onto", "ove
 var conjunctions = set("and", "or", "but", "nor", "so", "yet", "that", "which", "who",
 	"whom", "whose", "what", "than", "not", "no", "there", "here")
 
+// quantifiers and focus words open or modify a phrase without naming
+// anyone ("Such claims", "Only then", "all of them").
+var quantifiers = set("such", "only", "all", "both", "each", "every", "any", "no", "none",
+	"most", "more", "less", "few", "much", "own", "other", "same")
+
+// timeWords end a subject read backwards: in "this week Trump said" the
+// speaker is Trump, not the week.
+var timeWords = set("today", "yesterday", "tomorrow", "tonight", "week", "weeks", "month",
+	"months", "year", "years", "day", "days", "morning", "afternoon", "evening", "night",
+	"weekend", "time", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+	"sunday", "ago", "now", "later")
+
 func set(ws ...string) map[string]bool {
 	m := make(map[string]bool, len(ws))
 	for _, w := range ws {
@@ -559,7 +606,12 @@ func nounish(w string) bool {
 		return false
 	}
 	lw := strings.ToLower(w)
-	if isSpeechVerb(lw) || auxiliaries[lw] || otherPrepositions[lw] || conjunctions[lw] {
+	if isSpeechVerb(lw) || auxiliaries[lw] || otherPrepositions[lw] || conjunctions[lw] ||
+		quantifiers[lw] || timeWords[lw] {
+		return false
+	}
+	// Contractions of a pronoun ("it’s", "they're") start a clause.
+	if i := strings.IndexAny(lw, "'’"); i > 0 && pronouns[lw[:i]] {
 		return false
 	}
 	if isAdverb(w) {
@@ -596,6 +648,21 @@ func startsUpper(w string) bool {
 
 func isSentenceEnd(w string) bool {
 	return w == "." || w == "!" || w == "?" || w == "…"
+}
+
+// glued reports whether ws[i] is a hyphen, period or apostrophe written
+// between two words without spaces, so that the three are one word.
+func glued(ws []doc.Word, i int) bool {
+	if i == 0 || i+1 >= len(ws) {
+		return false
+	}
+	switch ws[i].Text {
+	case "-", ".", "'", "’", "&":
+	default:
+		return false
+	}
+	return ws[i-1].End == ws[i].Start && ws[i].End == ws[i+1].Start &&
+		isWordy(ws[i-1].Text) && isWordy(ws[i+1].Text)
 }
 
 func isDash(w string) bool { return w == "-" || w == "–" || w == "—" }

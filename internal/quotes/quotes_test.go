@@ -56,12 +56,19 @@ func TestFind(t *testing.T) {
 				{"“But we will win the argument in the end.”", "the chairman"},
 			}},
 		{"scare quotes dropped", "Critics mocked the so-called “reform package” that the cabinet approved.", nil},
+		{"scare quote before a later speech verb", `Critics called the "savings plan" a fraud, and the opposition leader warned that taxes would soar.`, nil},
 		{"short direct quote kept", "Asked about the result, the minister said: “Never again.”",
 			[]quoteWant{{"“Never again.”", "the minister"}}},
 		{"unattributed long quote", "“The river has always flooded in April and it always will,” reads a sign by the bridge.",
 			[]quoteWant{{"“The river has always flooded in April and it always will,”", ""}}},
 		{"multi-line quote", "The professor of history wrote: \"Empires fall slowly\nand then all at once, as every student knows.\"",
 			[]quoteWant{{"\"Empires fall slowly\nand then all at once, as every student knows.\"", "the professor of history"}}},
+		{"time before the subject", "Last week Governor Ray Diaz told reporters “the budget is balanced and the state is in good shape.”",
+			[]quoteWant{{"“the budget is balanced and the state is in good shape.”", "Governor Ray Diaz"}}},
+		{"hyphenated title after", "“The council must resign today,” Co-Chair Dana Reyes comments.",
+			[]quoteWant{{"“The council must resign today,”", "Co-Chair Dana Reyes"}}},
+		{"continued after a long attribution", "“Can we win?” Reyes said at a rally in the northern town of Ashford. “We can, if we work.”",
+			[]quoteWant{{"“Can we win?”", "Reyes"}, {"“We can, if we work.”", "Reyes"}}},
 		{"tweeted", "Senator Ada Cole tweeted “This is a dark day for the state and its people.”",
 			[]quoteWant{{"“This is a dark day for the state and its people.”", "Senator Ada Cole"}}},
 	}
@@ -131,4 +138,20 @@ func BenchmarkFind(b *testing.B) {
 	for b.Loop() {
 		Find(d)
 	}
+}
+
+func FuzzFind(f *testing.F) {
+	f.Add(`He said: "We will win." "Yes," she said.`)
+	f.Add("A spokesperson for the ministry spoke. He said: “Go” “now,” said X")
+	f.Add("“\n\n”\"\"\"“”")
+	f.Fuzz(func(t *testing.T, text string) {
+		d := doc.New("f", text)
+		prev := 0
+		for _, q := range Find(d) {
+			if q.Start < prev || q.End <= q.Start || q.End > d.Len() {
+				t.Fatalf("bad quote [%d,%d) in %q", q.Start, q.End, text)
+			}
+			prev = q.End
+		}
+	})
 }

@@ -28,6 +28,13 @@ type httpError struct {
 
 func (e *httpError) Error() string { return e.msg }
 
+// upstreamError is a failure to fetch a URL; unless it is one of the
+// fetch package's specific errors it is the remote server's fault (502).
+type upstreamError struct{ err error }
+
+func (e *upstreamError) Error() string { return e.err.Error() }
+func (e *upstreamError) Unwrap() error { return e.err }
+
 func errorf(status int, format string, args ...any) error {
 	return &httpError{status: status, msg: fmt.Sprintf(format, args...)}
 }
@@ -61,7 +68,7 @@ func (s *Server) statusOf(r *http.Request, err error) (int, string) {
 			return http.StatusGatewayTimeout, err.Error()
 		}
 		return 499, "request cancelled"
-	case strings.HasPrefix(err.Error(), "fetch "):
+	case errors.As(err, new(*upstreamError)):
 		return http.StatusBadGateway, err.Error()
 	}
 	s.cfg.Logger.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
@@ -159,7 +166,7 @@ func (s *Server) analyze(ctx context.Context, j job) (*ArticleResponse, error) {
 		}
 		page, err := s.cfg.Fetcher.Fetch(ctx, j.URL)
 		if err != nil {
-			return nil, err
+			return nil, &upstreamError{err}
 		}
 		text, resp.URL, resp.Byline = page.Text, page.URL, page.Byline
 		if resp.Title == "" {
@@ -175,7 +182,13 @@ func (s *Server) analyze(ctx context.Context, j job) (*ArticleResponse, error) {
 	if strings.TrimSpace(text) == "" {
 		return nil, analyze.ErrEmpty
 	}
+	select {
+	case s.slots <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 	res, err := s.cfg.Analyzer.Analyze(ctx, "request", text)
+	<-s.slots
 	if err != nil {
 		return nil, err
 	}

@@ -47,15 +47,15 @@ func (s *Server) pageHome(w http.ResponseWriter, r *http.Request) {
 }
 
 // sameOrigin rejects form posts made by other sites (cross-site request
-// forgery): browsers send Origin on POST, and Sec-Fetch-Site when they
-// know it.
+// forgery). Browsers send Sec-Fetch-Site, which decides when present;
+// older ones send Origin on POST, which must then name this host.
 func sameOrigin(r *http.Request) bool {
-	if site := r.Header.Get("Sec-Fetch-Site"); site != "" && site != "same-origin" && site != "none" {
-		return false
+	if site := r.Header.Get("Sec-Fetch-Site"); site != "" {
+		return site == "same-origin" || site == "none"
 	}
 	origin := r.Header.Get("Origin")
-	if origin == "" || origin == "null" {
-		return origin == ""
+	if origin == "" {
+		return true // not a browser, or a browser too old to say
 	}
 	u, err := url.Parse(origin)
 	return err == nil && u.Host == r.Host

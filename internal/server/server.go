@@ -13,6 +13,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"runtime"
 	"strings"
 	"time"
 
@@ -55,6 +56,14 @@ type Config struct {
 	MaxBody int64
 	// Logger receives request errors; nil discards them.
 	Logger *slog.Logger
+	// ModelVersion, if known, is reported by /metrics from the start
+	// (otherwise from the first analysis).
+	ModelVersion string
+	// MaxAnalyses bounds the analyses running at once; zero means
+	// GOMAXPROCS. Analysis is CPU-bound, so running more at once only
+	// adds memory and makes latency less even; requests beyond the
+	// bound wait their turn.
+	MaxAnalyses int
 }
 
 // Server serves the API and the pages.
@@ -63,6 +72,8 @@ type Server struct {
 	pages   *web.Renderer
 	metrics *metrics
 	mux     *http.ServeMux
+	// slots holds one token per analysis allowed to run.
+	slots chan struct{}
 }
 
 // New returns a Server for cfg.
@@ -76,11 +87,18 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
+	if cfg.MaxAnalyses <= 0 {
+		cfg.MaxAnalyses = runtime.GOMAXPROCS(0)
+	}
 	pages, err := web.New()
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, pages: pages, metrics: newMetrics(), mux: http.NewServeMux()}
+	s := &Server{cfg: cfg, pages: pages, metrics: newMetrics(), mux: http.NewServeMux(),
+		slots: make(chan struct{}, cfg.MaxAnalyses)}
+	if cfg.ModelVersion != "" {
+		s.metrics.models[cfg.ModelVersion] = true
+	}
 	for _, r := range s.routes() {
 		s.mux.Handle(r.method+" "+r.pattern, r.handler)
 	}
@@ -160,7 +178,7 @@ func setSecurityHeaders(h http.Header) {
 	h.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "+
 		"connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("Referrer-Policy", "same-origin")
 	h.Set("X-Frame-Options", "DENY")
 }
 

@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -152,6 +153,12 @@ func articlePage(t *testing.T) *httptest.Server {
 <p>Officials said the new cranes would arrive in April, and that the works would be finished within the year if the weather held.</p>
 </article></body></html>`)
 	})
+	mux.HandleFunc("/slow", func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-r.Context().Done():
+		case <-time.After(5 * time.Second):
+		}
+	})
 	mux.HandleFunc("/photo", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "image/jpeg")
 		w.Write([]byte{0xff, 0xd8})
@@ -166,6 +173,7 @@ func TestAnalyzeAPI(t *testing.T) {
 	f := newFixture(t, Config{Fetcher: fetch.New(fetch.Options{AllowPrivate: true}), MaxBody: 4096})
 	strict := newFixture(t, Config{Fetcher: fetch.New(fetch.Options{})})
 	noFetch := newFixture(t, Config{})
+	impatient := newFixture(t, Config{Fetcher: fetch.New(fetch.Options{AllowPrivate: true, Timeout: 100 * time.Millisecond})})
 	tests := []struct {
 		name   string
 		f      *fixture
@@ -190,6 +198,7 @@ func TestAnalyzeAPI(t *testing.T) {
 		{"refused URL", strict, call{method: "POST", path: "/api/v1/analyze", body: `{"url":"` + pages.URL + `/story"}`}, 403, "loopback"},
 		{"unsupported content type", f, call{method: "POST", path: "/api/v1/analyze", body: `{"url":"` + pages.URL + `/photo"}`}, 422, "image/jpeg"},
 		{"missing page", f, call{method: "POST", path: "/api/v1/analyze", body: `{"url":"` + pages.URL + `/nothing"}`}, 502, "404"},
+		{"fetch timeout", impatient, call{method: "POST", path: "/api/v1/analyze", body: `{"url":"` + pages.URL + `/slow"}`}, 504, "deadline"},
 		{"bad scheme", f, call{method: "POST", path: "/api/v1/analyze", body: `{"url":"file:///etc/passwd"}`}, 400, "scheme"},
 		{"fetching disabled", noFetch, call{method: "POST", path: "/api/v1/analyze", body: `{"url":"https://example.com/"}`}, 400, "disabled"},
 		{"wrong method", f, call{method: "GET", path: "/api/v1/analyze"}, 405, "not allowed"},
@@ -393,7 +402,7 @@ func TestStatsAPI(t *testing.T) {
 }
 
 func TestHealthAndMetrics(t *testing.T) {
-	f := newFixture(t, Config{})
+	f := newFixture(t, Config{ModelVersion: "configured-v1"})
 	if rec := f.do(t, call{method: "GET", path: "/healthz"}); rec.Code != 200 || !strings.Contains(rec.Body.String(), `"ok"`) {
 		t.Errorf("healthz = %d %s", rec.Code, rec.Body)
 	}
@@ -412,6 +421,7 @@ func TestHealthAndMetrics(t *testing.T) {
 		`unspun_http_request_duration_seconds_count{route="POST /api/v1/analyze"} 3`,
 		"unspun_articles_analysed_total 3",
 		`unspun_model_info{version="keyword-double"} 1`,
+		`unspun_model_info{version="configured-v1"} 1`,
 		"# TYPE unspun_http_request_duration_seconds histogram",
 	} {
 		if !strings.Contains(body, want) {
@@ -481,6 +491,16 @@ func TestOpenAPICoversRoutes(t *testing.T) {
 	for k := range documented {
 		if !served[k] {
 			t.Errorf("OpenAPI documents %s, which no handler serves", k)
+		}
+	}
+	// Every $ref points at a schema that exists.
+	refs := regexp.MustCompile(`"\$ref":\s*"#/components/schemas/([A-Za-z]+)"`).FindAllStringSubmatch(rec.Body.String(), -1)
+	if len(refs) == 0 {
+		t.Error("no $refs found; the check below would prove nothing")
+	}
+	for _, m := range refs {
+		if _, ok := doc.Comps.Schemas[m[1]]; !ok {
+			t.Errorf("$ref to missing schema %s", m[1])
 		}
 	}
 	var labels []string
@@ -581,9 +601,17 @@ func TestAnalyzeForm(t *testing.T) {
 	if rec.Code != 403 {
 		t.Errorf("cross-origin form post = %d, want 403", rec.Code)
 	}
-	rec = form(url.Values{"text": {"x"}}, map[string]string{"Sec-Fetch-Site": "cross-site"})
+	rec = form(url.Values{"text": {"x"}}, map[string]string{"Sec-Fetch-Site": "cross-site", "Origin": "null"})
 	if rec.Code != 403 {
 		t.Errorf("cross-site form post = %d, want 403", rec.Code)
+	}
+	rec = form(url.Values{"text": {"x"}}, map[string]string{"Origin": "null"})
+	if rec.Code != 403 {
+		t.Errorf("form post from an opaque origin = %d, want 403", rec.Code)
+	}
+	rec = form(url.Values{"text": {"A terrible idea."}}, map[string]string{"Sec-Fetch-Site": "same-origin", "Origin": "null"})
+	if rec.Code != 200 {
+		t.Errorf("same-origin form post = %d, want 200", rec.Code)
 	}
 	n, _ := f.store.Count(context.Background())
 	if n != 1 {
@@ -690,5 +718,45 @@ func checkNoInlineScript(t *testing.T, page string) {
 		if tok.Data == "script" && !strings.HasPrefix(attrs["src"], "/static/") && attrs["type"] != "application/json" {
 			t.Errorf("inline script element %v", tok)
 		}
+	}
+}
+
+// countingAnalyzer records the most analyses it saw running at once.
+type countingAnalyzer struct {
+	keywordAnalyzer
+	mu          sync.Mutex
+	running, hi int
+}
+
+func (c *countingAnalyzer) Analyze(ctx context.Context, id, text string) (*analyze.Result, error) {
+	c.mu.Lock()
+	c.running++
+	c.hi = max(c.hi, c.running)
+	c.mu.Unlock()
+	time.Sleep(2 * time.Millisecond) // hold the slot so that requests overlap
+	defer func() {
+		c.mu.Lock()
+		c.running--
+		c.mu.Unlock()
+	}()
+	return c.keywordAnalyzer.Analyze(ctx, id, text)
+}
+
+func TestMaxAnalyses(t *testing.T) {
+	a := &countingAnalyzer{}
+	f := newFixture(t, Config{Analyzer: a, MaxAnalyses: 2})
+	var wg sync.WaitGroup
+	for range 12 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if rec := f.do(t, call{method: "POST", path: "/api/v1/analyze?store=false", body: `{"text":"A terrible day."}`}); rec.Code != 200 {
+				t.Errorf("status %d", rec.Code)
+			}
+		}()
+	}
+	wg.Wait()
+	if a.hi > 2 {
+		t.Errorf("%d analyses ran at once, want at most 2", a.hi)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"slices"
 
 	"unspun/internal/corpus"
+	"unspun/internal/doc"
 	"unspun/internal/embed"
 	"unspun/internal/score"
 )
@@ -16,12 +17,15 @@ import (
 type heldOut struct {
 	ex   *example
 	prob []float64
+	di   docInfo // just the sentences, for decode and spanFeatures
 }
 
-// crossValidate trains one model per fold, collects the held-out word
-// probabilities, and picks the decoding with the best SI F1 over all
-// held-out articles, then fits the span calibration on the same spans.
-func crossValidate(proto *Model, exs []*example, opts Options) (Decoding, float64, float64, error) {
+// crossValidate trains one model per fold and collects the held-out word
+// probabilities. On them it ranks every decoding of the grid by SI F1,
+// then, for the best few, fits the span reranker to how much of each
+// candidate span the annotators marked and picks the score below which
+// spans are dropped. It returns the best decoding and reranker.
+func crossValidate(proto *Model, exs []*example, opts Options) (Decoding, [nSpanFeats]float64) {
 	k := opts.Folds
 	held := make([]heldOut, 0, len(exs))
 	for f := range k {
@@ -38,34 +42,69 @@ func crossValidate(proto *Model, exs []*example, opts Options) (Decoding, float6
 		s := &scratch{}
 		for _, ex := range test {
 			m.marginals(ex.art.Doc, s)
-			held = append(held, heldOut{ex: ex, prob: slices.Clone(s.prob)})
+			held = append(held, heldOut{ex: ex, prob: slices.Clone(s.prob), di: docInfo{sents: ex.seqs, toks: tokSents(ex)}})
 		}
 	}
-	// Score in the articles' original order so ties break the same way
-	// whatever the fold layout.
+	// A fixed order, whatever the fold layout.
 	slices.SortFunc(held, func(a, b heldOut) int { return cmp.Compare(a.ex.art.ID, b.ex.art.ID) })
 	var gold []corpus.Span
 	for _, h := range held {
 		gold = append(gold, goldRows(h.ex.art)...)
 	}
 	g := score.NewSIGold(gold)
-	best, bestF := DefaultDecoding, -1.0
-	var bestR score.SIResult
+
+	type ranked struct {
+		dc Decoding
+		f1 float64
+	}
+	var rs []ranked
 	for _, dc := range decodingGrid() {
-		r := g.Score(heldSpans(proto, held, dc, nil))
-		if r.F1 > bestF {
-			best, bestF, bestR = dc, r.F1, r
+		rs = append(rs, ranked{dc, g.Score(heldSpans(proto, held, dc, nil)).F1})
+	}
+	slices.SortStableFunc(rs, func(a, b ranked) int { return cmp.Compare(b.f1, a.f1) })
+	opts.logf("cross-validation (%d folds): best decoding by mean probability %+v: F1 %.4f", k, rs[0].dc, rs[0].f1)
+
+	var prior [nSpanFeats]float64
+	prior[fMean] = 1
+	best, bestW, bestF := rs[0].dc, prior, -1.0
+	var bestR score.SIResult
+	for _, r := range rs[:min(8, len(rs))] {
+		var xs [][nSpanFeats]float64
+		var ys []float64
+		for _, h := range held {
+			gm := mergeGold(h.ex.art.Spans)
+			for _, c := range proto.decode(h.ex.art.Doc, &h.di, h.prob, r.dc) {
+				xs = append(xs, spanFeatures(h.ex.art.Doc, &h.di, h.prob, c))
+				ys = append(ys, overlapFraction(c.Span, gm))
+			}
+		}
+		w := fitLogistic(xs, ys, prior, 1)
+		m := proto.clone()
+		m.rerank = w
+		for tau := 0.0; tau < 0.61; tau += 0.025 {
+			dc := r.dc
+			dc.MinScore = math.Round(tau*1000) / 1000
+			res := g.Score(heldSpans(m, held, dc, m.spanScore))
+			if res.F1 > bestF {
+				best, bestW, bestF, bestR = dc, w, res.F1, res
+			}
 		}
 	}
 	opts.logf("cross-validation (%d folds): best decoding %+v: P %.4f R %.4f F1 %.4f", k, best, bestR.Precision, bestR.Recall, bestR.F1)
-	var xs, ys []float64
-	heldSpans(proto, held, best, func(h heldOut, s Span) {
-		xs = append(xs, logit(s.Score))
-		ys = append(ys, overlapFraction(s, mergeGold(h.ex.art.Spans)))
-	})
-	a, b := fitPlatt(xs, ys)
-	opts.logf("calibration: P(propaganda) = σ(%.3f·logit(p) %+.3f) from %d held-out spans", a, b, len(xs))
-	return best, a, b, nil
+	opts.logf("span reranker weights %.3f", bestW)
+	return best, bestW
+}
+
+// tokSents gives the token infos decode and spanFeatures read (the
+// sentence of each word) for a prepared example.
+func tokSents(ex *example) []tokenInfo {
+	t := make([]tokenInfo, len(ex.tags))
+	for s, r := range ex.seqs {
+		for i := r[0]; i < r[1]; i++ {
+			t[i].sent = s
+		}
+	}
+	return t
 }
 
 // goldRows returns an article's gold spans as SI rows with its ID.
@@ -77,17 +116,16 @@ func goldRows(a *corpus.Article) []corpus.Span {
 	return out
 }
 
-// heldSpans decodes every held-out article with dc; each span is also
-// passed to fn when fn is not nil.
-func heldSpans(m *Model, held []heldOut, dc Decoding, fn func(heldOut, Span)) []corpus.Span {
+// heldSpans decodes every held-out article with dc. With a scorer, spans
+// scoring below dc.MinScore are dropped.
+func heldSpans(m *Model, held []heldOut, dc Decoding, scorer func(*doc.Document, *docInfo, []float64, cand) float64) []corpus.Span {
 	var out []corpus.Span
 	for _, h := range held {
-		di := docInfo{sents: h.ex.seqs}
-		for _, s := range m.decode(h.ex.art.Doc, &di, h.prob, dc) {
-			out = append(out, corpus.Span{Article: h.ex.art.ID, Start: s.Start, End: s.End})
-			if fn != nil {
-				fn(h, s)
+		for _, c := range m.decode(h.ex.art.Doc, &h.di, h.prob, dc) {
+			if scorer != nil && scorer(h.ex.art.Doc, &h.di, h.prob, c) < dc.MinScore {
+				continue
 			}
+			out = append(out, corpus.Span{Article: h.ex.art.ID, Start: c.Start, End: c.End})
 		}
 	}
 	return out
@@ -96,11 +134,18 @@ func heldSpans(m *Model, held []heldOut, dc Decoding, fn func(heldOut, Span)) []
 // decodingGrid lists the decodings cross-validation compares.
 func decodingGrid() []Decoding {
 	var out []Decoding
-	for _, sent := range []float64{0, 0.5, 0.6, 0.7} {
-		for t := 0.15; t < 0.66; t += 0.05 {
-			for gap := 0; gap <= 3; gap++ {
-				for mw := 1; mw <= 4; mw++ {
-					out = append(out, Decoding{Threshold: math.Round(t*100) / 100, Gap: gap, MinWords: mw, Sentence: sent})
+	for _, sent := range []float64{0, 0.5, 0.7, 0.9} {
+		for _, clause := range []bool{false, true} {
+			for t := 0.05; t < 0.66; t += 0.05 {
+				for _, peak := range []float64{0, 0.1, 0.2, 0.3} {
+					for gap := 0; gap <= 2; gap++ {
+						for mw := 1; mw <= 3; mw++ {
+							out = append(out, Decoding{
+								Threshold: math.Round(t*100) / 100, Peak: math.Round((t+peak)*100) / 100,
+								Gap: gap, MinWords: mw, Sentence: sent, Clause: clause,
+							})
+						}
+					}
 				}
 			}
 		}
@@ -115,45 +160,6 @@ func overlapFraction(s Span, gold [][2]int) float64 {
 		ov += max(0, min(s.End, g[1])-max(s.Start, g[0]))
 	}
 	return float64(ov) / float64(s.End-s.Start)
-}
-
-// fitPlatt fits σ(a·x+b) to soft targets y by Newton's method on the
-// cross-entropy, with a weak prior that keeps it defined on tiny data.
-func fitPlatt(xs, ys []float64) (float64, float64) {
-	a, b := 1.0, 0.0
-	if len(xs) < 10 {
-		return a, b
-	}
-	const prior = 1e-3
-	for range 50 {
-		var g0, g1, h00, h01, h11 float64
-		for i, x := range xs {
-			p := sigmoid(a*x + b)
-			d := p - ys[i]
-			w := max(p*(1-p), 1e-9)
-			g0 += d * x
-			g1 += d
-			h00 += w * x * x
-			h01 += w * x
-			h11 += w
-		}
-		g0 += prior * (a - 1)
-		g1 += prior * b
-		h00 += prior
-		h11 += prior
-		det := h00*h11 - h01*h01
-		if det <= 0 {
-			break
-		}
-		da := (h11*g0 - h01*g1) / det
-		db := (h00*g1 - h01*g0) / det
-		a -= da
-		b -= db
-		if math.Abs(da)+math.Abs(db) < 1e-9 {
-			break
-		}
-	}
-	return a, b
 }
 
 // clusterVectors groups the first n rows of vecs (cosine k-means) at each

@@ -47,6 +47,10 @@ const (
 	tSentQuote
 	tCluster
 	tClusterWin
+	tArticle
+	tWordQuote
+	tWordTitle
+	tStemBigram
 	numTemplates
 )
 
@@ -74,12 +78,29 @@ type docInfo struct {
 	toks    []tokenInfo
 	sents   [][2]int // token ranges of the sequences the tagger decodes
 	counts  map[string]int
-	bigrams map[string]int
+	bigrams map[uint64]int // by pairKey
 	sentLex []int
 	sentVal []float64
 	sentExc []bool
 	sentQst []bool
 	sentQuo []bool
+	// article-wide style: buckets of loaded-word density, exclamations,
+	// questions, sentiment strength, quoted share and length.
+	artStyle [6]string
+	lowers   []string
+}
+
+// pairKey identifies a word pair without building the string "a b".
+func pairKey(a, b string) uint64 {
+	var v uint64 = 14695981039346656037
+	for i := 0; i < len(a); i++ {
+		v = (v ^ uint64(a[i])) * 1099511628211
+	}
+	v = (v ^ ' ') * 1099511628211
+	for i := 0; i < len(b); i++ {
+		v = (v ^ uint64(b[i])) * 1099511628211
+	}
+	return v
 }
 
 // analyse computes docInfo for d.
@@ -91,12 +112,13 @@ func (m *Model) analyse(d *doc.Document, di *docInfo) {
 	clear(di.bigrams)
 	if di.counts == nil {
 		di.counts = make(map[string]int)
-		di.bigrams = make(map[string]int)
+		di.bigrams = make(map[uint64]int)
 	}
 	if len(ws) == 0 {
 		return
 	}
-	lowers := make([]string, len(ws))
+	di.lowers = resize(di.lowers, len(ws))
+	lowers := di.lowers
 	for i, w := range ws {
 		lowers[i] = embed.Normalize(w.Text)
 	}
@@ -126,7 +148,7 @@ func (m *Model) analyse(d *doc.Document, di *docInfo) {
 		if isContent(ti.lower) {
 			di.counts[ti.lower]++
 			if i+1 < len(ws) && isContent(lowers[i+1]) {
-				di.bigrams[ti.lower+" "+lowers[i+1]]++
+				di.bigrams[pairKey(ti.lower, lowers[i+1])]++
 			}
 		}
 	}
@@ -141,21 +163,42 @@ func (m *Model) analyse(d *doc.Document, di *docInfo) {
 	di.sentExc = resize(di.sentExc, n)
 	di.sentQst = resize(di.sentQst, n)
 	di.sentQuo = resize(di.sentQuo, n)
+	var lex, exc, qst, quo int
+	var val float64
+	defer func() {
+		nw := max(1, len(ws))
+		ns := max(1, len(di.sents))
+		di.artStyle = [6]string{
+			bucket(lex*100/nw, 1, 2, 3, 5, 8),
+			bucket(exc, 0, 1, 3),
+			bucket(qst, 0, 1, 3, 6),
+			bucket(int(val*100/float64(nw)), 3, 6, 9, 12, 16),
+			bucket(quo*10/ns, 0, 1, 2, 4),
+			bucket(nw, 200, 400, 800, 1500),
+		}
+	}()
 	for s, r := range di.sents {
+		if di.sentQuo[s] {
+			quo++
+		}
 		for i := r[0]; i < r[1]; i++ {
 			t := &di.toks[i]
 			t.sent = s
 			if t.lex != 0 || t.phrase != 0 {
 				di.sentLex[s]++
+				lex++
 			}
 			if t.hasVal {
 				di.sentVal[s] += math.Abs(t.valence)
+				val += math.Abs(t.valence)
 			}
 			switch t.lower {
 			case "!":
 				di.sentExc[s] = true
+				exc++
 			case "?":
 				di.sentQst[s] = true
+				qst++
 			}
 			if d.QuoteAt(ws[i].Start) >= 0 {
 				di.sentQuo[s] = true
@@ -225,7 +268,7 @@ func bucket(n int, edges ...int) string {
 }
 
 var smallInts = func() []string {
-	s := make([]string, 64)
+	s := make([]string, 1024)
 	for i := range s {
 		s[i] = strconv.Itoa(i)
 	}
@@ -291,6 +334,13 @@ func (x *extractor) features(d *doc.Document, di *docInfo, i int) {
 	}
 	if d.QuoteAt(d.Words[i].Start) >= 0 {
 		x.add(tQuote, 0)
+		x.add(tWordQuote, 0, t.lower)
+	}
+	if t.sent == 0 {
+		x.add(tWordTitle, 0, t.lower)
+	}
+	if i > 0 {
+		x.add(tStemBigram, -1, stem(di.toks[i-1].lower), stem(t.lower))
 	}
 	s := t.sent
 	r := di.sents[s]
@@ -323,12 +373,12 @@ func (x *extractor) features(d *doc.Document, di *docInfo, i int) {
 		x.add(tRepeat, 0, bucket(c, 1, 2, 3, 5, 8))
 	}
 	if i+1 < len(di.toks) {
-		if c := di.bigrams[t.lower+" "+di.toks[i+1].lower]; c > 1 {
+		if c := di.bigrams[pairKey(t.lower, di.toks[i+1].lower)]; c > 1 {
 			x.add(tRepeatBigram, 0, bucket(c, 2, 3))
 		}
 	}
 	if i > 0 {
-		if c := di.bigrams[di.toks[i-1].lower+" "+t.lower]; c > 1 {
+		if c := di.bigrams[pairKey(di.toks[i-1].lower, t.lower)]; c > 1 {
 			x.add(tRepeatBigram, -1, bucket(c, 2, 3))
 		}
 	}
@@ -343,13 +393,16 @@ func (x *extractor) features(d *doc.Document, di *docInfo, i int) {
 	if di.sentQuo[s] {
 		x.add(tSentQuote, 0)
 	}
+	for k, b := range di.artStyle {
+		x.add(tArticle, 0, smallInts[k], b)
+	}
 	for g, c := range m.clusters {
 		for off := -1; off <= 1; off++ {
 			k := i + off
 			if k < 0 || k >= len(di.toks) || di.toks[k].vecRow < 0 || di.toks[k].vecRow >= len(c) {
 				continue
 			}
-			id := strconv.Itoa(int(c[di.toks[k].vecRow]))
+			id := clusterID(c[di.toks[k].vecRow])
 			if off == 0 {
 				x.add(tCluster, 0, smallInts[g], id)
 			} else {
@@ -357,6 +410,15 @@ func (x *extractor) features(d *doc.Document, di *docInfo, i int) {
 			}
 		}
 	}
+}
+
+// clusterID spells a cluster number, without allocating for the usual
+// cluster counts.
+func clusterID(c uint16) string {
+	if int(c) < len(smallInts) {
+		return smallInts[c]
+	}
+	return strconv.Itoa(int(c))
 }
 
 func prefix(s string, n int) string {

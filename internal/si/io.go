@@ -41,8 +41,11 @@ func (m *Model) WriteTo(w io.Writer) (int64, error) {
 	put(int32(m.dec.Gap))
 	put(int32(m.dec.MinWords))
 	put(m.dec.Sentence)
-	put(m.calA)
-	put(m.calB)
+	put(m.dec.Peak)
+	put(m.dec.Clause)
+	put(m.dec.MinScore)
+	put(uint32(nSpanFeats))
+	put(m.rerank)
 	put(m.crf.trans)
 	put(m.crf.start)
 	put(uint32(len(m.clusters)))
@@ -90,7 +93,7 @@ func Read(r io.Reader, vecs *embed.Vectors) (*Model, error) {
 	if vecs != nil {
 		want = vecs.Dim()
 	}
-	if int(vdim) != want || int(ndense) != 2*want*nTags {
+	if int(vdim) != want || int(ndense) != denseParts*want*nTags {
 		return nil, fmt.Errorf("si: model expects %d-dimensional word vectors (%d dense weights), have %d", vdim, ndense, want)
 	}
 	m := &Model{vecs: vecs, crf: newCRF(bits, int(ndense)/nTags)}
@@ -99,8 +102,15 @@ func Read(r io.Reader, vecs *embed.Vectors) (*Model, error) {
 	get(&gap)
 	get(&mw)
 	get(&m.dec.Sentence)
-	get(&m.calA)
-	get(&m.calB)
+	get(&m.dec.Peak)
+	get(&m.dec.Clause)
+	get(&m.dec.MinScore)
+	var nsf uint32
+	get(&nsf)
+	if err == nil && nsf != nSpanFeats {
+		return nil, fmt.Errorf("si: model has %d span features, want %d", nsf, nSpanFeats)
+	}
+	get(&m.rerank)
 	get(&m.crf.trans)
 	get(&m.crf.start)
 	m.dec.Gap, m.dec.MinWords = int(gap), int(mw)
@@ -126,6 +136,11 @@ func Read(r io.Reader, vecs *embed.Vectors) (*Model, error) {
 	get(m.crf.dense)
 	if err != nil {
 		return nil, fmt.Errorf("si: reading model: %w", noEOF(err))
+	}
+	for _, f := range append(m.rerank[:], m.dec.Threshold, m.dec.Peak, m.dec.Sentence, m.dec.MinScore) {
+		if math.IsNaN(f) || math.IsInf(f, 0) {
+			return nil, errors.New("si: model has a non-finite setting")
+		}
 	}
 	for _, f := range [][]float32{m.crf.w, m.crf.dense, m.crf.trans[:], m.crf.start[:]} {
 		for _, v := range f {

@@ -13,7 +13,6 @@ import (
 	"unspun/internal/corpus"
 	"unspun/internal/doc"
 	"unspun/internal/embed"
-	"unspun/internal/score"
 )
 
 // Options controls training. The zero value gives the defaults.
@@ -28,9 +27,10 @@ type Options struct {
 	// HashBits sets the number of sparse weight rows to 2^HashBits
 	// (default 19).
 	HashBits int
-	// LearningRate of AdaGrad (default 0.1).
+	// LearningRate of AdaGrad (default 0.02).
 	LearningRate float64
-	// L2 penalty applied to the weights a step touches (default 1e-4).
+	// L2 penalty applied to the weights a step touches (default 1e-3;
+	// negative for none).
 	L2 float64
 	// Folds for choosing the decoding and calibration by
 	// cross-validation inside the training articles (default 4; 1
@@ -46,6 +46,9 @@ type Options struct {
 	// ClusterWords is how many of the most frequent words are clustered
 	// (default 30000).
 	ClusterWords int
+	// LastEpoch keeps the last epoch's weights instead of the mean of
+	// the end-of-epoch weights, which generalises better.
+	LastEpoch bool
 }
 
 func (o *Options) defaults() {
@@ -59,12 +62,12 @@ func (o *Options) defaults() {
 		o.HashBits = 19
 	}
 	if o.LearningRate <= 0 {
-		o.LearningRate = 0.1
+		o.LearningRate = 0.02
 	}
 	if o.L2 < 0 {
 		o.L2 = 0
 	} else if o.L2 == 0 {
-		o.L2 = 1e-4
+		o.L2 = 1e-3
 	}
 	if o.Folds <= 0 {
 		o.Folds = 4
@@ -134,17 +137,14 @@ func Train(arts []*corpus.Article, vecs *embed.Vectors, opts Options) (*Model, e
 	if dec == (Decoding{}) {
 		dec = DefaultDecoding
 	}
-	var calA, calB float64
+	var rerank [nSpanFeats]float64
+	rerank[fMean] = 1 // σ(logit(mean)) = the mean, until cross-validation fits it
 	if opts.Folds > 1 && len(exs) >= opts.Folds {
-		var err error
-		dec, calA, calB, err = crossValidate(proto, exs, opts)
-		if err != nil {
-			return nil, err
-		}
+		dec, rerank = crossValidate(proto, exs, opts)
 	}
 	m := proto.clone()
 	m.crf = trainCRF(exs, m.vecs, opts, "all")
-	m.dec, m.calA, m.calB = dec, calA, calB
+	m.dec, m.rerank = dec, rerank
 	opts.logf("trained on %d articles in %.1fs", len(arts), time.Since(began).Seconds())
 	return m, nil
 }
@@ -242,7 +242,7 @@ func goldTags(d *doc.Document, gold [][2]int, seqs [][2]int) []int8 {
 func trainCRF(exs []*example, vecs *embed.Vectors, opts Options, name string) *crf {
 	denseDim := 0
 	if vecs != nil {
-		denseDim = 2 * vecs.Dim()
+		denseDim = denseParts * vecs.Dim()
 	}
 	c := newCRF(uint32(opts.HashBits), denseDim)
 	gw := make([]float32, len(c.w))
@@ -261,15 +261,12 @@ func trainCRF(exs []*example, vecs *embed.Vectors, opts Options, name string) *c
 	l2 := float32(opts.L2)
 	var e, alpha, beta, marg []float64
 	dense := make([]float32, denseDim)
-	var dim int
-	if denseDim > 0 {
-		dim = denseDim / 2
-	}
 	upd := func(w, g *float32, grad float32) {
 		grad += l2 * *w
 		*g += grad * grad
 		*w -= lr * grad / (float32(math.Sqrt(float64(*g))) + 1e-6)
 	}
+	var avg averager
 	for ep := range opts.Epochs {
 		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
 		var ll float64
@@ -285,11 +282,7 @@ func trainCRF(exs []*example, vecs *embed.Vectors, opts Options, name string) *c
 				if denseDim == 0 {
 					return nil
 				}
-				clear(dense[:dim])
-				if row := ex.vecRows[i]; row >= 0 {
-					vecs.AddVec(int(row), 1, dense[:dim])
-				}
-				copy(dense[dim:], ex.sentVec[ex.sentOf[i]])
+				fillDense(vecs, ex.vecRows, i, r, ex.sentVec[ex.sentOf[i]], dense)
 				return dense
 			}
 			for i := r[0]; i < r[1]; i++ {
@@ -347,6 +340,56 @@ func trainCRF(exs []*example, vecs *embed.Vectors, opts Options, name string) *c
 			}
 		}
 		opts.logf("%s: epoch %d/%d: log-likelihood %.1f", name, ep+1, opts.Epochs, ll)
+		if !opts.LastEpoch {
+			avg.accumulate(c)
+		}
+	}
+	if !opts.LastEpoch {
+		return avg.mean()
+	}
+	return c
+}
+
+// averager sums end-of-epoch weights: their mean generalises better than
+// the last epoch's weights, which follow the last sentences seen.
+type averager struct {
+	sum *crf
+	n   int
+}
+
+func (a *averager) accumulate(c *crf) {
+	if a.sum == nil {
+		a.sum = newCRF(c.bits, len(c.dense)/nTags)
+	}
+	for i, v := range c.w {
+		a.sum.w[i] += v
+	}
+	for i, v := range c.dense {
+		a.sum.dense[i] += v
+	}
+	for i, v := range c.trans {
+		a.sum.trans[i] += v
+	}
+	for i, v := range c.start {
+		a.sum.start[i] += v
+	}
+	a.n++
+}
+
+func (a *averager) mean() *crf {
+	inv := 1 / float32(a.n)
+	c := a.sum
+	for i := range c.w {
+		c.w[i] *= inv
+	}
+	for i := range c.dense {
+		c.dense[i] *= inv
+	}
+	for i := range c.trans {
+		c.trans[i] *= inv
+	}
+	for i := range c.start {
+		c.start[i] *= inv
 	}
 	return c
 }

@@ -16,6 +16,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -70,6 +71,10 @@ type Summary struct {
 type Store struct {
 	w *sql.DB // single connection: SQLite has one writer at a time
 	r *sql.DB // read-only pool; WAL lets readers run beside the writer
+	// wmu queues writers in (nearly) arrival order. database/sql hands a
+	// freed connection to a random waiter, which under load lets some
+	// writes wait for seconds; sync.Mutex turns fair once contended.
+	wmu sync.Mutex
 }
 
 // DefaultFile is the database's file name inside a data directory.
@@ -132,6 +137,8 @@ func (s *Store) Save(ctx context.Context, a *Article) (int64, error) {
 		day = a.Published
 		published = a.Published.UTC().Format(time.RFC3339)
 	}
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return 0, fmt.Errorf("store: save: %w", err)
@@ -207,6 +214,8 @@ func (s *Store) Get(ctx context.Context, id int64) (*Article, error) {
 
 // Delete removes the article with the given id, or returns ErrNotFound.
 func (s *Store) Delete(ctx context.Context, id int64) error {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
 	res, err := s.w.ExecContext(ctx, "DELETE FROM articles WHERE id = ?", id)
 	if err != nil {
 		return fmt.Errorf("store: delete article %d: %w", id, err)

@@ -122,7 +122,8 @@ func TimeChart(stats []store.Stat) template.HTML {
 		maxRate = math.Max(maxRate, st.Rate)
 	}
 	scale := niceCeil(maxRate)
-	colW := plotW / float64(len(stats))
+	// Columns are at most 48 units wide, so a few days do not become slabs.
+	colW := math.Min(48, plotW/float64(len(stats)))
 	gap := math.Min(4, colW*0.2)
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg class="chart" viewBox="0 0 %d %d" role="img" aria-labelledby="time-title time-desc">`, chartWidth, height)

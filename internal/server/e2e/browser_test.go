@@ -1,0 +1,269 @@
+package e2e
+
+import (
+	"context"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"unspun/internal/analyze"
+	"unspun/internal/server"
+	"unspun/internal/store"
+	"unspun/internal/technique"
+)
+
+// moduleRoot finds the directory holding go.mod, so the test reads the
+// demo article wherever the repository is checked out.
+func moduleRoot(t *testing.T) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("go.mod not found above the test's directory")
+		}
+		dir = parent
+	}
+}
+
+func chromiumPath() string {
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	return ""
+}
+
+// artifactDir is where screenshots go: $UNSPUN_ARTIFACTS if set, so CI can
+// keep them, else the test's temporary directory.
+func artifactDir(t *testing.T) string {
+	if d := os.Getenv("UNSPUN_ARTIFACTS"); d != "" {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	return t.TempDir()
+}
+
+func startServer(t *testing.T) string {
+	t.Helper()
+	a, err := analyze.Default()
+	if err != nil {
+		t.Fatalf("load the built-in model: %v", err)
+	}
+	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), store.DefaultFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := server.New(server.Config{Analyzer: a, Store: st})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ctx, ln) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("server: %v", err)
+		}
+		st.Close()
+	})
+	return "http://" + ln.Addr().String()
+}
+
+func TestBrowserHighlightsDemoArticle(t *testing.T) {
+	chromium := chromiumPath()
+	if chromium == "" {
+		t.Skip("no chromium binary on PATH (install Debian's chromium: scripts/browser-deps.sh); skipping the browser test")
+	}
+	article, err := os.ReadFile(filepath.Join(moduleRoot(t), "testdata", "demo", "iran-mek-2018.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := startServer(t)
+	out := artifactDir(t)
+
+	profile := t.TempDir()
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
+		chromedp.ExecPath(chromium),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.UserDataDir(profile),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.Flag("disable-extensions", true),
+		chromedp.WindowSize(1280, 900),
+	)
+	defer cancelAlloc()
+	ctx, cancel := chromedp.NewContext(allocCtx)
+	defer cancel()
+	// Start the browser on a context without a deadline (a deadline on the
+	// first run would bound the browser's life), then bound each step.
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("start %s: %v", chromium, err)
+	}
+	// Collect script errors and Content-Security-Policy violations while
+	// the test runs; the subscription ends with consoleCtx.
+	consoleCtx, stopConsole := context.WithCancel(ctx)
+	var consoleErrs []string
+	consoleDone := make(chan struct{})
+	go func() {
+		defer close(consoleDone)
+		for m, err := range chromedp.Console(consoleCtx) {
+			if err != nil {
+				return
+			}
+			if m.Type == chromedp.ConsoleException || m.Type == chromedp.ConsoleError {
+				consoleErrs = append(consoleErrs, string(m.Type)+": "+m.Text)
+			}
+		}
+	}()
+	step := func(name string, actions ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		sctx, scancel := context.WithTimeout(ctx, 20*time.Second)
+		defer scancel()
+		if err := chromedp.Do(sctx, actions...); err != nil {
+			// Keep what the browser showed, to see why.
+			loc, _ := chromedp.Run(ctx, chromedp.Location())
+			if buf, serr := chromedp.Run(ctx, chromedp.FullScreenshot(100)); serr == nil {
+				os.WriteFile(filepath.Join(out, "failure.png"), buf, 0o644)
+			}
+			t.Fatalf("%s: %v (page %s; screenshot failure.png in %s)", name, err, loc, out)
+		}
+	}
+	shot := func(name string) {
+		t.Helper()
+		buf, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+		if err != nil {
+			t.Fatalf("screenshot: %v", err)
+		}
+		p := filepath.Join(out, name)
+		if err := os.WriteFile(p, buf, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("screenshot: %s", p)
+	}
+
+	step("open the start page",
+		chromedp.EmulateViewport(1280, 900),
+		chromedp.Navigate(base+"/"),
+		chromedp.WaitVisible(chromedp.ID("text")),
+	)
+	shot("home.png")
+	step("paste the demo article and submit",
+		chromedp.SetValue(chromedp.ID("text"), string(article)),
+		chromedp.SetValue(chromedp.ID("title"), "Demo article"),
+		chromedp.Click(chromedp.ID("analyze-button")),
+		chromedp.WaitVisible(chromedp.CSS("#article-text mark.hl")),
+	)
+	marks, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("#article-text mark.hl").length`))
+	if err != nil || marks == 0 {
+		t.Fatalf("highlights on the page: %d, %v", marks, err)
+	}
+	t.Logf("%d highlighted segments", marks)
+
+	names := make([]string, 0, technique.Count)
+	for _, tq := range technique.All() {
+		names = append(names, tq.Info().Name)
+	}
+	tooltipNames := func() []string {
+		t.Helper()
+		got, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](
+			`document.getElementById("tip").hidden ? [] : Array.from(document.querySelectorAll("#tip .tname"), e => e.textContent)`))
+		if err != nil {
+			t.Fatalf("read the tooltip: %v", err)
+		}
+		return got
+	}
+	checkTooltip := func(how string) {
+		t.Helper()
+		got := tooltipNames()
+		if len(got) == 0 {
+			t.Fatalf("after %s the tooltip is hidden or empty", how)
+		}
+		for _, n := range got {
+			if !slices.Contains(names, n) {
+				t.Errorf("after %s the tooltip names %q, not a technique", how, n)
+			}
+		}
+		t.Logf("tooltip after %s: %s", how, strings.Join(got, ", "))
+	}
+
+	// Hover with the mouse over the first highlight.
+	pos, err := chromedp.Run(ctx, chromedp.Evaluate[[]float64](`(() => {
+		const m = document.querySelector("#article-text mark.hl");
+		m.scrollIntoView({block: "center"});
+		const r = m.getClientRects()[0];
+		return [r.left + r.width / 2, r.top + r.height / 2];
+	})()`))
+	if err != nil || len(pos) != 2 {
+		t.Fatalf("locate the first highlight: %v %v", pos, err)
+	}
+	step("hover a highlight", chromedp.MouseEvent(chromedp.MouseMoved, pos[0], pos[1]))
+	checkTooltip("hovering")
+	shot("article-hover.png")
+
+	// Keyboard: move the mouse away, then focus the last highlight.
+	step("focus a highlight",
+		chromedp.MouseEvent(chromedp.MouseMoved, 1, 1),
+		chromedp.Focus(chromedp.JSPath(`Array.from(document.querySelectorAll("#article-text mark.hl")).at(-1)`)),
+	)
+	checkTooltip("focusing")
+
+	// The legend filters: choosing one technique leaves only its highlights.
+	step("filter by the first legend entry", chromedp.Click(chromedp.CSS(".legend-item")))
+	left, err := chromedp.Run(ctx, chromedp.Evaluate[[]int](`(() => {
+		const t = Number(document.querySelector(".legend-item").dataset.t);
+		const marks = Array.from(document.querySelectorAll("#article-text mark.hl"));
+		const on = marks.filter(m => !m.classList.contains("off"));
+		const wrong = on.filter(m => !m.classList.contains("t" + t));
+		return [on.length, wrong.length];
+	})()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if left[0] == 0 || left[1] != 0 {
+		t.Errorf("after filtering: %d highlights shown, %d of another technique; want some, none", left[0], left[1])
+	}
+	step("clear the filter", chromedp.Click(chromedp.CSS(".legend-item")))
+
+	step("phone width", chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2)))
+	shot("article-phone.png")
+	step("dashboard", chromedp.EmulateViewport(1280, 900), chromedp.Navigate(base+"/dashboard"), chromedp.WaitVisible(chromedp.CSS("svg.chart")))
+	shot("dashboard.png")
+	step("article list", chromedp.Navigate(base+"/articles?q=Iran"), chromedp.WaitVisible(chromedp.CSS(".summaries a.title")))
+	shot("articles.png")
+
+	// No script error and no Content-Security-Policy violation on the way.
+	stopConsole()
+	<-consoleDone
+	for _, e := range consoleErrs {
+		t.Errorf("browser console %s", e)
+	}
+}

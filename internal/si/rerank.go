@@ -1,0 +1,156 @@
+package si
+
+import (
+	"math"
+
+	"unspun/internal/doc"
+)
+
+// Span features the reranker weighs; their order is part of the model
+// format.
+const (
+	fBias      = iota
+	fMean      // logit of the mean word probability
+	fMax       // logit of the highest word probability
+	fMin       // logit of the lowest word probability
+	fWords     // log(1 + words)
+	fSentMax   // logit of the highest word probability in the sentence
+	fSentShare // share of the sentence's words the span covers
+	fArtMean   // logit of the article's mean word probability
+	fTitle     // the span is in the headline
+	fQuote     // the span starts inside quoted speech
+	nSpanFeats
+)
+
+// spanFeatures describes a candidate span for the reranker.
+func spanFeatures(d *doc.Document, di *docInfo, prob []float64, c cand) [nSpanFeats]float64 {
+	var f [nSpanFeats]float64
+	var sum, hi float64
+	lo := 1.0
+	nw := 0
+	for k := c.a; k < c.b; k++ {
+		sum += prob[k]
+		hi = max(hi, prob[k])
+		lo = min(lo, prob[k])
+		if isWordy(d.Words[k].Text) {
+			nw++
+		}
+	}
+	s := di.toks[c.a].sent
+	r := di.sents[s]
+	var sentHi float64
+	for k := r[0]; k < r[1]; k++ {
+		sentHi = max(sentHi, prob[k])
+	}
+	var art float64
+	for _, p := range prob {
+		art += p
+	}
+	f[fBias] = 1
+	f[fMean] = logit(sum / float64(c.b-c.a))
+	f[fMax] = logit(hi)
+	f[fMin] = logit(lo)
+	f[fWords] = math.Log1p(float64(nw))
+	f[fSentMax] = logit(sentHi)
+	f[fSentShare] = float64(c.b-c.a) / float64(r[1]-r[0])
+	f[fArtMean] = logit(art / float64(len(prob)))
+	if s == 0 {
+		f[fTitle] = 1
+	}
+	if d.QuoteAt(c.Start) >= 0 {
+		f[fQuote] = 1
+	}
+	return f
+}
+
+// spanScore is the calibrated probability of a candidate span.
+func (m *Model) spanScore(d *doc.Document, di *docInfo, prob []float64, c cand) float64 {
+	f := spanFeatures(d, di, prob, c)
+	var z float64
+	for i, w := range m.rerank {
+		z += w * f[i]
+	}
+	return sigmoid(z)
+}
+
+// fitLogistic fits weights w so that σ(w·x) matches the soft targets y,
+// by Newton's method on the cross-entropy with an L2 prior of strength
+// lambda pulling w towards prior.
+func fitLogistic(xs [][nSpanFeats]float64, ys []float64, prior [nSpanFeats]float64, lambda float64) [nSpanFeats]float64 {
+	w := prior
+	if len(xs) == 0 {
+		return w
+	}
+	const n = nSpanFeats
+	for range 30 {
+		var g [n]float64
+		var h [n][n]float64
+		for i, x := range xs {
+			var z float64
+			for j := range n {
+				z += w[j] * x[j]
+			}
+			p := sigmoid(z)
+			d := p - ys[i]
+			v := max(p*(1-p), 1e-9)
+			for j := range n {
+				g[j] += d * x[j]
+				for k := range n {
+					h[j][k] += v * x[j] * x[k]
+				}
+			}
+		}
+		for j := range n {
+			g[j] += lambda * (w[j] - prior[j])
+			h[j][j] += lambda
+		}
+		step, ok := solve(h, g)
+		if !ok {
+			break
+		}
+		var moved float64
+		for j := range n {
+			w[j] -= step[j]
+			moved += math.Abs(step[j])
+		}
+		if moved < 1e-8 {
+			break
+		}
+	}
+	return w
+}
+
+// solve solves a·x = b by Gaussian elimination with partial pivoting; it
+// reports false for a singular system.
+func solve(a [nSpanFeats][nSpanFeats]float64, b [nSpanFeats]float64) ([nSpanFeats]float64, bool) {
+	const n = nSpanFeats
+	for c := range n {
+		p := c
+		for r := c + 1; r < n; r++ {
+			if math.Abs(a[r][c]) > math.Abs(a[p][c]) {
+				p = r
+			}
+		}
+		if math.Abs(a[p][c]) < 1e-12 {
+			return b, false
+		}
+		a[c], a[p] = a[p], a[c]
+		b[c], b[p] = b[p], b[c]
+		for r := c + 1; r < n; r++ {
+			f := a[r][c] / a[c][c]
+			for k := c; k < n; k++ {
+				a[r][k] -= f * a[c][k]
+			}
+			b[r] -= f * b[c]
+		}
+	}
+	var x [n]float64
+	for r := n - 1; r >= 0; r-- {
+		s := b[r]
+		for k := r + 1; k < n; k++ {
+			s -= a[r][k] * x[k]
+		}
+		x[r] = s / a[r][r]
+	}
+	return x, true
+}

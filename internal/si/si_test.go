@@ -1,0 +1,428 @@
+package si
+
+import (
+	"bytes"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"sync"
+	"testing"
+
+	"unspun/internal/corpus"
+	"unspun/internal/doc"
+	"unspun/internal/embed"
+)
+
+// bruteForce enumerates every tag sequence of length n and returns the
+// best one and the tag marginals.
+func bruteForce(c *crf, e []float64, n int) ([]int8, []float64) {
+	total := 1
+	for range n {
+		total *= nTags
+	}
+	best, bestScore := []int8(nil), math.Inf(-1)
+	marg := make([]float64, n*nTags)
+	var z float64
+	tags := make([]int8, n)
+	for code := range total {
+		x := code
+		for t := range n {
+			tags[t] = int8(x % nTags)
+			x /= nTags
+		}
+		s := float64(c.start[tags[0]]) + e[int(tags[0])]
+		for t := 1; t < n; t++ {
+			s += float64(c.trans[int(tags[t-1])*nTags+int(tags[t])]) + e[t*nTags+int(tags[t])]
+		}
+		if s > bestScore {
+			best, bestScore = slices.Clone(tags), s
+		}
+		p := math.Exp(s)
+		z += p
+		for t := range n {
+			marg[t*nTags+int(tags[t])] += p
+		}
+	}
+	for i := range marg {
+		marg[i] /= z
+	}
+	return best, marg
+}
+
+func TestViterbiAndMarginals(t *testing.T) {
+	tests := []struct {
+		name  string
+		trans [nTags * nTags]float32
+		start [nTags]float32
+		e     []float64
+	}{
+		{"emissions only", [9]float32{}, [3]float32{}, []float64{2, 0, 0, 0, 0, 3, 0, 1, 0, 1, 0, 0}},
+		{"O to I forbidden", [9]float32{0, 0, -20, 0, 0, 1, 0, 0, 1}, [3]float32{0, 0, -20},
+			[]float64{0, 0, 5, 0, 1, 2, 3, 0, 0, 0, 0.5, 0.4}},
+		{"sticky spans", [9]float32{1, -1, -5, -2, 0, 2, -1, -1, 2}, [3]float32{0.5, 0, -3},
+			[]float64{0, 1, 0, 0.2, 0, 0.3, 1, 0, 0, 0, 0.9, 0.9, 0.3, 0, 0.1}},
+		{"one token", [9]float32{}, [3]float32{1, 0, 0}, []float64{0, 1.5, 0}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := &crf{trans: tt.trans, start: tt.start}
+			n := len(tt.e) / nTags
+			want, wantMarg := bruteForce(c, tt.e, n)
+			got := make([]int8, n)
+			c.viterbi(tt.e, n, make([]float64, n*nTags), make([]int8, n*nTags), got)
+			if !slices.Equal(got, want) {
+				t.Errorf("viterbi = %v, want %v", got, want)
+			}
+			marg := make([]float64, n*nTags)
+			c.forwardBackward(tt.e, make([]float64, n*nTags), make([]float64, n*nTags), marg, n, nil)
+			for i := range marg {
+				if math.Abs(marg[i]-wantMarg[i]) > 1e-9 {
+					t.Fatalf("marginals = %v, want %v", marg, wantMarg)
+				}
+			}
+		})
+	}
+}
+
+func TestTrim(t *testing.T) {
+	tests := []struct {
+		text       string
+		start, end int
+		want       string
+		ok         bool
+	}{
+		{"a big lie.", 0, 10, "a big lie", true},
+		{" , big lie;: \n", 0, 14, "big lie", true},
+		{"“Évidemment,” he said", 0, 13, "“Évidemment,”", true},
+		{"… so-called experts.", 2, 20, "so-called experts", true},
+		{" .,;: \n", 0, 7, "", false},
+		{"text", 2, 2, "", false},
+	}
+	for _, tt := range tests {
+		d := doc.New("t", tt.text)
+		s, e, ok := Trim(d, tt.start, tt.end)
+		if ok != tt.ok || (ok && d.Slice(s, e) != tt.want) {
+			t.Errorf("Trim(%q, %d, %d) = %q, %v; want %q, %v", tt.text, tt.start, tt.end, d.Slice(s, e), ok, tt.want, tt.ok)
+		}
+	}
+}
+
+func TestDecode(t *testing.T) {
+	// Words: 0 They 1 are 2 evil 3 , 4 evil 5 thugs 6 and 7 liars 8 .
+	//        9 Nice 10 weather 11 today 12 .
+	const text = "They are evil, evil thugs and liars. Nice weather today."
+	d := doc.New("t", text)
+	if len(d.Words) != 13 {
+		t.Fatalf("test text has %d words, want 13: %v", len(d.Words), d.Words)
+	}
+	m := &Model{crf: &crf{bits: 10}}
+	var di docInfo
+	m.analyse(d, &di)
+	prob := []float64{0.1, 0.1, 0.9, 0.2, 0.8, 0.7, 0.3, 0.6, 0.1, 0.5, 0.1, 0.1, 0.1}
+	tests := []struct {
+		name string
+		dc   Decoding
+		want []string
+	}{
+		{"threshold", Decoding{Threshold: 0.45}, []string{"evil", "evil thugs", "liars", "Nice"}},
+		{"gap joins", Decoding{Threshold: 0.45, Gap: 1}, []string{"evil, evil thugs and liars", "Nice"}},
+		{"min words", Decoding{Threshold: 0.45, MinWords: 2}, []string{"evil thugs"}},
+		{"peak", Decoding{Threshold: 0.45, Peak: 0.75}, []string{"evil", "evil thugs"}},
+		{"clause", Decoding{Threshold: 0.45, Clause: true, Peak: 0.6}, []string{"They are evil", "evil thugs and liars"}},
+		{"sentence", Decoding{Threshold: 0.45, Sentence: 0.85}, []string{"They are evil, evil thugs and liars", "Nice"}},
+		{"nothing", Decoding{Threshold: 0.95}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []string
+			for _, s := range m.decode(d, &di, prob, tt.dc) {
+				got = append(got, d.Slice(s.Start, s.End))
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("spans = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestGoldTags(t *testing.T) {
+	d := doc.New("t", "We fight the evil regime. They lie.")
+	var di docInfo
+	(&Model{crf: &crf{bits: 10}}).analyse(d, &di)
+	// "evil regime" and, merged from two overlapping rows, "They lie".
+	gold := mergeGold([]corpus.Span{{Start: 13, End: 24}, {Start: 26, End: 30}, {Start: 26, End: 34}})
+	got := goldTags(d, gold, di.sents)
+	want := []int8{tagO, tagO, tagO, tagB, tagI, tagO, tagB, tagI, tagO}
+	if !slices.Equal(got, want) {
+		t.Errorf("tags = %v, want %v", got, want)
+	}
+}
+
+// testArticles reads a few PTC training articles, skipping the test when
+// the shared data is absent.
+func testArticles(t testing.TB, n int) []*corpus.Article {
+	t.Helper()
+	ptc := filepath.Join(moduleRoot(t), "..", "shared", "data", "ptc")
+	if _, err := os.Stat(ptc); err != nil {
+		t.Skipf("PTC data not found at %s", ptc)
+	}
+	ids, err := corpus.ReadIDs(filepath.Join(ptc, "split-train.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	arts, err := corpus.ReadPTC(ptc, ids[:n])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return arts
+}
+
+// testVectors is a tiny deterministic vector table over the articles'
+// words, so that the dense and cluster paths are exercised without the
+// npm tarball.
+func testVectors(t testing.TB, arts []*corpus.Article) *embed.Vectors {
+	seen := map[string]bool{}
+	var words []string
+	var vecs [][]float32
+	for _, a := range arts {
+		for _, w := range a.Doc.Words {
+			l := embed.Normalize(w.Text)
+			if seen[l] {
+				continue
+			}
+			seen[l] = true
+			v := make([]float32, 8)
+			for i := range v {
+				v[i] = float32(math.Sin(float64(len(words)*(i+1)) + float64(len(l))))
+			}
+			words = append(words, l)
+			vecs = append(vecs, v)
+		}
+	}
+	v, err := embed.New(8, words, vecs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+func smallOptions() Options {
+	return Options{Epochs: 3, LearningRate: 0.1, HashBits: 14, Folds: 2, Clusters: []int{4, 16}, ClusterWords: 2000}
+}
+
+func trainSmall(t testing.TB) (*Model, []*corpus.Article, *embed.Vectors) {
+	arts := testArticles(t, 6)
+	vecs := testVectors(t, arts)
+	m, err := Train(arts, vecs, smallOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m, arts, vecs
+}
+
+func modelBytes(t testing.TB, m *Model) []byte {
+	var b bytes.Buffer
+	n, err := m.WriteTo(&b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != int64(b.Len()) {
+		t.Fatalf("WriteTo reported %d bytes, wrote %d", n, b.Len())
+	}
+	return b.Bytes()
+}
+
+func TestTrainDeterministicAndRoundTrip(t *testing.T) {
+	m1, arts, vecs := trainSmall(t)
+	m2, err := Train(arts, vecs, smallOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	b1, b2 := modelBytes(t, m1), modelBytes(t, m2)
+	if !bytes.Equal(b1, b2) {
+		t.Fatal("two trainings on the same data gave different models")
+	}
+	m3, err := Read(bytes.NewReader(b1), vecs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(modelBytes(t, m3), b1) {
+		t.Error("write → read → write changed the bytes")
+	}
+	if m3.Decoding() != m1.Decoding() {
+		t.Errorf("decoding after round trip = %+v, want %+v", m3.Decoding(), m1.Decoding())
+	}
+	for _, a := range arts {
+		p1, p3 := m1.Predict(a.Doc), m3.Predict(a.Doc)
+		if !slices.EqualFunc(p1, p3, spanEqual) {
+			t.Errorf("article %s: predictions differ after round trip", a.ID)
+		}
+		checkSpans(t, a.Doc, p1)
+	}
+}
+
+func TestTrainLearns(t *testing.T) {
+	arts := testArticles(t, 6)
+	opts := smallOptions()
+	// Cross-validating on three articles per fold tunes nothing useful:
+	// check the tagger itself with the default decoding.
+	opts.Folds = 1
+	m, err := Train(arts, testVectors(t, arts), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The model saw these articles: it must find most of their spans.
+	if r := Evaluate(m, arts); r.F1 < 0.3 {
+		t.Errorf("F1 on the training articles = %.3f, want ≥ 0.3", r.F1)
+	}
+	// Without word vectors the tagger still works, on sparse features.
+	plain, err := Train(arts, nil, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := Evaluate(plain, arts); r.F1 < 0.3 {
+		t.Errorf("without vectors: F1 on the training articles = %.3f, want ≥ 0.3", r.F1)
+	}
+	if _, err := Train(nil, nil, opts); err == nil {
+		t.Error("Train with no articles succeeded")
+	}
+}
+
+func spanEqual(a, b Span) bool {
+	return a.Start == b.Start && a.End == b.End && a.Score == b.Score && slices.Equal(a.Cues, b.Cues)
+}
+
+// checkSpans asserts Predict's contract: sorted, non-overlapping, trimmed,
+// in range, with a probability.
+func checkSpans(t *testing.T, d *doc.Document, spans []Span) {
+	t.Helper()
+	for i, s := range spans {
+		if s.Start < 0 || s.End > d.Len() || s.Start >= s.End {
+			t.Fatalf("span %d [%d,%d) out of range (len %d)", i, s.Start, s.End, d.Len())
+		}
+		if i > 0 && spans[i-1].End > s.Start {
+			t.Errorf("spans %d and %d overlap or are unsorted", i-1, i)
+		}
+		if st, en, _ := Trim(d, s.Start, s.End); st != s.Start || en != s.End {
+			t.Errorf("span %q is not trimmed", d.Slice(s.Start, s.End))
+		}
+		if !(s.Score > 0 && s.Score < 1) {
+			t.Errorf("span %d score %v not a probability", i, s.Score)
+		}
+	}
+}
+
+func TestReadRejectsBadInput(t *testing.T) {
+	m, _, vecs := trainSmall(t)
+	b := modelBytes(t, m)
+	other, err := embed.New(4, []string{"a"}, [][]float32{{1, 2, 3, 4}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		data []byte
+		vecs *embed.Vectors
+	}{
+		{"empty", nil, vecs},
+		{"bad magic", append([]byte("NOTSI\x00\x00\x00"), b[8:]...), vecs},
+		{"truncated header", b[:12], vecs},
+		{"truncated weights", b[:len(b)-7], vecs},
+		{"wrong vectors", b, other},
+		{"no vectors", b, nil},
+	}
+	for _, tt := range tests {
+		if _, err := Read(bytes.NewReader(tt.data), tt.vecs); err == nil {
+			t.Errorf("%s: Read succeeded, want error", tt.name)
+		}
+	}
+}
+
+func TestPredictEdgeCases(t *testing.T) {
+	m, _, _ := trainSmall(t)
+	for _, text := range []string{"", " ", "\n\n\t \n", ".", "!!! ???", "\xff\xfe bad utf8 \xc3", "word"} {
+		d := doc.New("x", text)
+		spans := m.Predict(d)
+		if strings := len(spans); text == "" || text == " " || text == "\n\n\t \n" || text == "." {
+			if strings != 0 {
+				t.Errorf("Predict(%q) = %v, want no spans", text, spans)
+			}
+		}
+		checkSpans(t, d, spans)
+	}
+}
+
+func TestPredictConcurrent(t *testing.T) {
+	m, arts, _ := trainSmall(t)
+	want := make([][]Span, len(arts))
+	for i, a := range arts {
+		want[i] = m.Predict(a.Doc)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan string, 64)
+	for g := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := range 3 * len(arts) {
+				i := (g + k) % len(arts)
+				if got := m.Predict(arts[i].Doc); !slices.EqualFunc(got, want[i], spanEqual) {
+					errs <- arts[i].ID
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for id := range errs {
+		t.Errorf("concurrent Predict on article %s differs from sequential", id)
+	}
+}
+
+func TestCues(t *testing.T) {
+	m, arts, _ := trainSmall(t)
+	n := 0
+	for _, a := range arts {
+		for _, s := range m.Predict(a.Doc) {
+			if len(s.Cues) > maxCues {
+				t.Errorf("span has %d cues, want at most %d", len(s.Cues), maxCues)
+			}
+			for _, c := range s.Cues {
+				if c == "" {
+					t.Error("empty cue")
+				}
+			}
+			n += len(s.Cues)
+		}
+	}
+	if n == 0 {
+		t.Error("no span carries a cue")
+	}
+}
+
+func BenchmarkPredict(b *testing.B) {
+	arts := testArticles(b, 40)
+	// The real vectors when the resources were fetched: their dimension
+	// drives the cost of the dense features.
+	vecs, err := embed.BuildFromNPM(filepath.Join(moduleRoot(b), ".cache", "resources", embed.NPMPackage), 100000)
+	if err != nil {
+		b.Logf("using toy vectors: %v", err)
+		vecs = testVectors(b, arts)
+	}
+	m, err := Train(arts, vecs, Options{Epochs: 2, Folds: 1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	words := 0
+	for _, a := range arts {
+		words += len(a.Doc.Words)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		m.Predict(arts[i%len(arts)].Doc)
+	}
+	b.ReportMetric(float64(words)/float64(len(arts)), "words/article")
+}
