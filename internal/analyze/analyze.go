@@ -44,11 +44,22 @@ const minAlternative = 0.05
 // Analyzer runs the pipeline with one model. It is safe for concurrent
 // use.
 type Analyzer struct {
-	m *model.Model
+	m    *model.Model
+	sent SentenceCalibration
 }
 
-// New returns an Analyzer using m, which must have SI and TC parts.
-func New(m *model.Model) *Analyzer { return &Analyzer{m: m} }
+// New returns an Analyzer using m, which must have SI and TC parts. A model
+// without a valid sentence calibration in its metadata gets raw sentence
+// scores.
+func New(m *model.Model) *Analyzer {
+	a := &Analyzer{m: m}
+	if m != nil {
+		if c, err := ParseSentenceCalibration(m.Get(MetaSentenceCalibration)); err == nil {
+			a.sent = c
+		}
+	}
+	return a
+}
 
 // Default returns an Analyzer using the model built into the binary.
 func Default() (*Analyzer, error) {
@@ -134,7 +145,7 @@ func (a *Analyzer) AnalyzeDoc(ctx context.Context, d *doc.Document) (*Result, er
 		}
 		res.Spans = append(res.Spans, sp)
 	}
-	res.Sentences, res.Score = sentenceScores(d, found)
+	res.Sentences, res.Score = a.sentenceScores(d, found)
 	return res, nil
 }
 
@@ -191,28 +202,17 @@ func mergeCues(a, b []string) []string {
 	return out
 }
 
-// sentenceScores gives each sentence the probability that it holds
-// propaganda: that at least one of the fragments overlapping it is one
-// (treating them as independent, with the tagger's probability for each,
-// whatever its technique). The article's score is the mean over its
-// sentences: the expected share of its sentences that use a technique.
-// found must be in text order.
-func sentenceScores(d *doc.Document, found []si.Span) ([]Sentence, float64) {
+// sentenceScores scores every sentence (see Sentence) and the article,
+// the mean over its sentences: the expected share of its sentences that
+// use a technique. found must be in text order.
+func (a *Analyzer) sentenceScores(d *doc.Document, found []si.Span) ([]Sentence, float64) {
+	raw := rawSentenceScores(d, found, make([]float64, 0, len(d.Sentences)))
 	out := make([]Sentence, len(d.Sentences))
-	k := 0
 	sum := 0.0
 	for i, s := range d.Sentences {
-		for k < len(found) && found[k].End <= s.Start {
-			k++
-		}
-		none := 1.0
-		for j := k; j < len(found) && found[j].Start < s.End; j++ {
-			if found[j].End > s.Start && found[j].End > found[j].Start {
-				none *= 1 - clamp01(found[j].Score)
-			}
-		}
-		out[i] = Sentence{Start: s.Start, End: s.End, Score: round(1 - none)}
-		sum += 1 - none
+		p := a.sent.Apply(raw[i])
+		out[i] = Sentence{Start: s.Start, End: s.End, Score: round(p)}
+		sum += p
 	}
 	if len(out) == 0 {
 		return out, 0

@@ -3,6 +3,8 @@ package analyze
 import (
 	"context"
 	"errors"
+	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -343,5 +345,60 @@ func BenchmarkAnalyze(b *testing.B) {
 		if _, err := a.Analyze(ctx, art.ID, art.Doc.Text); err != nil && !errors.Is(err, ErrEmpty) {
 			b.Fatal(err)
 		}
+	}
+}
+
+func TestSentenceCalibration(t *testing.T) {
+	for _, c := range []SentenceCalibration{{1.5, -2}, {0.1, 3e-7}, {-4, 0}} {
+		got, err := ParseSentenceCalibration(c.String())
+		if err != nil || got != c {
+			t.Errorf("round trip of %v: %v, %v", c, got, err)
+		}
+	}
+	for _, bad := range []string{"", "1", "1 2 3", "a b", "NaN 1", "1 +Inf"} {
+		if _, err := ParseSentenceCalibration(bad); err == nil {
+			t.Errorf("ParseSentenceCalibration(%q) accepted", bad)
+		}
+	}
+	if got := identity.Apply(0.3); got != 0.3 {
+		t.Errorf("identity.Apply(0.3) = %v", got)
+	}
+	// Data drawn from σ(4r − 2): the fit recovers it.
+	var x []float64
+	var y []bool
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 20000 {
+		r := rng.Float64()
+		p := 1 / (1 + math.Exp(-(4*r - 2)))
+		x = append(x, r)
+		y = append(y, rng.Float64() < p)
+	}
+	c := fitLogistic(x, y)
+	if math.Abs(c.A-4) > 0.6 || math.Abs(c.B+2) > 0.3 {
+		t.Errorf("fit %v, want about {4 -2}", c)
+	}
+}
+
+func TestCalibrateSentences(t *testing.T) {
+	dir := ptcDir(t)
+	ids, err := corpus.ReadIDs(filepath.Join(dir, "split-train.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	arts, err := corpus.ReadPTC(dir, ids[:24])
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := CalibrateSentences(context.Background(), arts, nil, si.Options{Folds: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("calibration %v", c)
+	// More fragments, more propaganda; an empty sentence is not sure.
+	if !(c.A > 0) || !(c.Apply(0) > 0.01 && c.Apply(0) < 0.9) {
+		t.Errorf("calibration %v: Apply(0) = %v", c, c.Apply(0))
+	}
+	if _, err := CalibrateSentences(context.Background(), arts[:3], nil, si.Options{}); err == nil {
+		t.Error("calibrated on 3 articles")
 	}
 }

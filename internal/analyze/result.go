@@ -57,7 +57,8 @@ type Quote struct {
 }
 
 // Sentence is a sentence with its propaganda score in [0,1]: the
-// probability that at least one fragment found in it is propaganda.
+// probability that it holds propaganda, from the fragments found in it,
+// calibrated on held-out training articles (see SentenceCalibration).
 type Sentence struct {
 	Start int     `json:"start"`
 	End   int     `json:"end"`

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"time"
 
+	"unspun/internal/analyze"
 	"unspun/internal/corpus"
 	"unspun/internal/embed"
 	"unspun/internal/model"
@@ -110,6 +111,13 @@ func runTrain(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 
+	progress("calibrating sentence scores: a span tagger on each half of the articles scores the other")
+	sentCal, err := analyze.CalibrateSentences(ctx, arts, vecs, si.Options{})
+	if err != nil {
+		return err
+	}
+	progress("sentence calibration σ(%.3f·r %+.3f)", sentCal.A, sentCal.B)
+
 	progress("training the span tagger (SI)")
 	siModel, err := si.Train(arts, vecs, si.Options{Progress: prefixed(env.Stderr, "train: ")})
 	if err != nil {
@@ -141,6 +149,7 @@ func runTrain(ctx context.Context, env *Env, args []string) error {
 			{Key: "data-sha256", Value: dataHash(arts)},
 			{Key: "vectors", Value: vecDesc},
 			{Key: "options", Value: "si and tc defaults"},
+			{Key: analyze.MetaSentenceCalibration, Value: sentCal.String()},
 		},
 		Vectors: vecs,
 		SI:      siModel,

@@ -11,6 +11,10 @@ import (
 // maxCues is how many reasons a span carries at most.
 const maxCues = 3
 
+// commonWords is how many of the most frequent vector rows count as
+// function words for explanations.
+const commonWords = 150
+
 // cue is the summed pull of one feature template on one word towards
 // "inside a span".
 type cue struct {
@@ -67,13 +71,32 @@ func (m *Model) describe(d *doc.Document, s *scratch, c cue) string {
 	w := d.Words[c.tok].Text
 	t := &s.di.toks[c.tok]
 	next := ""
-	if c.tok+1 < len(d.Words) {
+	if c.tok+1 < len(d.Words) && isWordy(d.Words[c.tok+1].Text) {
 		next = d.Words[c.tok+1].Text
+	}
+	if !isWordy(w) {
+		// Punctuation explains nothing to a reader, except through the
+		// sentence-level cues.
+		switch c.tpl {
+		case tQuote, tSentExcl, tSentQuest, tSentLex, tSentVal:
+		default:
+			return ""
+		}
+	}
+	// The commonest words ("the", "of") explain nothing by themselves.
+	common := t.vecRow >= 0 && t.vecRow < commonWords
+	switch c.tpl {
+	case tWord, tStem, tPrefix, tSuffix, tPrev, tNext, tPrev2, tNext2, tCluster, tClusterWin, tRepeat:
+		if common {
+			return ""
+		}
 	}
 	switch c.tpl {
 	case tWord, tStem, tPrefix, tSuffix:
 		return fmt.Sprintf("the word “%s”", w)
-	case tBigramL, tBigramR, tPrev, tNext, tPrev2, tNext2:
+	case tPrev, tNext, tPrev2, tNext2:
+		return fmt.Sprintf("the word “%s”", w)
+	case tBigramL, tBigramR:
 		if next == "" {
 			return fmt.Sprintf("the word “%s”", w)
 		}
@@ -102,15 +125,19 @@ func (m *Model) describe(d *doc.Document, s *scratch, c cue) string {
 			return "it is in the headline"
 		}
 	case tRepeat:
-		return fmt.Sprintf("“%s” recurs %d times in the article", w, s.di.counts[t.lower])
+		if n := s.di.counts[t.lower]; n > 1 {
+			return fmt.Sprintf("“%s” recurs %d times in the article", w, n)
+		}
 	case tRepeatBigram:
-		return fmt.Sprintf("“%s %s” recurs in the article", w, next)
+		if next != "" {
+			return fmt.Sprintf("“%s %s” recurs in the article", w, next)
+		}
 	case tSentLex:
 		return "the sentence is full of loaded words"
 	case tSentVal:
 		return "the sentence is emotionally charged"
 	case tCluster, tClusterWin:
-		return fmt.Sprintf("“%s” is like words often used in loaded language", w)
+		return fmt.Sprintf("“%s” belongs to a family of words often used in propaganda", w)
 	}
 	return ""
 }

@@ -48,9 +48,6 @@ const (
 	tCluster
 	tClusterWin
 	tArticle
-	tWordQuote
-	tWordTitle
-	tStemBigram
 	numTemplates
 )
 
@@ -302,7 +299,7 @@ func (x *extractor) features(d *doc.Document, di *docInfo, i int) {
 	x.add(tPrev2, -2, word(i-2))
 	x.add(tNext2, 2, word(i+2))
 	x.add(tBigramL, -1, word(i-1), t.lower)
-	x.add(tBigramR, 1, t.lower, word(i+1))
+	x.add(tBigramR, 0, t.lower, word(i+1)) // off: where the pair starts
 	for off := -2; off <= 2; off++ {
 		k := i + off
 		if k < 0 || k >= len(di.toks) {
@@ -334,13 +331,6 @@ func (x *extractor) features(d *doc.Document, di *docInfo, i int) {
 	}
 	if d.QuoteAt(d.Words[i].Start) >= 0 {
 		x.add(tQuote, 0)
-		x.add(tWordQuote, 0, t.lower)
-	}
-	if t.sent == 0 {
-		x.add(tWordTitle, 0, t.lower)
-	}
-	if i > 0 {
-		x.add(tStemBigram, -1, stem(di.toks[i-1].lower), stem(t.lower))
 	}
 	s := t.sent
 	r := di.sents[s]
@@ -374,7 +364,7 @@ func (x *extractor) features(d *doc.Document, di *docInfo, i int) {
 	}
 	if i+1 < len(di.toks) {
 		if c := di.bigrams[pairKey(t.lower, di.toks[i+1].lower)]; c > 1 {
-			x.add(tRepeatBigram, 0, bucket(c, 2, 3))
+			x.add(tRepeatBigram, 0, bucket(c, 2, 3)) // off: where the pair starts
 		}
 	}
 	if i > 0 {

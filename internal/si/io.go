@@ -13,7 +13,12 @@ import (
 
 const (
 	magic   = "UNSPSI\x00\x00"
-	version = 1
+	version = 2
+	// featureSet names the feature extractor the weights belong to: a
+	// model's hashed weights mean nothing to another extractor, so any
+	// change to features.go that alters which rows fire bumps it.
+	// Version 1 files predate the field and used feature set 1.
+	featureSet = 1
 )
 
 // WriteTo writes the model in unspun's binary SI format (little endian):
@@ -34,6 +39,7 @@ func (m *Model) WriteTo(w io.Writer) (int64, error) {
 		vdim = m.vecs.Dim()
 	}
 	put(uint32(version))
+	put(uint32(featureSet))
 	put(uint32(m.crf.bits))
 	put(uint32(vdim))
 	put(uint32(len(m.crf.dense)))
@@ -75,16 +81,23 @@ func Read(r io.Reader, vecs *embed.Vectors) (*Model, error) {
 	if _, err := io.ReadFull(br, mg); err != nil || string(mg) != magic {
 		return nil, errors.New("si: not an SI model (bad magic)")
 	}
-	var ver, bits, vdim, ndense uint32
+	var ver, fs, bits, vdim, ndense uint32
 	get(&ver)
+	fs = 1
+	if ver >= 2 {
+		get(&fs)
+	}
 	get(&bits)
 	get(&vdim)
 	get(&ndense)
 	if err != nil {
 		return nil, fmt.Errorf("si: reading header: %w", noEOF(err))
 	}
-	if ver != version {
+	if ver != 1 && ver != version {
 		return nil, fmt.Errorf("si: unsupported model version %d (want %d)", ver, version)
+	}
+	if fs != featureSet {
+		return nil, fmt.Errorf("si: model was trained with feature set %d, this build extracts set %d: retrain it", fs, featureSet)
 	}
 	if bits < 10 || bits > 26 {
 		return nil, fmt.Errorf("si: hash bits %d out of range", bits)

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 
@@ -208,7 +209,7 @@ func testVectors(t testing.TB, arts []*corpus.Article) *embed.Vectors {
 }
 
 func smallOptions() Options {
-	return Options{Epochs: 3, LearningRate: 0.1, HashBits: 14, Folds: 2, Clusters: []int{4, 16}, ClusterWords: 2000}
+	return Options{Epochs: 3, LearningRate: 0.1, HashBits: 14, Folds: 2, Bags: 2, Clusters: []int{4, 16}, ClusterWords: 2000}
 }
 
 func trainSmall(t testing.TB) (*Model, []*corpus.Article, *embed.Vectors) {
@@ -344,8 +345,8 @@ func TestPredictEdgeCases(t *testing.T) {
 	for _, text := range []string{"", " ", "\n\n\t \n", ".", "!!! ???", "\xff\xfe bad utf8 \xc3", "word"} {
 		d := doc.New("x", text)
 		spans := m.Predict(d)
-		if strings := len(spans); text == "" || text == " " || text == "\n\n\t \n" || text == "." {
-			if strings != 0 {
+		if n := len(spans); text == "" || text == " " || text == "\n\n\t \n" || text == "." {
+			if n != 0 {
 				t.Errorf("Predict(%q) = %v, want no spans", text, spans)
 			}
 		}
@@ -392,6 +393,17 @@ func TestCues(t *testing.T) {
 			for _, c := range s.Cues {
 				if c == "" {
 					t.Error("empty cue")
+				}
+				if strings.Contains(c, "recurs 1 times") {
+					t.Errorf("cue %q: a word seen once does not recur", c)
+				}
+				// Quoted words must be words, not punctuation.
+				if i := strings.Index(c, "“"); i >= 0 {
+					q := c[i+len("“"):]
+					q = q[:strings.Index(q, "”")]
+					if !isWordy(q) {
+						t.Errorf("cue %q quotes punctuation", c)
+					}
 				}
 			}
 			n += len(s.Cues)

@@ -49,6 +49,9 @@ type Options struct {
 	// LastEpoch keeps the last epoch's weights instead of the mean of
 	// the end-of-epoch weights, which generalises better.
 	LastEpoch bool
+	// Bags is the number of training runs, each visiting the sentences
+	// in its own order, whose weights are averaged (default 1).
+	Bags int
 }
 
 func (o *Options) defaults() {
@@ -240,6 +243,22 @@ func goldTags(d *doc.Document, gold [][2]int, seqs [][2]int) []int8 {
 // trainCRF fits a CRF to the examples by AdaGrad on the conditional log
 // likelihood.
 func trainCRF(exs []*example, vecs *embed.Vectors, opts Options, name string) *crf {
+	if opts.Bags <= 1 {
+		return trainOne(exs, vecs, opts, name)
+	}
+	// Several runs that visit the sentences in different orders,
+	// averaged: less dependence on the order SGD happened to see.
+	var avg averager
+	for b := range opts.Bags {
+		o := opts
+		o.Seed = opts.Seed + uint64(b)*7919
+		avg.accumulate(trainOne(exs, vecs, o, fmt.Sprintf("%s bag %d/%d", name, b+1, opts.Bags)))
+	}
+	return avg.mean()
+}
+
+// trainOne is one training run of trainCRF.
+func trainOne(exs []*example, vecs *embed.Vectors, opts Options, name string) *crf {
 	denseDim := 0
 	if vecs != nil {
 		denseDim = denseParts * vecs.Dim()

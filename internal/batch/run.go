@@ -1,0 +1,292 @@
+package batch
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net"
+	"net/url"
+	"os"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"unspun/internal/analyze"
+	"unspun/internal/corpus"
+	"unspun/internal/fetch"
+)
+
+// minFetchWorkers is the default number of workers when feed links are
+// fetched.
+const minFetchWorkers = 8
+
+// maxTitle caps a title taken from an article's first line, in code
+// points.
+const maxTitle = 200
+
+// Record is the outcome for one item: its analysis, or why it failed.
+type Record struct {
+	Item
+	// Result is the analysis; nil when Err is set.
+	Result *analyze.Result
+	// Err says why the article could not be analysed.
+	Err error
+	// Note says when the text analysed is not the one asked for: the
+	// feed's summary of an item whose link could not be fetched.
+	Note string
+	// FeedText is set when the text analysed is the feed's own (often a
+	// summary), not the linked page.
+	FeedText bool
+}
+
+// Runner analyses items concurrently.
+type Runner struct {
+	// Analyzer runs the analyses; it must be set.
+	Analyzer *analyze.Analyzer
+	// Fetcher fetches feed items' links; when nil, feed items are
+	// analysed from the feed's own text.
+	Fetcher *fetch.Fetcher
+	// Stdin is read for the item whose Path is "-".
+	Stdin io.Reader
+	// Workers is the number of articles read, fetched and analysed at a
+	// time; 0 means GOMAXPROCS, or at least minFetchWorkers when feed
+	// links are to be fetched, since fetching mostly waits on the network.
+	Workers int
+}
+
+// job is one item in flight; done receives its record.
+type job struct {
+	item Item
+	done chan *Record
+}
+
+// Run analyses items and calls emit with each record in the order of
+// items, whatever the number of workers. At most a few records per worker
+// are held at a time, so memory does not grow with the number of items.
+// A failed article gives a record with Err set and the run goes on. When
+// ctx is cancelled, Run stops starting analyses, emits the records of the
+// analyses already finished (dropping those the cancellation cut short)
+// and returns ctx's error. An error from emit stops the run and is
+// returned.
+func (r *Runner) Run(ctx context.Context, items []Item, emit func(*Record) error) error {
+	if r.Analyzer == nil {
+		return errors.New("batch: no analyzer")
+	}
+	workers := r.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+		if r.Fetcher != nil && slices.ContainsFunc(items, func(it Item) bool { return it.URL != "" }) {
+			workers = max(workers, minFetchWorkers)
+		}
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	jobs := make(chan *job)
+	// order holds the jobs in input order; its capacity bounds how far
+	// the workers may run ahead of the slowest article.
+	order := make(chan *job, 2*workers)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range jobs {
+				j.done <- r.analyse(ctx, j.item)
+			}
+		}()
+	}
+	go func() {
+		defer close(order)
+		defer close(jobs)
+		for _, it := range items {
+			j := &job{item: it, done: make(chan *Record, 1)}
+			select {
+			case order <- j:
+			case <-ctx.Done():
+				return
+			}
+			select {
+			case jobs <- j:
+			case <-ctx.Done():
+				j.done <- &Record{Item: it, Err: ctx.Err()}
+				return
+			}
+		}
+	}()
+	// The workers must be gone before Run returns: they read r.Stdin.
+	defer wg.Wait()
+
+	var emitErr error
+	for j := range order {
+		rec := <-j.done
+		if emitErr != nil || (rec.Err != nil && ctx.Err() != nil && errors.Is(rec.Err, ctx.Err())) {
+			continue
+		}
+		if err := emit(rec); err != nil {
+			emitErr = err
+			cancel()
+		}
+	}
+	if emitErr != nil {
+		return emitErr
+	}
+	return ctx.Err()
+}
+
+// analyse reads, fetches and analyses one item.
+func (r *Runner) analyse(ctx context.Context, it Item) *Record {
+	rec := &Record{Item: it}
+	if err := ctx.Err(); err != nil {
+		rec.Err = err
+		return rec
+	}
+	text, err := r.text(ctx, rec)
+	if err != nil {
+		rec.Err = err
+		return rec
+	}
+	if rec.Title == "" {
+		rec.Title = firstLine(text)
+	}
+	res, err := r.Analyzer.Analyze(ctx, it.ID, text)
+	switch {
+	case errors.Is(err, analyze.ErrEmpty):
+		err = errors.New("the article is empty")
+	case errors.Is(err, analyze.ErrTooLarge):
+		err = fmt.Errorf("the article is larger than %d MB", analyze.MaxBytes>>20)
+	case errors.Is(err, analyze.ErrInvalidUTF8):
+		err = errors.New("the article is not valid UTF-8")
+	}
+	if err != nil {
+		rec.Err = err
+		return rec
+	}
+	if res.Spans == nil {
+		res.Spans = []analyze.Span{}
+	}
+	rec.Result = res
+	return rec
+}
+
+// text returns the item's text, filling in what a fetched page tells of
+// it. Errors do not repeat the item's name.
+func (r *Runner) text(ctx context.Context, rec *Record) (string, error) {
+	switch {
+	case rec.Path == "-":
+		if r.Stdin == nil {
+			return "", errors.New("no standard input")
+		}
+		return decode("standard input", r.Stdin)
+	case rec.Path != "":
+		return readFile(rec.Path)
+	}
+	if rec.URL == "" {
+		if strings.TrimSpace(rec.Fallback) == "" {
+			return "", errors.New("the feed item has neither a link nor any text")
+		}
+		rec.FeedText = true
+		return rec.Fallback, nil
+	}
+	if r.Fetcher == nil {
+		if strings.TrimSpace(rec.Fallback) == "" {
+			return "", errors.New("fetching is off and the feed gives no text for this item")
+		}
+		rec.FeedText = true
+		return rec.Fallback, nil
+	}
+	page, err := r.Fetcher.Fetch(ctx, rec.URL)
+	if err != nil {
+		if ctx.Err() != nil {
+			return "", ctx.Err()
+		}
+		msg := fetchReason(err)
+		if strings.TrimSpace(rec.Fallback) == "" {
+			return "", fmt.Errorf("could not fetch: %s; the feed gives no text for this item", msg)
+		}
+		rec.Note = fmt.Sprintf("could not fetch (%s); analysed the feed's summary instead", msg)
+		rec.FeedText = true
+		return rec.Fallback, nil
+	}
+	if rec.Title == "" {
+		rec.Title = page.Title
+	}
+	if rec.Published.IsZero() {
+		rec.Published = page.Published
+	}
+	if page.URL != "" {
+		rec.URL = page.URL
+	}
+	return page.Text, nil
+}
+
+// fetchReason says why a fetch failed, without the URL the record
+// already names, and how to allow a refused address.
+func fetchReason(err error) string {
+	if re, ok := errors.AsType[*fetch.RefusedError](err); ok {
+		return re.Error() + "; --allow-private-urls allows it"
+	}
+	if ue, ok := errors.AsType[*url.Error](err); ok {
+		err = ue.Err
+		if oe, ok := errors.AsType[*net.OpError](err); ok && oe.Err != nil {
+			err = oe.Err
+		}
+		return err.Error()
+	}
+	// fetch's own errors start "fetch URL: ".
+	msg := err.Error()
+	if i := strings.Index(msg, ": "); strings.HasPrefix(msg, "fetch ") && i > 0 {
+		msg = msg[i+2:]
+	}
+	return msg
+}
+
+func readFile(path string) (string, error) {
+	f, err := openFile(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	return decode(path, f)
+}
+
+// decode is corpus.DecodeText with errors that do not repeat name.
+func decode(name string, r io.Reader) (string, error) {
+	text, err := corpus.DecodeText(name, r)
+	if err != nil {
+		if msg, ok := strings.CutPrefix(err.Error(), name+": "); ok {
+			return "", errors.New(msg)
+		}
+		return "", err
+	}
+	return text, nil
+}
+
+// firstLine is the text's first non-blank line, shortened to maxTitle
+// code points: in the PTC layout, and in most saved articles, the title.
+func firstLine(text string) string {
+	for line := range strings.Lines(text) {
+		line = oneLine(line)
+		if line == "" {
+			continue
+		}
+		if utf8.RuneCountInString(line) > maxTitle {
+			line = string([]rune(line)[:maxTitle-1]) + "…"
+		}
+		return line
+	}
+	return ""
+}
+
+// openFile is os.Open with errors that do not repeat the path.
+func openFile(path string) (*os.File, error) {
+	f, err := os.Open(path)
+	if pe, ok := errors.AsType[*fs.PathError](err); ok {
+		return nil, pe.Err
+	}
+	return f, err
+}
