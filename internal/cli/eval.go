@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -109,7 +108,7 @@ func runEvalTask(env *Env, format corpus.Format, args []string) error {
 	articles := fs.String("articles", "", "folder `DIR` of articleID.txt files; offsets are checked against their lengths")
 	idsFile := fs.String("ids", "", "score only the articles listed in `FILE`, one id a line (e.g. split-validation.txt)")
 	asJSON := fs.Bool("json", false, "print one JSON object instead of text")
-	if err := parseEvalFlags(fs, args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
@@ -187,24 +186,6 @@ func runEvalTask(env *Env, format corpus.Format, args []string) error {
 		return writeJSON(env.Stdout, r)
 	}
 	return writeTC(env.Stdout, r)
-}
-
-// parseEvalFlags is parseFlags without its double help: the flag package
-// already calls fs.Usage on -h (and on every bad flag, which should print
-// the error alone), so the usage is printed here once, for -h only.
-func parseEvalFlags(fs *flag.FlagSet, args []string) error {
-	usage := fs.Usage
-	fs.Usage = func() {}
-	err := fs.Parse(args)
-	fs.Usage = usage
-	if errors.Is(err, flag.ErrHelp) {
-		usage()
-		return flag.ErrHelp
-	}
-	if err != nil {
-		return usageErrorf("%v", err)
-	}
-	return nil
 }
 
 func writeJSON(w io.Writer, v any) error {

@@ -8,9 +8,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
+
+	"unspun/internal/testenv"
 )
 
 // updateGolden is the -update flag shared by every golden test of the
@@ -96,11 +97,7 @@ func TestEvalGolden(t *testing.T) {
 // TestEvalSharedValidation scores the validation split's gold against
 // itself through the command line.
 func TestEvalSharedValidation(t *testing.T) {
-	_, file, _, _ := runtime.Caller(0)
-	ptc := filepath.Join(filepath.Dir(file), "..", "..", "..", "shared", "data", "ptc")
-	if _, err := os.Stat(filepath.Join(ptc, "labels-si")); err != nil {
-		t.Skipf("shared PTC data not found: %v", err)
-	}
+	ptc := testenv.PTC(t)
 	for _, task := range []string{"si", "tc"} {
 		gold := filepath.Join(ptc, "labels-"+task)
 		stdout, stderr, code := runMain("eval", task, "--gold", gold, "--pred", gold, "--articles", filepath.Join(ptc, "articles"), "--json")

@@ -6,11 +6,12 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
-	"runtime"
 	"strings"
 	"testing"
 
 	"unspun/internal/technique"
+
+	"unspun/internal/testenv"
 )
 
 func TestParseLabelsErrors(t *testing.T) {
@@ -240,12 +241,8 @@ func TestReadPTCErrors(t *testing.T) {
 // ptcDir returns ../shared/data/ptc relative to the module root, skipping
 // the test when the shared data is not beside the repository.
 func ptcDir(t testing.TB) string {
-	_, file, _, _ := runtime.Caller(0)
-	dir := filepath.Join(filepath.Dir(file), "..", "..", "..", "shared", "data", "ptc")
-	if _, err := os.Stat(filepath.Join(dir, "articles")); err != nil {
-		t.Skipf("shared PTC data not found: %v", err)
-	}
-	return dir
+	t.Helper()
+	return testenv.PTC(t)
 }
 
 func TestReadPTCSharedCorpus(t *testing.T) {

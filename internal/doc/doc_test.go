@@ -4,11 +4,12 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
-	"runtime"
 	"strings"
 	"testing"
 	"unicode"
 	"unicode/utf8"
+
+	"unspun/internal/testenv"
 )
 
 // codePoints splits s the way the package counts: one element per valid
@@ -297,17 +298,11 @@ func TestQuoteAt(t *testing.T) {
 	}
 }
 
-// moduleRoot returns the repository root, from this file's location.
-func moduleRoot() string {
-	_, file, _, _ := runtime.Caller(0)
-	return filepath.Join(filepath.Dir(file), "..", "..")
-}
-
 // TestPTCRoundTrip checks every gold span of every shared PTC article:
 // code points → bytes → code points is the identity and Slice is Python's
 // text[start:end], computed here independently from []rune.
 func TestPTCRoundTrip(t *testing.T) {
-	dir := filepath.Join(moduleRoot(), "..", "shared", "data", "ptc")
+	dir := filepath.Join(testenv.ModuleRoot(), "..", "shared", "data", "ptc")
 	arts, err := filepath.Glob(filepath.Join(dir, "articles", "article*.txt"))
 	if err != nil || len(arts) == 0 {
 		t.Skipf("shared PTC articles not found in %s", dir)
@@ -442,14 +437,14 @@ func FuzzDocument(f *testing.F) {
 	} {
 		f.Add(s)
 	}
-	if b, err := os.ReadFile(filepath.Join(moduleRoot(), "testdata", "demo", "iran-mek-2018.txt")); err == nil {
+	if b, err := os.ReadFile(filepath.Join(testenv.ModuleRoot(), "testdata", "demo", "iran-mek-2018.txt")); err == nil {
 		f.Add(string(b))
 	}
 	f.Fuzz(func(t *testing.T, text string) { checkInvariants(t, text) })
 }
 
 func TestInvariantsOnSharedArticles(t *testing.T) {
-	root := filepath.Join(moduleRoot(), "..", "shared", "data")
+	root := filepath.Join(testenv.ModuleRoot(), "..", "shared", "data")
 	var files []string
 	for _, pat := range []string{"ptc/articles/*.txt", "unlabeled-news/*.txt"} {
 		m, _ := filepath.Glob(filepath.Join(root, pat))
@@ -484,12 +479,12 @@ func benchmarkNew(b *testing.B, path string) {
 
 func BenchmarkNew(b *testing.B) {
 	b.Run("demo", func(b *testing.B) {
-		benchmarkNew(b, filepath.Join(moduleRoot(), "testdata", "demo", "iran-mek-2018.txt"))
+		benchmarkNew(b, filepath.Join(testenv.ModuleRoot(), "testdata", "demo", "iran-mek-2018.txt"))
 	})
 	b.Run("ptc-longest", func(b *testing.B) {
 		// The longest PTC article, picked by size so the benchmark does
 		// not depend on one id.
-		m, _ := filepath.Glob(filepath.Join(moduleRoot(), "..", "shared", "data", "ptc", "articles", "*.txt"))
+		m, _ := filepath.Glob(filepath.Join(testenv.ModuleRoot(), "..", "shared", "data", "ptc", "articles", "*.txt"))
 		best, size := "", int64(0)
 		for _, p := range m {
 			if st, err := os.Stat(p); err == nil && st.Size() > size {

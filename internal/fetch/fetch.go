@@ -202,6 +202,12 @@ func (f *Fetcher) Fetch(ctx context.Context, rawURL string) (*Page, error) {
 	req.Header.Set("Accept", "text/html,application/xhtml+xml,text/plain;q=0.8")
 	resp, err := f.client.Do(req)
 	if err != nil {
+		// Several timers can fire (the context's, the transport's header
+		// timeout); whichever did, say the same thing.
+		var ne net.Error
+		if ctx.Err() == context.DeadlineExceeded || errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout()) {
+			return nil, fmt.Errorf("fetch %s: no answer within %s: %w", u.Redacted(), f.opts.Timeout, context.DeadlineExceeded)
+		}
 		return nil, fmt.Errorf("fetch %s: %w", u.Redacted(), err)
 	}
 	defer resp.Body.Close()

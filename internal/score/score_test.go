@@ -4,13 +4,13 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
-	"os"
 	"path/filepath"
-	"runtime"
 	"testing"
 
 	"unspun/internal/corpus"
 	"unspun/internal/technique"
+
+	"unspun/internal/testenv"
 )
 
 func spans(article string, pairs ...int) []corpus.Span {
@@ -221,12 +221,8 @@ func TestSIRandomAgainstBruteForce(t *testing.T) {
 // ptcDir returns ../shared/data/ptc relative to the module root, skipping
 // the test when the shared data is not beside the repository.
 func ptcDir(t testing.TB) string {
-	_, file, _, _ := runtime.Caller(0)
-	dir := filepath.Join(filepath.Dir(file), "..", "..", "..", "shared", "data", "ptc")
-	if _, err := os.Stat(filepath.Join(dir, "articles")); err != nil {
-		t.Skipf("shared PTC data not found: %v", err)
-	}
-	return dir
+	t.Helper()
+	return testenv.PTC(t)
 }
 
 func validation(t testing.TB) []*corpus.Article {

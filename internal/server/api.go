@@ -200,19 +200,13 @@ func (s *Server) analyze(ctx context.Context, j job) (*ArticleResponse, error) {
 	if !j.store {
 		return resp, nil
 	}
-	raw, err := json.Marshal(res)
-	if err != nil {
-		return nil, fmt.Errorf("encode analysis: %w", err)
-	}
-	a := &store.Article{Title: resp.Title, Source: resp.Source, URL: resp.URL, Byline: resp.Byline,
-		Words: res.Words, Score: res.Score, Model: res.Model, Text: res.Text, Result: raw}
+	meta := store.Meta{Title: resp.Title, Source: resp.Source, URL: resp.URL, Byline: resp.Byline}
 	if resp.Published != nil {
-		a.Published = *resp.Published
+		meta.Published = *resp.Published
 	}
-	for _, sp := range res.Spans {
-		if sp.Technique.Valid() {
-			a.Spans = append(a.Spans, store.Span{Technique: sp.Technique.String(), Start: sp.Start, End: sp.End, Confidence: sp.Confidence})
-		}
+	a, err := store.FromResult(meta, res)
+	if err != nil {
+		return nil, err
 	}
 	// The article is stored even if the client has gone: the analysis is
 	// done, and a half-finished request must not leave half a row.

@@ -2,8 +2,8 @@
 // (modernc.org/sqlite, pure Go) in WAL mode, with full-text search over
 // titles and texts (FTS5) and the aggregate statistics the dashboard draws.
 //
-// The store does not depend on the analyzer: it keeps the analysis as the
-// JSON the API returns, plus one row per span so that filters and
+// The store knows the analysis only as data (analyze.Result): it keeps it
+// as the JSON the API returns, plus one row per span so that filters and
 // statistics run in SQL.
 package store
 
@@ -20,6 +20,8 @@ import (
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"unspun/internal/analyze"
 )
 
 // ErrNotFound is returned when no article has the requested id.
@@ -51,6 +53,35 @@ type Span struct {
 	Technique  string // corpus label
 	Start, End int    // code points
 	Confidence float64
+}
+
+// Meta is what a front end knows of an article besides its analysis.
+type Meta struct {
+	Title, Source, URL, Byline string
+	Published                  time.Time // zero if unknown
+}
+
+// FromResult builds the stored form of an analysed article: every front
+// end (the HTTP API, batch runs) stores articles through it, so the web
+// pages show and compare them alike.
+func FromResult(m Meta, res *analyze.Result) (*Article, error) {
+	if res == nil {
+		return nil, errors.New("store: no analysis to store")
+	}
+	raw, err := json.Marshal(res)
+	if err != nil {
+		return nil, fmt.Errorf("store: encode analysis: %w", err)
+	}
+	a := &Article{
+		Title: m.Title, Source: m.Source, URL: m.URL, Byline: m.Byline, Published: m.Published,
+		Words: res.Words, Score: res.Score, Model: res.Model, Text: res.Text, Result: raw,
+	}
+	for _, sp := range res.Spans {
+		if sp.Technique.Valid() {
+			a.Spans = append(a.Spans, Span{Technique: sp.Technique.String(), Start: sp.Start, End: sp.End, Confidence: sp.Confidence})
+		}
+	}
+	return a, nil
 }
 
 // Summary is an article as listed, without its text.

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"io"
 	"math"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -13,6 +12,8 @@ import (
 	"unspun/internal/corpus"
 	"unspun/internal/doc"
 	"unspun/internal/technique"
+
+	"unspun/internal/testenv"
 )
 
 // spanOf returns the code-point span of the n-th (0-based) occurrence of
@@ -462,25 +463,7 @@ func (*nilVecs) Vec(_ int, dst []float32) []float32 { return dst }
 // the test when it is absent.
 func ptcDir(t testing.TB) string {
 	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the test directory")
-		}
-		dir = parent
-	}
-	p := filepath.Join(dir, "..", "shared", "data", "ptc")
-	if _, err := os.Stat(filepath.Join(p, "split-train.txt")); err != nil {
-		t.Skipf("PTC data not found at %s", p)
-	}
-	return p
+	return testenv.PTC(t)
 }
 
 func readSplit(t testing.TB, dir, split string) []*corpus.Article {

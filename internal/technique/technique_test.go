@@ -4,10 +4,11 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
 	"testing"
+
+	"unspun/internal/testenv"
 )
 
 func TestLabelsRoundTrip(t *testing.T) {
@@ -73,8 +74,7 @@ func TestInvalid(t *testing.T) {
 
 // TestMatchesCorpus checks the labels against the corpus's own list.
 func TestMatchesCorpus(t *testing.T) {
-	_, file, _, _ := runtime.Caller(0)
-	b, err := os.ReadFile(filepath.Join(filepath.Dir(file), "..", "..", "..", "shared", "data", "ptc", "techniques.txt"))
+	b, err := os.ReadFile(filepath.Join(testenv.PTC(t), "techniques.txt"))
 	if err != nil {
 		t.Skipf("shared techniques.txt not found: %v", err)
 	}

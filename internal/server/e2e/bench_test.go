@@ -13,17 +13,15 @@ import (
 	"unspun/internal/analyze"
 	"unspun/internal/server"
 	"unspun/internal/store"
+
+	"unspun/internal/testenv"
 )
 
 // BenchmarkAnalyzeAPI measures one POST /api/v1/analyze of the demo article
 // through the handler with the real analyzer, with and without storing,
 // next to the analyzer alone, to show where a request's time goes.
 func BenchmarkAnalyzeAPI(b *testing.B) {
-	dir, err := os.Getwd()
-	if err != nil {
-		b.Fatal(err)
-	}
-	text, err := os.ReadFile(filepath.Join(dir, "..", "..", "..", "testdata", "demo", "iran-mek-2018.txt"))
+	text, err := os.ReadFile(testenv.Demo())
 	if err != nil {
 		b.Fatal(err)
 	}

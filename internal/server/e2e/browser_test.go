@@ -17,27 +17,9 @@ import (
 	"unspun/internal/server"
 	"unspun/internal/store"
 	"unspun/internal/technique"
-)
 
-// moduleRoot finds the directory holding go.mod, so the test reads the
-// demo article wherever the repository is checked out.
-func moduleRoot(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("go.mod not found above the test's directory")
-		}
-		dir = parent
-	}
-}
+	"unspun/internal/testenv"
+)
 
 func chromiumPath() string {
 	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
@@ -96,7 +78,7 @@ func TestBrowserHighlightsDemoArticle(t *testing.T) {
 	if chromium == "" {
 		t.Skip("no chromium binary on PATH (install Debian's chromium: scripts/browser-deps.sh); skipping the browser test")
 	}
-	article, err := os.ReadFile(filepath.Join(moduleRoot(t), "testdata", "demo", "iran-mek-2018.txt"))
+	article, err := os.ReadFile(testenv.Demo())
 	if err != nil {
 		t.Fatal(err)
 	}
