@@ -185,7 +185,7 @@ func mergeCues(a, b []string) []string {
 			return
 		}
 		for _, o := range out {
-			if strings.EqualFold(o, c) {
+			if strings.EqualFold(cueQuotes.Replace(o), cueQuotes.Replace(c)) {
 				return
 			}
 		}
@@ -201,6 +201,10 @@ func mergeCues(a, b []string) []string {
 	}
 	return out
 }
+
+// cueQuotes makes cues that differ only in their quotation marks equal:
+// the tagger and the classifier quote words differently.
+var cueQuotes = strings.NewReplacer("“", `"`, "”", `"`, "‘", "'", "’", "'")
 
 // sentenceScores scores every sentence (see Sentence) and the article,
 // the mean over its sentences: the expected share of its sentences that

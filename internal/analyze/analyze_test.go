@@ -5,7 +5,6 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
-	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -18,18 +17,8 @@ import (
 	"unspun/internal/quotes"
 	"unspun/internal/si"
 	"unspun/internal/tc"
+	"unspun/internal/testenv"
 )
-
-// ptcDir returns the shared corpus beside the repository, skipping the
-// test only when it is genuinely absent.
-func ptcDir(t testing.TB) string {
-	t.Helper()
-	dir := filepath.Join("..", "..", "..", "shared", "data", "ptc")
-	if _, err := os.Stat(filepath.Join(dir, "split-train.txt")); err != nil {
-		t.Skipf("PTC corpus not available: %v", err)
-	}
-	return dir
-}
 
 var small struct {
 	once sync.Once
@@ -41,7 +30,7 @@ var small struct {
 // articles: enough for the pipeline to find and classify spans.
 func smallModel(t testing.TB) *model.Model {
 	t.Helper()
-	dir := ptcDir(t)
+	dir := testenv.PTC(t)
 	small.once.Do(func() {
 		ids, err := corpus.ReadIDs(filepath.Join(dir, "split-train.txt"))
 		if err != nil {
@@ -157,7 +146,7 @@ func checkResult(t *testing.T, text string, res *Result) {
 
 func TestAnalyzeCorpus(t *testing.T) {
 	a := New(smallModel(t))
-	dir := ptcDir(t)
+	dir := testenv.PTC(t)
 	ids, err := corpus.ReadIDs(filepath.Join(dir, "split-validation.txt"))
 	if err != nil {
 		t.Fatal(err)
@@ -291,6 +280,7 @@ func TestMergeCues(t *testing.T) {
 		{[]string{"a"}, nil, []string{"a"}},
 		{[]string{"a", "b", "c"}, []string{"x", "y", "z"}, []string{"x", "a", "y", "b"}},
 		{[]string{"Same", " "}, []string{"same", "other"}, []string{"same", "other"}},
+		{[]string{"the word “crowd”"}, []string{`the word "crowd"`}, []string{`the word "crowd"`}},
 	}
 	for _, tt := range tests {
 		if got := mergeCues(tt.si, tt.tc); !reflect.DeepEqual(got, tt.want) {
@@ -380,7 +370,7 @@ func TestSentenceCalibration(t *testing.T) {
 }
 
 func TestCalibrateSentences(t *testing.T) {
-	dir := ptcDir(t)
+	dir := testenv.PTC(t)
 	ids, err := corpus.ReadIDs(filepath.Join(dir, "split-train.txt"))
 	if err != nil {
 		t.Fatal(err)

@@ -8,6 +8,7 @@ import (
 	"unspun/internal/corpus"
 	"unspun/internal/model"
 	"unspun/internal/score"
+	"unspun/internal/testenv"
 )
 
 // Floors for the shipped model on the 60 validation articles. The shipped
@@ -17,7 +18,7 @@ import (
 // unnoticed. Retraining that lowers a score below its floor must be
 // justified in MODEL.md and the floor moved with it.
 const (
-	floorSIF1 = 0.50
+	floorSIF1 = 0.55
 	floorTCF1 = 0.95
 )
 
@@ -34,7 +35,7 @@ func TestShippedModelGuard(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := ptcDir(t)
+	dir := testenv.PTC(t)
 	ids, err := corpus.ReadIDs(filepath.Join(dir, "split-validation.txt"))
 	if err != nil {
 		t.Fatal(err)

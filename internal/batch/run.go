@@ -13,20 +13,16 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"unicode/utf8"
 
 	"unspun/internal/analyze"
 	"unspun/internal/corpus"
 	"unspun/internal/fetch"
+	"unspun/internal/store"
 )
 
 // minFetchWorkers is the default number of workers when feed links are
 // fetched.
 const minFetchWorkers = 8
-
-// maxTitle caps a title taken from an article's first line, in code
-// points.
-const maxTitle = 200
 
 // Record is the outcome for one item: its analysis, or why it failed.
 type Record struct {
@@ -151,7 +147,7 @@ func (r *Runner) analyse(ctx context.Context, it Item) *Record {
 		return rec
 	}
 	if rec.Title == "" {
-		rec.Title = firstLine(text)
+		rec.Title = store.TitleOf(text)
 	}
 	res, err := r.Analyzer.Analyze(ctx, it.ID, text)
 	switch {
@@ -264,22 +260,6 @@ func decode(name string, r io.Reader) (string, error) {
 		return "", err
 	}
 	return text, nil
-}
-
-// firstLine is the text's first non-blank line, shortened to maxTitle
-// code points: in the PTC layout, and in most saved articles, the title.
-func firstLine(text string) string {
-	for line := range strings.Lines(text) {
-		line = oneLine(line)
-		if line == "" {
-			continue
-		}
-		if utf8.RuneCountInString(line) > maxTitle {
-			line = string([]rune(line)[:maxTitle-1]) + "…"
-		}
-		return line
-	}
-	return ""
 }
 
 // openFile is os.Open with errors that do not repeat the path.

@@ -200,6 +200,9 @@ func (s *Server) analyze(ctx context.Context, j job) (*ArticleResponse, error) {
 	if !j.store {
 		return resp, nil
 	}
+	if resp.Title == "" {
+		resp.Title = store.TitleOf(text)
+	}
 	meta := store.Meta{Title: resp.Title, Source: resp.Source, URL: resp.URL, Byline: resp.Byline}
 	if resp.Published != nil {
 		meta.Published = *resp.Published

@@ -231,6 +231,12 @@ func TestAnalyzeAPI(t *testing.T) {
 	if got["text"] != "Everyone knows. Traitors?" || len(got["spans"].([]any)) != 3 || got["id"] != m["id"] {
 		t.Errorf("stored article = %v", got)
 	}
+	// Text sent without a title is stored under its first line.
+	m = jsonBody(t, f.do(t, call{method: "POST", path: "/api/v1/analyze", body: `{"text":"\n  Terrible   plan  \nBody."}`}))
+	got = jsonBody(t, f.do(t, call{method: "GET", path: fmt.Sprintf("/api/v1/articles/%d", int64(m["id"].(float64)))}))
+	if got["title"] != "Terrible plan" {
+		t.Errorf("title of an untitled article = %q, want its first line", got["title"])
+	}
 	// The fetched article kept the page's metadata.
 	list := jsonBody(t, f.do(t, call{method: "GET", path: "/api/v1/articles?source=Harbour+Times"}))
 	arts := list["articles"].([]any)

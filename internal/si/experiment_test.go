@@ -11,6 +11,7 @@ import (
 
 	"unspun/internal/corpus"
 	"unspun/internal/embed"
+	"unspun/internal/testenv"
 )
 
 // TestExperiment trains on the PTC train split and scores the validation
@@ -22,8 +23,8 @@ func TestExperiment(t *testing.T) {
 	if os.Getenv("UNSPUN_SI_EXPERIMENT") == "" {
 		t.Skip("set UNSPUN_SI_EXPERIMENT=1 to run")
 	}
-	root := moduleRoot(t)
-	ptc := filepath.Join(root, "..", "shared", "data", "ptc")
+	root := testenv.ModuleRoot()
+	ptc := testenv.PTC(t)
 	trainIDs, err := corpus.ReadIDs(filepath.Join(ptc, "split-train.txt"))
 	if err != nil {
 		t.Fatal(err)
@@ -126,22 +127,4 @@ type testWriter struct{ t *testing.T }
 func (w testWriter) Write(p []byte) (int, error) {
 	w.t.Log(string(p[:len(p)-1]))
 	return len(p), nil
-}
-
-// moduleRoot finds the directory holding go.mod above the test's.
-func moduleRoot(t testing.TB) string {
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the test directory")
-		}
-		dir = parent
-	}
 }

@@ -3,7 +3,6 @@ package si
 import (
 	"bytes"
 	"math"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -13,6 +12,7 @@ import (
 	"unspun/internal/corpus"
 	"unspun/internal/doc"
 	"unspun/internal/embed"
+	"unspun/internal/testenv"
 )
 
 // bruteForce enumerates every tag sequence of length n and returns the
@@ -164,10 +164,7 @@ func TestGoldTags(t *testing.T) {
 // the shared data is absent.
 func testArticles(t testing.TB, n int) []*corpus.Article {
 	t.Helper()
-	ptc := filepath.Join(moduleRoot(t), "..", "shared", "data", "ptc")
-	if _, err := os.Stat(ptc); err != nil {
-		t.Skipf("PTC data not found at %s", ptc)
-	}
+	ptc := testenv.PTC(t)
 	ids, err := corpus.ReadIDs(filepath.Join(ptc, "split-train.txt"))
 	if err != nil {
 		t.Fatal(err)
@@ -418,7 +415,7 @@ func BenchmarkPredict(b *testing.B) {
 	arts := testArticles(b, 40)
 	// The real vectors when the resources were fetched: their dimension
 	// drives the cost of the dense features.
-	vecs, err := embed.BuildFromNPM(filepath.Join(moduleRoot(b), ".cache", "resources", embed.NPMPackage), 100000)
+	vecs, err := embed.BuildFromNPM(filepath.Join(testenv.ModuleRoot(), ".cache", "resources", embed.NPMPackage), 100000)
 	if err != nil {
 		b.Logf("using toy vectors: %v", err)
 		vecs = testVectors(b, arts)

@@ -18,6 +18,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 
@@ -300,4 +301,26 @@ func ftsQuery(q string) string {
 		terms = append(terms, `"`+strings.ReplaceAll(f, `"`, `""`)+`"`)
 	}
 	return strings.Join(terms, " ")
+}
+
+// maxTitle caps a title taken from an article's first line, in code
+// points.
+const maxTitle = 200
+
+// TitleOf is the title of an article given without one: its first
+// non-blank line, spaces collapsed, shortened to 200 code points. In the
+// PTC layout, and in most saved or pasted articles, that line is the
+// title.
+func TitleOf(text string) string {
+	for line := range strings.Lines(text) {
+		line = strings.Join(strings.Fields(line), " ")
+		if line == "" {
+			continue
+		}
+		if utf8.RuneCountInString(line) > maxTitle {
+			line = string([]rune(line)[:maxTitle-1]) + "…"
+		}
+		return line
+	}
+	return ""
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -261,5 +262,21 @@ func TestConcurrentWrites(t *testing.T) {
 	st, err := s.Stats(ctx, ByTechnique, Filter{})
 	if err != nil || len(st) != 1 || st[0].Spans != workers*each {
 		t.Errorf("technique stats = %+v, %v", st, err)
+	}
+}
+
+func TestTitleOf(t *testing.T) {
+	long := strings.Repeat("é", 300)
+	tests := []struct{ text, want string }{
+		{"", ""},
+		{" \n\t\n", ""},
+		{"Headline\n\nBody text.", "Headline"},
+		{"\n\n  Spaced   out\theadline \r\nbody", "Spaced out headline"},
+		{long, strings.Repeat("é", 199) + "…"},
+	}
+	for _, tt := range tests {
+		if got := TitleOf(tt.text); got != tt.want {
+			t.Errorf("TitleOf(%q) = %q, want %q", tt.text, got, tt.want)
+		}
 	}
 }

@@ -452,27 +452,27 @@ func cueText(c *spanCtx, f feat) string {
 			return ""
 		}
 		if k := st.lexWord[i]; k != 0 {
-			return fmt.Sprintf("%q is %s", words[i].Text, k.Describe())
+			return fmt.Sprintf("“%s” is %s", words[i].Text, k.Describe())
 		}
 		if stopword(st.lower[i]) {
 			return ""
 		}
-		return fmt.Sprintf("the word %q", words[i].Text)
+		return fmt.Sprintf("the word “%s”", words[i].Text)
 	case cueBigram:
 		i := int(f.arg)
 		if (!st.isWord[i] || stopword(st.lower[i])) && (!st.isWord[i+1] || stopword(st.lower[i+1])) {
 			return ""
 		}
-		return fmt.Sprintf("the phrase %q", st.d.Slice(words[i].Start, words[i+1].End))
+		return fmt.Sprintf("the phrase “%s”", st.d.Slice(words[i].Start, words[i+1].End))
 	case cueCtx:
 		if stopword(st.lower[f.arg]) {
 			return ""
 		}
-		return fmt.Sprintf("the sentence mentions %q", words[f.arg].Text)
+		return fmt.Sprintf("the sentence mentions “%s”", words[f.arg].Text)
 	case cueRep:
 		return fmt.Sprintf("phrase recurs %d times in the article", f.arg)
 	case cueHeadRep:
-		return fmt.Sprintf("%q recurs %d times in the article", words[f.arg].Text, f.arg2)
+		return fmt.Sprintf("“%s” recurs %d times in the article", words[f.arg].Text, f.arg2)
 	case cueLen:
 		return spanLengthText(int(f.arg))
 	case cueWhole:
@@ -490,12 +490,12 @@ func cueText(c *spanCtx, f feat) string {
 	case cueMeaning:
 		name := strings.ToLower(technique.Technique(f.arg2).Info().Name)
 		if f.arg >= 0 {
-			return fmt.Sprintf("%q resembles typical %s", words[f.arg].Text, name)
+			return fmt.Sprintf("“%s” resembles typical %s", words[f.arg].Text, name)
 		}
 		return "wording resembles typical " + name
 	case cueLex:
 		text := st.d.Slice(words[f.arg].Start, words[f.arg2-1].End)
-		return fmt.Sprintf("%q is %s", text, f.kind.Describe())
+		return fmt.Sprintf("“%s” is %s", text, f.kind.Describe())
 	case cueValence:
 		if f.arg < 0 {
 			return ""
@@ -505,7 +505,7 @@ func cueText(c *spanCtx, f feat) string {
 		if v < 0 {
 			tone = "negative"
 		}
-		return fmt.Sprintf("%q is strongly %s", words[f.arg].Text, tone)
+		return fmt.Sprintf("“%s” is strongly %s", words[f.arg].Text, tone)
 	}
 	return ""
 }

@@ -25,11 +25,17 @@ func Demo() string {
 }
 
 // SharedData returns ../shared/data beside the repository, skipping the
-// test when it is absent (a checkout without the shared folder).
+// test when it is absent (a checkout without the shared folder), or
+// failing it when UNSPUN_REQUIRE_SHARED is set.
 func SharedData(t testing.TB) string {
 	t.Helper()
 	dir := filepath.Join(ModuleRoot(), "..", "shared", "data")
 	if _, err := os.Stat(filepath.Join(dir, "ptc", "articles")); err != nil {
+		// CI sets UNSPUN_REQUIRE_SHARED so that a missing corpus fails
+		// the run instead of silently skipping the model's guard.
+		if os.Getenv("UNSPUN_REQUIRE_SHARED") != "" {
+			t.Fatalf("shared data not found beside the repository: %v", err)
+		}
 		t.Skipf("shared data not found beside the repository: %v", err)
 	}
 	return dir

