@@ -26,6 +26,22 @@ type heldOut struct {
 // candidate span the annotators marked and picks the score below which
 // spans are dropped. It returns the best decoding and reranker.
 func crossValidate(proto *Model, exs []*example, opts Options) (Decoding, [nSpanFeats]float64) {
+	held := foldHeld(proto, exs, opts, func(train []*example, name string) func(*example) []float64 {
+		m := proto.clone()
+		m.setMembers(trainMembers(train, proto.vecs, opts, name))
+		s := &scratch{}
+		return func(ex *example) []float64 {
+			m.marginals(ex.art.Doc, s)
+			return slices.Clone(s.prob)
+		}
+	})
+	return chooseDecoding(proto, held, opts)
+}
+
+// foldHeld splits exs into opts.Folds folds and, for each, trains on the
+// other folds with fit and collects the held-out articles' word
+// probabilities, sorted by article ID.
+func foldHeld(proto *Model, exs []*example, opts Options, fit func(train []*example, name string) func(*example) []float64) []heldOut {
 	k := opts.Folds
 	held := make([]heldOut, 0, len(exs))
 	for f := range k {
@@ -37,16 +53,22 @@ func crossValidate(proto *Model, exs []*example, opts Options) (Decoding, [nSpan
 				train = append(train, ex)
 			}
 		}
-		m := proto.clone()
-		m.crf = trainCRF(train, proto.vecs, opts, fmt.Sprintf("fold %d/%d", f+1, k))
-		s := &scratch{}
+		prob := fit(train, fmt.Sprintf("fold %d/%d", f+1, k))
 		for _, ex := range test {
-			m.marginals(ex.art.Doc, s)
-			held = append(held, heldOut{ex: ex, prob: slices.Clone(s.prob), di: docInfo{sents: ex.seqs, toks: tokSents(ex)}})
+			held = append(held, heldOut{ex: ex, prob: prob(ex), di: docInfo{sents: ex.seqs, toks: tokSents(ex)}})
 		}
 	}
 	// A fixed order, whatever the fold layout.
 	slices.SortFunc(held, func(a, b heldOut) int { return cmp.Compare(a.ex.art.ID, b.ex.art.ID) })
+	return held
+}
+
+// chooseDecoding ranks every decoding of the grid by SI F1 on the
+// held-out probabilities, then, for the best few, fits the span reranker
+// to how much of each candidate span the annotators marked and picks the
+// score below which spans are dropped.
+func chooseDecoding(proto *Model, held []heldOut, opts Options) (Decoding, [nSpanFeats]float64) {
+	k := opts.Folds
 	var gold []corpus.Span
 	for _, h := range held {
 		gold = append(gold, goldRows(h.ex.art)...)
@@ -131,9 +153,29 @@ func heldSpans(m *Model, held []heldOut, dc Decoding, scorer func(*doc.Document,
 	return out
 }
 
+// relativeGrid lists the Relative values the decoding grid tries; the
+// first, 0, is the rest of the grid.
+var relativeGrid = []float64{0, 0.3, 0.5}
+
 // decodingGrid lists the decodings cross-validation compares.
 func decodingGrid() []Decoding {
 	var out []Decoding
+	// Relative only with plain runs: Sentence and Clause widen spans
+	// again, undoing the narrowing.
+	for _, rel := range relativeGrid[1:] {
+		for t := 0.05; t < 0.66; t += 0.05 {
+			for _, peak := range []float64{0, 0.1, 0.2, 0.3} {
+				for gap := 0; gap <= 2; gap++ {
+					for mw := 1; mw <= 3; mw++ {
+						out = append(out, Decoding{
+							Threshold: math.Round(t*100) / 100, Peak: math.Round((t+peak)*100) / 100,
+							Gap: gap, MinWords: mw, Relative: rel,
+						})
+					}
+				}
+			}
+		}
+	}
 	for _, sent := range []float64{0, 0.5, 0.7, 0.9} {
 		for _, clause := range []bool{false, true} {
 			for t := 0.05; t < 0.66; t += 0.05 {

@@ -76,6 +76,9 @@ func TestExperiment(t *testing.T) {
 	if v := os.Getenv("UNSPUN_SI_BAGS"); v != "" {
 		opts.Bags, _ = strconv.Atoi(v)
 	}
+	if v := os.Getenv("UNSPUN_SI_MEMBERS"); v != "" {
+		opts.Members, _ = strconv.Atoi(v)
+	}
 	opts.LastEpoch = os.Getenv("UNSPUN_SI_LAST") != ""
 	opts.NoClusters = os.Getenv("UNSPUN_SI_NOCLUSTERS") != ""
 	began := time.Now()

@@ -13,7 +13,7 @@ import (
 
 const (
 	magic   = "UNSPSI\x00\x00"
-	version = 2
+	version = 3
 	// featureSet names the feature extractor the weights belong to: a
 	// model's hashed weights mean nothing to another extractor, so any
 	// change to features.go that alters which rows fire bumps it.
@@ -23,8 +23,11 @@ const (
 
 // WriteTo writes the model in unspun's binary SI format (little endian):
 // magic, version, sizes, decoding and calibration, transition and start
-// scores, the word clusters, then the sparse and dense weights as float32.
-// The word vectors are not included: they are written once, beside it.
+// scores, the word clusters, then the sparse and dense weights as float32;
+// from version 3 on, the number of further ensemble members and, for each,
+// its transition and start scores and weights in the same layout. Version
+// 3 also stores the decoding's Relative. The word vectors are not
+// included: they are written once, beside it.
 func (m *Model) WriteTo(w io.Writer) (int64, error) {
 	bw := bufio.NewWriter(w)
 	cw := &countWriter{w: bw}
@@ -61,6 +64,18 @@ func (m *Model) WriteTo(w io.Writer) (int64, error) {
 	}
 	put(m.crf.w)
 	put(m.crf.dense)
+	put(m.dec.Relative)
+	more := m.members
+	if len(more) > 0 {
+		more = more[1:]
+	}
+	put(uint32(len(more)))
+	for _, c := range more {
+		put(c.trans)
+		put(c.start)
+		put(c.w)
+		put(c.dense)
+	}
 	if cw.err == nil {
 		cw.err = bw.Flush()
 	}
@@ -93,8 +108,8 @@ func Read(r io.Reader, vecs *embed.Vectors) (*Model, error) {
 	if err != nil {
 		return nil, fmt.Errorf("si: reading header: %w", noEOF(err))
 	}
-	if ver != 1 && ver != version {
-		return nil, fmt.Errorf("si: unsupported model version %d (want %d)", ver, version)
+	if ver < 1 || ver > version {
+		return nil, fmt.Errorf("si: unsupported model version %d (want at most %d)", ver, version)
 	}
 	if fs != featureSet {
 		return nil, fmt.Errorf("si: model was trained with feature set %d, this build extracts set %d: retrain it", fs, featureSet)
@@ -147,18 +162,40 @@ func Read(r io.Reader, vecs *embed.Vectors) (*Model, error) {
 	}
 	get(m.crf.w)
 	get(m.crf.dense)
+	m.members = []*crf{m.crf}
+	if ver >= 3 {
+		get(&m.dec.Relative)
+		var nm uint32
+		get(&nm)
+		if err == nil && nm > 15 {
+			return nil, fmt.Errorf("si: %d further ensemble members, want at most 15", nm)
+		}
+		for range nm {
+			if err != nil {
+				break
+			}
+			c := newCRF(bits, int(ndense)/nTags)
+			get(&c.trans)
+			get(&c.start)
+			get(c.w)
+			get(c.dense)
+			m.members = append(m.members, c)
+		}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("si: reading model: %w", noEOF(err))
 	}
-	for _, f := range append(m.rerank[:], m.dec.Threshold, m.dec.Peak, m.dec.Sentence, m.dec.MinScore) {
+	for _, f := range append(m.rerank[:], m.dec.Threshold, m.dec.Peak, m.dec.Sentence, m.dec.MinScore, m.dec.Relative) {
 		if math.IsNaN(f) || math.IsInf(f, 0) {
 			return nil, errors.New("si: model has a non-finite setting")
 		}
 	}
-	for _, f := range [][]float32{m.crf.w, m.crf.dense, m.crf.trans[:], m.crf.start[:]} {
-		for _, v := range f {
-			if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
-				return nil, errors.New("si: model has a non-finite weight")
+	for _, c := range m.members {
+		for _, f := range [][]float32{c.w, c.dense, c.trans[:], c.start[:]} {
+			for _, v := range f {
+				if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+					return nil, errors.New("si: model has a non-finite weight")
+				}
 			}
 		}
 	}

@@ -108,16 +108,46 @@ func fitLogistic(xs [][nSpanFeats]float64, ys []float64, prior [nSpanFeats]float
 		if !ok {
 			break
 		}
+		// Damped: a full Newton step can overshoot on nearly separable
+		// data (a tiny training set, an ensemble's sharp probabilities)
+		// and diverge, so the step is halved until the loss drops.
+		before := logLoss(xs, ys, w, prior, lambda)
+		var next [n]float64
 		var moved float64
-		for j := range n {
-			w[j] -= step[j]
-			moved += math.Abs(step[j])
+		for scale := 1.0; scale > 1e-6; scale /= 2 {
+			moved = 0
+			for j := range n {
+				next[j] = w[j] - scale*step[j]
+				moved += math.Abs(scale * step[j])
+			}
+			if logLoss(xs, ys, next, prior, lambda) <= before {
+				break
+			}
 		}
+		w = next
 		if moved < 1e-8 {
 			break
 		}
 	}
 	return w
+}
+
+// logLoss is the cross-entropy of σ(w·x) against the soft targets y plus
+// the prior's penalty, the objective fitLogistic minimises.
+func logLoss(xs [][nSpanFeats]float64, ys []float64, w, prior [nSpanFeats]float64, lambda float64) float64 {
+	var l float64
+	for i, x := range xs {
+		var z float64
+		for j := range x {
+			z += w[j] * x[j]
+		}
+		// log(1+e^z) − y·z, stable for large |z|.
+		l += max(z, 0) + math.Log1p(math.Exp(-math.Abs(z))) - ys[i]*z
+	}
+	for j := range w {
+		l += lambda / 2 * (w[j] - prior[j]) * (w[j] - prior[j])
+	}
+	return l
 }
 
 // solve solves a·x = b by Gaussian elimination with partial pivoting; it

@@ -6,11 +6,13 @@
 // (the word and its neighbours, shape, affixes, lexicon hits, sentiment,
 // repetition in the article, position, quotation, sentence signals,
 // article style, clusters of word vectors) and the dense word vectors of
-// the word, of its neighbours and of its sentence. Spans are read off the
-// per-word marginal probability of being inside a span (a threshold, a
-// peak a span must reach, gap joining, a minimum length), trimmed the way
-// the annotators trimmed theirs, and scored by a small logistic reranker
-// whose output is the span's calibrated probability. The decoding
+// the word, of its neighbours and of its sentence; its weights are the
+// mean of several training runs that visit the sentences in different
+// orders. Spans are read off the per-word marginal probability of being
+// inside a span (a threshold, a peak a span must reach, gap joining, a
+// minimum length, narrowing to the words near the run's peak), trimmed
+// the way the annotators trimmed theirs, and scored by a small logistic
+// reranker whose output is the span's calibrated probability. The decoding
 // settings and the reranker are fitted by k-fold cross-validation inside
 // the training articles, never on held-out data.
 package si
@@ -57,12 +59,25 @@ type Decoding struct {
 	// Clause widens every span to the clause around it, between the
 	// nearest punctuation marks that are not inside a word.
 	Clause bool
+	// Relative, when positive, narrows every run of taken words to the
+	// words reaching Relative times the run's highest probability
+	// (splitting it where they do not): a run carried by one strong word
+	// is cut back to it, while a run of uniformly likely words is kept.
+	Relative float64
 }
 
 // Model is a trained span tagger. It is safe for concurrent use.
 type Model struct {
-	vecs     *embed.Vectors
-	crf      *crf
+	vecs *embed.Vectors
+	// crf is the first member of the ensemble: its weights explain spans
+	// (cues).
+	crf *crf
+	// members are the CRFs, crf first, whose per-word marginals are
+	// averaged (Options.Members; usually just crf). Each was trained on
+	// the same features visiting the sentences in its own order: a
+	// single run's probabilities depend on the order it happened to see
+	// (±0.5 F1 between seeds), their mean much less.
+	members  []*crf
 	clusters [][]uint16 // per granularity: cluster of each vector row
 	dec      Decoding
 	// rerank weighs a candidate span's features (see spanFeatures) into
@@ -78,16 +93,6 @@ func (m *Model) Decoding() Decoding { return m.dec }
 // SetDecoding replaces the decoding settings. It is not safe to call
 // concurrently with Predict.
 func (m *Model) SetDecoding(d Decoding) { m.dec = d }
-
-// denseDim is the number of dense values per word: its vector, the mean
-// vector of its neighbours (two each side, within the sentence) and its
-// sentence's mean vector.
-func (m *Model) denseDim() int {
-	if m.vecs == nil {
-		return 0
-	}
-	return denseParts * m.vecs.Dim()
-}
 
 // scratch is the per-call memory of Predict.
 type scratch struct {
@@ -128,72 +133,84 @@ func (m *Model) Predict(d *doc.Document) []Span {
 }
 
 // marginals fills s.prob with each word's probability of lying inside a
-// span.
+// span: the mean over the ensemble's members.
 func (m *Model) marginals(d *doc.Document, s *scratch) {
 	m.analyse(d, &s.di)
 	n := len(d.Words)
 	s.prob = resize(s.prob, n)
 	s.x.m = m
 	s.x.bits = m.crf.bits
-	dd := m.denseDim()
-	if dd > 0 {
-		m.project(&s.di, s)
+	// The sparse features are the same for every member: extracted once.
+	s.x.out = s.x.out[:0]
+	s.offs = resize(s.offs, n+1)
+	for i := range n {
+		s.x.features(d, &s.di, i)
+		s.offs[i+1] = len(s.x.out)
 	}
-	for _, r := range s.di.sents {
-		l := r[1] - r[0]
-		s.e = resize(s.e, l*nTags)
-		s.alpha = resize(s.alpha, l*nTags)
-		s.beta = resize(s.beta, l*nTags)
-		s.marg = resize(s.marg, l*nTags)
-		// The dense part of the emission is linear in the vectors, so it
-		// is summed from per-word projections (see project) instead of
-		// building each word's dense values: same scores, a third of the
-		// work.
-		var sent [nTags]float64
-		if dd > 0 {
-			k := 0
+	members := m.members
+	if len(members) == 0 {
+		members = []*crf{m.crf}
+	}
+	inv := 1 / float64(len(members))
+	for _, c := range members {
+		dd := m.vecs != nil && len(c.dense) > 0
+		if dd {
+			m.project(c, &s.di, s)
+		}
+		for _, r := range s.di.sents {
+			l := r[1] - r[0]
+			s.e = resize(s.e, l*nTags)
+			s.alpha = resize(s.alpha, l*nTags)
+			s.beta = resize(s.beta, l*nTags)
+			s.marg = resize(s.marg, l*nTags)
+			// The dense part of the emission is linear in the vectors, so
+			// it is summed from per-word projections (see project) instead
+			// of building each word's dense values: same scores, a third
+			// of the work.
+			var sent [nTags]float64
+			if dd {
+				k := 0
+				for i := r[0]; i < r[1]; i++ {
+					if s.di.toks[i].vecRow >= 0 && isContent(s.di.toks[i].lower) {
+						for y := range nTags {
+							sent[y] += float64(s.proj[i*projW+2*nTags+y])
+						}
+						k++
+					}
+				}
+				if k > 0 {
+					for y := range sent {
+						sent[y] /= float64(k)
+					}
+				}
+			}
 			for i := r[0]; i < r[1]; i++ {
-				if s.di.toks[i].vecRow >= 0 && isContent(s.di.toks[i].lower) {
-					for y := range nTags {
-						sent[y] += float64(s.proj[i*projW+2*nTags+y])
+				e := s.e[(i-r[0])*nTags : (i-r[0]+1)*nTags]
+				c.emit(s.x.out[s.offs[i]:s.offs[i+1]], nil, e)
+				if !dd {
+					continue
+				}
+				var win [nTags]float64
+				k := 0
+				for j := max(r[0], i-2); j < min(r[1], i+3); j++ {
+					if j != i && s.di.toks[j].vecRow >= 0 {
+						for y := range nTags {
+							win[y] += float64(s.proj[j*projW+nTags+y])
+						}
+						k++
 					}
-					k++
 				}
-			}
-			if k > 0 {
-				for y := range sent {
-					sent[y] /= float64(k)
-				}
-			}
-		}
-		for i := r[0]; i < r[1]; i++ {
-			s.x.out = s.x.out[:0]
-			s.x.features(d, &s.di, i)
-			e := s.e[(i-r[0])*nTags : (i-r[0]+1)*nTags]
-			m.crf.emit(s.x.out, nil, e)
-			if dd == 0 {
-				continue
-			}
-			var win [nTags]float64
-			k := 0
-			for j := max(r[0], i-2); j < min(r[1], i+3); j++ {
-				if j != i && s.di.toks[j].vecRow >= 0 {
-					for y := range nTags {
-						win[y] += float64(s.proj[j*projW+nTags+y])
+				for y := range nTags {
+					if k > 1 {
+						win[y] /= float64(k)
 					}
-					k++
+					e[y] += float64(s.proj[i*projW+y]) + win[y] + sent[y]
 				}
 			}
-			for y := range nTags {
-				if k > 1 {
-					win[y] /= float64(k)
-				}
-				e[y] += float64(s.proj[i*projW+y]) + win[y] + sent[y]
+			c.forwardBackward(s.e, s.alpha, s.beta, s.marg, l, nil)
+			for i := r[0]; i < r[1]; i++ {
+				s.prob[i] += inv * (1 - s.marg[(i-r[0])*nTags+tagO])
 			}
-		}
-		m.crf.forwardBackward(s.e, s.alpha, s.beta, s.marg, l, nil)
-		for i := r[0]; i < r[1]; i++ {
-			s.prob[i] = 1 - s.marg[(i-r[0])*nTags+tagO]
 		}
 	}
 }
@@ -204,12 +221,12 @@ const projW = denseParts * nTags
 
 // project fills s.proj with, for every word that has a vector and for
 // each dense part p and tag y, the dot product of the word's vector with
-// the weights of part p for tag y.
-func (m *Model) project(di *docInfo, s *scratch) {
+// member c's weights of part p for tag y.
+func (m *Model) project(c *crf, di *docInfo, s *scratch) {
 	dim := m.vecs.Dim()
 	s.proj = resize(s.proj, len(di.toks)*projW)
 	s.dense = resize(s.dense, dim)
-	w := m.crf.dense
+	w := c.dense
 	for i, t := range di.toks {
 		if t.vecRow < 0 {
 			continue
@@ -249,7 +266,8 @@ func (m *Model) sentenceVec(di *docInfo, r [2]int, dst []float32) []float32 {
 }
 
 // denseParts is the number of word-vector-sized parts of the dense
-// values; see denseDim.
+// values: the word's vector, the mean vector of its neighbours (two each
+// side, within the sentence) and its sentence's mean vector.
 const denseParts = 3
 
 // fillDense writes the dense values of token i of sentence r into dst,
@@ -346,6 +364,9 @@ func (m *Model) decode(d *doc.Document, di *docInfo, prob []float64, dc Decoding
 		if runStart >= 0 {
 			runs = append(runs, [2]int{runStart, lastIn + 1})
 		}
+		if dc.Relative > 0 {
+			runs = splitRelative(runs, prob, dc)
+		}
 		if dc.Clause {
 			// Widen each run to its clause: up to the nearest break
 			// (comma, dash, bracket, quotation mark...) on each side.
@@ -375,6 +396,38 @@ func (m *Model) decode(d *doc.Document, di *docInfo, prob []float64, dc Decoding
 		}
 	}
 	return spans
+}
+
+// splitRelative replaces each run by its sub-runs of words reaching
+// dc.Relative times the run's peak probability, joined across gaps of at
+// most dc.Gap words.
+func splitRelative(runs [][2]int, prob []float64, dc Decoding) [][2]int {
+	var out [][2]int
+	for _, x := range runs {
+		peak := 0.0
+		for k := x[0]; k < x[1]; k++ {
+			peak = max(peak, prob[k])
+		}
+		t := max(dc.Threshold, dc.Relative*peak)
+		runStart, lastIn := -1, -1
+		for k := x[0]; k < x[1]; k++ {
+			if prob[k] <= t && prob[k] < peak {
+				continue
+			}
+			if runStart >= 0 && k-lastIn-1 > dc.Gap {
+				out = append(out, [2]int{runStart, lastIn + 1})
+				runStart = -1
+			}
+			if runStart < 0 {
+				runStart = k
+			}
+			lastIn = k
+		}
+		if runStart >= 0 {
+			out = append(out, [2]int{runStart, lastIn + 1})
+		}
+	}
+	return out
 }
 
 // isWordy reports whether a token has a letter or digit.

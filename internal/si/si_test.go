@@ -206,7 +206,7 @@ func testVectors(t testing.TB, arts []*corpus.Article) *embed.Vectors {
 }
 
 func smallOptions() Options {
-	return Options{Epochs: 3, LearningRate: 0.1, HashBits: 14, Folds: 2, Bags: 2, Clusters: []int{4, 16}, ClusterWords: 2000}
+	return Options{Epochs: 3, LearningRate: 0.1, HashBits: 14, Folds: 2, Bags: 2, Members: 2, Clusters: []int{4, 16}, ClusterWords: 2000}
 }
 
 func trainSmall(t testing.TB) (*Model, []*corpus.Article, *embed.Vectors) {
@@ -329,11 +329,37 @@ func TestReadRejectsBadInput(t *testing.T) {
 		{"truncated weights", b[:len(b)-7], vecs},
 		{"wrong vectors", b, other},
 		{"no vectors", b, nil},
+		{"future version", append(append(slices.Clone(b[:8]), byte(version+1), 0, 0, 0), b[12:]...), vecs},
 	}
 	for _, tt := range tests {
 		if _, err := Read(bytes.NewReader(tt.data), tt.vecs); err == nil {
 			t.Errorf("%s: Read succeeded, want error", tt.name)
 		}
+	}
+}
+
+// TestReadVersion2 reads a file in the layout before ensembles: one CRF
+// and no Relative, which is a one-member version 3 file without its tail.
+func TestReadVersion2(t *testing.T) {
+	arts := testArticles(t, 6)
+	vecs := testVectors(t, arts)
+	o := smallOptions()
+	o.Members = 1
+	m, err := Train(arts, vecs, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dc := m.Decoding()
+	dc.Relative = 0
+	m.SetDecoding(dc)
+	b := modelBytes(t, m)
+	v2 := append(append(slices.Clone(b[:8]), 2, 0, 0, 0), b[12:len(b)-12]...)
+	m2, err := Read(bytes.NewReader(v2), vecs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(modelBytes(t, m2), b) {
+		t.Error("a version 2 file read back differs from the model written as version 3")
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"sync"
 	"time"
 
 	"unspun/internal/corpus"
@@ -50,8 +51,17 @@ type Options struct {
 	// the end-of-epoch weights, which generalises better.
 	LastEpoch bool
 	// Bags is the number of training runs, each visiting the sentences
-	// in its own order, whose weights are averaged (default 1).
+	// in its own order, whose weights are averaged (default 4; they are
+	// trained two at a time, so 4 take as long as 3). On split-train,
+	// averaging 4 runs gave cross-validated F1 0.4295 against 0.4253 for
+	// one, as much as averaging the marginals of 3 runs (Members) and
+	// at no cost when tagging.
 	Bags int
+	// Members is the number of CRFs, each trained as Bags says with its
+	// own seed, whose per-word marginals are averaged when tagging
+	// (default 1). Each member costs a CRF's time when tagging and its
+	// weights in the model file.
+	Members int
 }
 
 func (o *Options) defaults() {
@@ -84,14 +94,26 @@ func (o *Options) defaults() {
 	if o.ClusterWords <= 0 {
 		o.ClusterWords = 30000
 	}
+	if o.Bags <= 0 {
+		o.Bags = 4
+	}
+	if o.Members <= 0 {
+		o.Members = 1
+	}
 }
 
 // DefaultDecoding is the decoding used when none was chosen by
 // cross-validation.
 var DefaultDecoding = Decoding{Threshold: 0.4, Gap: 1, MinWords: 2}
 
+// logMu keeps the lines of members trained at once whole: Progress
+// need not be safe for concurrent use.
+var logMu sync.Mutex
+
 func (o *Options) logf(format string, args ...any) {
 	if o.Progress != nil {
+		logMu.Lock()
+		defer logMu.Unlock()
 		fmt.Fprintf(o.Progress, "si: "+format+"\n", args...)
 	}
 }
@@ -146,15 +168,48 @@ func Train(arts []*corpus.Article, vecs *embed.Vectors, opts Options) (*Model, e
 		dec, rerank = crossValidate(proto, exs, opts)
 	}
 	m := proto.clone()
-	m.crf = trainCRF(exs, m.vecs, opts, "all")
+	m.setMembers(trainMembers(exs, m.vecs, opts, "all"))
 	m.dec, m.rerank = dec, rerank
 	opts.logf("trained on %d articles in %.1fs", len(arts), time.Since(began).Seconds())
 	return m, nil
 }
 
-// clone returns a model sharing m's vectors and clusters, without weights.
+// clone returns a model sharing m's vectors, clusters and weights.
 func (m *Model) clone() *Model {
-	return &Model{vecs: m.vecs, clusters: m.clusters, crf: m.crf, dec: m.dec}
+	return &Model{vecs: m.vecs, clusters: m.clusters, crf: m.crf, members: m.members, dec: m.dec}
+}
+
+// setMembers makes cs the model's ensemble, the first explaining spans.
+func (m *Model) setMembers(cs []*crf) {
+	m.crf, m.members = cs[0], cs
+}
+
+// memberSeed is the seed of ensemble member k: far from the seeds Bags
+// derives, so no two runs share an order.
+func memberSeed(seed uint64, k int) uint64 { return seed + uint64(k)*104729 }
+
+// trainMembers trains the opts.Members CRFs of an ensemble: two at a
+// time, unless their bags already are. Each run depends only on its
+// seed, so the result is the same whatever the scheduling.
+func trainMembers(exs []*example, vecs *embed.Vectors, opts Options, name string) []*crf {
+	out := make([]*crf, opts.Members)
+	train := func(k int) {
+		o := opts
+		o.Seed = memberSeed(opts.Seed, k)
+		n := name
+		if opts.Members > 1 {
+			n = fmt.Sprintf("%s member %d/%d", name, k+1, opts.Members)
+		}
+		out[k] = trainCRF(exs, vecs, o, n)
+	}
+	if opts.Bags > 1 {
+		for k := range out {
+			train(k)
+		}
+	} else {
+		twoAtATime(len(out), train)
+	}
+	return out
 }
 
 // prepare extracts an article's features and gold tags.
@@ -248,13 +303,34 @@ func trainCRF(exs []*example, vecs *embed.Vectors, opts Options, name string) *c
 	}
 	// Several runs that visit the sentences in different orders,
 	// averaged: less dependence on the order SGD happened to see.
-	var avg averager
-	for b := range opts.Bags {
+	runs := make([]*crf, opts.Bags)
+	twoAtATime(len(runs), func(b int) {
 		o := opts
 		o.Seed = opts.Seed + uint64(b)*7919
-		avg.accumulate(trainOne(exs, vecs, o, fmt.Sprintf("%s bag %d/%d", name, b+1, opts.Bags)))
+		runs[b] = trainOne(exs, vecs, o, fmt.Sprintf("%s bag %d/%d", name, b+1, opts.Bags))
+	})
+	var avg averager
+	for _, c := range runs { // in order: float sums depend on it
+		avg.accumulate(c)
 	}
 	return avg.mean()
+}
+
+// twoAtATime calls f(0), …, f(n-1), two at a time: training runs are
+// independent, and the machines unspun trains on have two cores.
+func twoAtATime(n int, f func(k int)) {
+	sem := make(chan struct{}, 2)
+	var wg sync.WaitGroup
+	for k := range n {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			f(k)
+		}()
+	}
+	wg.Wait()
 }
 
 // trainOne is one training run of trainCRF.
