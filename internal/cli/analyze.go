@@ -31,9 +31,12 @@ Usage:
   unspun analyze [FILE|-] [--format text|json|tsv] [--model FILE]
 
 Runs the whole pipeline on one article (FILE, or standard input when FILE
-is - or missing): finds the fragments that use a propaganda technique,
-names the technique with a confidence and the cues behind it, and says
-whose voice it is (the author's, or a quoted speaker's).
+is - or missing; missing FILE with standard input a terminal is an error):
+finds the fragments that use a propaganda technique, names the technique
+with a confidence and the cues behind it, and says whose voice it is (the
+author's, or a quoted speaker's). The article must be UTF-8 text of at
+most %d MB; binary files and invalid UTF-8 are refused, not repaired, so
+that offsets stay exact.
 
 Formats:
   text  the article with every fragment highlighted in its technique's
@@ -54,7 +57,7 @@ Examples:
 `
 
 func runAnalyze(ctx context.Context, env *Env, args []string) error {
-	fs := newFlags(env, "analyze", analyzeUsage)
+	fs := newFlags(env, "analyze", fmt.Sprintf(analyzeUsage, analyze.MaxBytes>>20))
 	format := fs.String("format", "text", "output `format`: text, json or tsv")
 	modelPath := fs.String("model", "", "model `FILE` (default: the built-in model)")
 	rest, err := parseInterspersed(fs, args)
@@ -72,11 +75,14 @@ func runAnalyze(ctx context.Context, env *Env, args []string) error {
 	path := "-"
 	if len(rest) == 1 {
 		path = rest[0]
+	} else if f, ok := env.Stdin.(*os.File); ok && isTerminal(f) {
+		// Waiting for an article to be typed is more likely a mistake.
+		return usageErrorf("no article: give a FILE, or - to type or paste one on standard input")
 	}
 	var text, id string
 	if path == "-" {
 		id = "stdin"
-		text, err = corpus.DecodeText("standard input", env.Stdin)
+		text, err = readArticle("standard input", env.Stdin)
 	} else {
 		id = corpus.ArticleID(path)
 		if id == "" {
@@ -93,8 +99,11 @@ func runAnalyze(ctx context.Context, env *Env, args []string) error {
 	}
 	res, err := a.Analyze(ctx, id, text)
 	if err != nil {
-		if errors.Is(err, analyze.ErrEmpty) {
+		switch {
+		case errors.Is(err, analyze.ErrEmpty):
 			return fmt.Errorf("%s: the article is empty", displayName(path))
+		case errors.Is(err, analyze.ErrTooLarge):
+			return fmt.Errorf("%s: the article is larger than %d MB", displayName(path), analyze.MaxBytes>>20)
 		}
 		return fmt.Errorf("%s: %w", displayName(path), err)
 	}
@@ -132,8 +141,8 @@ func baseName(path string) string {
 	return path
 }
 
-// readArticleFile reads one article with corpus.ReadText's checks, and
-// says so plainly when the path is a folder.
+// readArticleFile reads one article with readArticle's checks, and says
+// so plainly when the path is a folder.
 func readArticleFile(path string) (string, error) {
 	st, err := os.Stat(path)
 	if err != nil {
@@ -142,7 +151,12 @@ func readArticleFile(path string) (string, error) {
 	if st.IsDir() {
 		return "", fmt.Errorf("%s is a folder, not an article file", path)
 	}
-	return corpus.ReadText(path)
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	return readArticle(path, f)
 }
 
 // loadAnalyzer returns an analyzer for the model file at path, or for the
@@ -158,6 +172,9 @@ func loadAnalyzer(path string) (*analyze.Analyzer, error) {
 func loadModel(path string) (*model.Model, error) {
 	if path == "" {
 		return model.Embedded()
+	}
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return nil, fmt.Errorf("--model %s is a folder, not a model file", path)
 	}
 	f, err := os.Open(path)
 	if err != nil {
@@ -177,7 +194,7 @@ func loadModel(path string) (*model.Model, error) {
 func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 	var rest []string
 	for {
-		if err := parseOnce(fs, args); err != nil {
+		if err := parseFlags(fs, args); err != nil {
 			return nil, err
 		}
 		args = fs.Args()
@@ -187,24 +204,6 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 		rest = append(rest, args[0])
 		args = args[1:]
 	}
-}
-
-// parseOnce parses args, printing the usage once on -h (the flag package
-// would print it itself and parseFlags again) and turning flag errors into
-// usage errors.
-func parseOnce(fs *flag.FlagSet, args []string) error {
-	usage := fs.Usage
-	fs.Usage = func() {}
-	err := fs.Parse(args)
-	fs.Usage = usage
-	if errors.Is(err, flag.ErrHelp) {
-		usage()
-		return flag.ErrHelp
-	}
-	if err != nil {
-		return usageErrorf("%v", err)
-	}
-	return nil
 }
 
 // writeText prints the article with its fragments marked, a legend and one

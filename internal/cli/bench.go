@@ -3,6 +3,7 @@ package cli
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -53,7 +54,7 @@ func runBench(ctx context.Context, env *Env, args []string) error {
 	modelPath := fs.String("model", "", "model `FILE` (default: the built-in model)")
 	minTime := fs.Duration("min-time", 3*time.Second, "keep repeating the articles for at least this `duration`")
 	validate := fs.String("validate", "", "PTC folder `DIR`: also score the model on its split-validation.txt")
-	if err := parseOnce(fs, args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
@@ -62,12 +63,32 @@ func runBench(ctx context.Context, env *Env, args []string) error {
 	if *minTime <= 0 {
 		return usageErrorf("--min-time must be positive")
 	}
+	if err := requireDir("--articles", *articles); err != nil {
+		return err
+	}
+	if err := checkArticleFolder(*articles, nil, analyze.MaxBytes); err != nil {
+		return err
+	}
 	arts, err := corpus.ReadArticles(*articles, nil)
 	if err != nil {
 		return err
 	}
 	if len(arts) == 0 {
 		return fmt.Errorf("%s: no articleID.txt files", *articles)
+	}
+	if err := checkAnalysable(arts); err != nil {
+		return err
+	}
+	if !slices.ContainsFunc(arts, func(a *corpus.Article) bool { return strings.TrimSpace(a.Doc.Text) != "" }) {
+		return fmt.Errorf("%s: every article is empty: nothing to measure", *articles)
+	}
+	// The validation data is read now: a bad folder is reported before
+	// the benchmark, not after it.
+	var valArts []*corpus.Article
+	if *validate != "" {
+		if valArts, err = readValidation(*validate); err != nil {
+			return err
+		}
 	}
 	t0 := time.Now()
 	a, err := loadAnalyzer(*modelPath)
@@ -82,8 +103,9 @@ func runBench(ctx context.Context, env *Env, args []string) error {
 	fmt.Fprintf(w, "model load       %.1f ms\n", float64(load.Microseconds())/1000)
 
 	texts := make([]string, len(arts))
+	paths := make([]string, len(arts))
 	for i, art := range arts {
-		texts[i] = art.Doc.Text
+		texts[i], paths[i] = art.Doc.Text, art.Path
 	}
 	arts = nil // keep only the texts: the pipeline segments them itself
 
@@ -92,7 +114,7 @@ func runBench(ctx context.Context, env *Env, args []string) error {
 	// One untimed pass warms caches and pools as a server would be.
 	for i, t := range texts {
 		if _, err := a.Analyze(ctx, strconv.Itoa(i), t); err != nil && err != analyze.ErrEmpty {
-			return fmt.Errorf("article %d: %w", i, err)
+			return fmt.Errorf("%s: %w", paths[i], err)
 		}
 	}
 	runtime.GC()
@@ -127,23 +149,40 @@ func runBench(ctx context.Context, env *Env, args []string) error {
 		fmt.Fprintf(w, "peak RSS         %.1f MB\n", float64(rss)/(1<<20))
 	}
 	if *validate != "" {
-		if err := benchValidate(ctx, w, a, *validate); err != nil {
+		if err := benchValidate(ctx, w, a, *validate, valArts); err != nil {
 			return err
 		}
 	}
 	return w.Flush()
 }
 
-// benchValidate scores a on the validation split of a PTC folder.
-func benchValidate(ctx context.Context, w *bufio.Writer, a *analyze.Analyzer, dir string) error {
-	ids, err := corpus.ReadIDs(filepath.Join(dir, "split-validation.txt"))
+// readValidation reads the validation split of a PTC folder: the
+// articles listed in its split-validation.txt, with their gold spans.
+func readValidation(dir string) ([]*corpus.Article, error) {
+	if err := requireDir("--validate", dir); err != nil {
+		return nil, err
+	}
+	split := filepath.Join(dir, "split-validation.txt")
+	if _, err := os.Stat(split); errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("--validate %s is not a PTC-format folder with a validation split: it has no split-validation.txt", dir)
+	}
+	ids, err := readIDList(split)
 	if err != nil {
-		return err
+		return nil, err
+	}
+	if err := checkArticleFolder(filepath.Join(dir, "articles"), ids, analyze.MaxBytes); err != nil {
+		return nil, err
 	}
 	arts, err := corpus.ReadPTC(dir, ids)
 	if err != nil {
-		return err
+		return nil, err
 	}
+	return arts, checkAnalysable(arts)
+}
+
+// benchValidate scores a on arts, the validation split of the PTC folder
+// dir.
+func benchValidate(ctx context.Context, w *bufio.Writer, a *analyze.Analyzer, dir string, arts []*corpus.Article) error {
 	var gold, predSI, goldTC []corpus.Span
 	for _, art := range arts {
 		if err := ctx.Err(); err != nil {

@@ -123,6 +123,12 @@ func runEvalTask(env *Env, format corpus.Format, args []string) error {
 	// lengths come from --articles; -1 marks one unknown.
 	var lengths map[string]int
 	if *articles != "" {
+		if err := requireDir("--articles", *articles); err != nil {
+			return err
+		}
+		if err := checkArticleFolder(*articles, nil, 0); err != nil {
+			return err
+		}
 		arts, err := corpus.ReadArticles(*articles, nil)
 		if err != nil {
 			return err
@@ -134,7 +140,7 @@ func runEvalTask(env *Env, format corpus.Format, args []string) error {
 		return err
 	}
 	if *idsFile != "" {
-		ids, err := corpus.ReadIDs(*idsFile)
+		ids, err := readIDList(*idsFile)
 		if err != nil {
 			return err
 		}

@@ -5,7 +5,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"os"
 	"strings"
 
 	"unspun/internal/analyze"
@@ -90,7 +89,7 @@ func runPredict(ctx context.Context, env *Env, args []string) error {
 	if task == "tc" {
 		spansPath = fs.String("spans", "", "`FILE` of ID ANY START END rows, or a folder of .labels files")
 	}
-	if err := parseOnce(fs, args[1:]); err != nil {
+	if err := parseFlags(fs, args[1:]); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
@@ -102,15 +101,17 @@ func runPredict(ctx context.Context, env *Env, args []string) error {
 	if spansPath != nil && *spansPath == "" {
 		return usageErrorf("--spans is required")
 	}
-	st, err := os.Stat(*articles)
-	if err != nil {
+	if err := requireDir("--articles", *articles); err != nil {
 		return err
 	}
-	if !st.IsDir() {
-		return fmt.Errorf("%s is not a folder", *articles)
+	if err := checkArticleFolder(*articles, nil, analyze.MaxBytes); err != nil {
+		return err
 	}
 	arts, err := corpus.ReadArticles(*articles, nil)
 	if err != nil {
+		return err
+	}
+	if err := checkAnalysable(arts); err != nil {
 		return err
 	}
 	var rows []corpus.Span

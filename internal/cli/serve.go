@@ -53,8 +53,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	data := fs.String("data", "", "data `DIR` for the database (default: the user's data directory, .../unspun)")
 	token := fs.String("token", "", "access `token` required for writes (default: $UNSPUN_TOKEN)")
 	allowPrivate := fs.Bool("allow-private-urls", false, "allow fetching URLs on loopback, private and link-local addresses")
-	// parseOnce, not parseFlags: parseFlags prints -h usage twice.
-	if err := parseOnce(fs, args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {

@@ -57,7 +57,7 @@ func runTrain(ctx context.Context, env *Env, args []string) error {
 	idsPath := fs.String("train-ids", "", "`FILE` of article ids to train on, one per line (default: all)")
 	out := fs.String("out", "", "model `FILE` to write")
 	resources := fs.String("resources", filepath.Join(".cache", "resources"), "folder `DIR` with the fetched resources (word vectors)")
-	if err := parseOnce(fs, args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
@@ -67,13 +67,17 @@ func runTrain(ctx context.Context, env *Env, args []string) error {
 		return usageErrorf("both --data and --out are required")
 	}
 	// Check the places before spending minutes on training.
-	if st, err := os.Stat(*data); err != nil {
+	if err := requireDir("--data", *data); err != nil {
 		return err
-	} else if !st.IsDir() {
-		return fmt.Errorf("--data %s is not a folder", *data)
+	}
+	if st, err := os.Stat(filepath.Join(*data, "articles")); err != nil || !st.IsDir() {
+		return fmt.Errorf("--data %s is not a PTC-format folder: it has no articles/ folder", *data)
 	}
 	if st, err := os.Stat(filepath.Dir(*out)); err != nil || !st.IsDir() {
 		return fmt.Errorf("--out %s: folder %s does not exist", *out, filepath.Dir(*out))
+	}
+	if st, err := os.Stat(*out); err == nil && st.IsDir() {
+		return fmt.Errorf("--out %s is a folder, not a model file", *out)
 	}
 	progress := func(format string, args ...any) {
 		fmt.Fprintf(env.Stderr, "train: "+format+"\n", args...)
@@ -83,12 +87,12 @@ func runTrain(ctx context.Context, env *Env, args []string) error {
 	var ids []string
 	if *idsPath != "" {
 		var err error
-		if ids, err = corpus.ReadIDs(*idsPath); err != nil {
+		if ids, err = readIDList(*idsPath); err != nil {
 			return err
 		}
-		if len(ids) == 0 {
-			return fmt.Errorf("%s: no article ids", *idsPath)
-		}
+	}
+	if err := checkArticleFolder(filepath.Join(*data, "articles"), ids, 0); err != nil {
+		return err
 	}
 	arts, err := corpus.ReadPTC(*data, ids)
 	if err != nil {
@@ -179,7 +183,7 @@ func loadVectors(dir string, progress func(string, ...any)) (*embed.Vectors, str
 	progress("reading word vectors from %s", path)
 	vecs, err := embed.BuildFromNPM(path, vectorWords)
 	if err != nil {
-		return nil, "", fmt.Errorf("%s: %w", path, err)
+		return nil, "", err // names path
 	}
 	return vecs, fmt.Sprintf("%s, %d most frequent words", embed.NPMPackage, vecs.Len()), nil
 }

@@ -131,6 +131,10 @@ func ReadArticles(dir string, ids []string) ([]*Article, error) {
 		if id == "" || e.IsDir() {
 			continue
 		}
+		// Only regular files: opening a named pipe would wait forever.
+		if !e.Type().IsRegular() {
+			return nil, fmt.Errorf("%s: not a regular file, not an article", filepath.Join(dir, e.Name()))
+		}
 		if ids != nil && !want[id] {
 			continue
 		}
@@ -158,7 +162,8 @@ func ReadArticles(dir string, ids []string) ([]*Article, error) {
 }
 
 // ReadIDs reads a list of article ids, one a line (blank lines and lines
-// starting with # are skipped).
+// starting with # are skipped). A list without ids is an error: callers
+// read a nil list as "every article".
 func ReadIDs(path string) ([]string, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -174,6 +179,9 @@ func ReadIDs(path string) ([]string, error) {
 			return nil, &ParseError{File: path, Line: i + 1, Reason: fmt.Sprintf("expected one article id, got %q", line)}
 		}
 		ids = append(ids, line)
+	}
+	if len(ids) == 0 {
+		return nil, fmt.Errorf("%s: no article ids", path)
 	}
 	return ids, nil
 }

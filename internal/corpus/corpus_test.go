@@ -281,3 +281,13 @@ func TestReadPTCSharedCorpus(t *testing.T) {
 		t.Fatalf("validation split: %d articles, %v", len(sub), err)
 	}
 }
+
+func TestReadIDsEmpty(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "ids.txt")
+	if err := os.WriteFile(p, []byte("# none yet\n\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if ids, err := ReadIDs(p); err == nil || !strings.Contains(err.Error(), "no article ids") {
+		t.Errorf("ReadIDs of a list without ids = %v, %v; want an error", ids, err)
+	}
+}

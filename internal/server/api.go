@@ -203,11 +203,7 @@ func (s *Server) analyze(ctx context.Context, j job) (*ArticleResponse, error) {
 	if resp.Title == "" {
 		resp.Title = store.TitleOf(text)
 	}
-	meta := store.Meta{Title: resp.Title, Source: resp.Source, URL: resp.URL, Byline: resp.Byline}
-	if resp.Published != nil {
-		meta.Published = *resp.Published
-	}
-	a, err := store.FromResult(meta, res)
+	a, err := store.FromResult(resp.meta(), res)
 	if err != nil {
 		return nil, err
 	}
@@ -430,6 +426,15 @@ func (s *Server) apiDelete(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// meta is what the store keeps about the article besides its analysis.
+func (a *ArticleResponse) meta() store.Meta {
+	m := store.Meta{Title: a.Title, Source: a.Source, URL: a.URL, Byline: a.Byline}
+	if a.Published != nil {
+		m.Published = *a.Published
+	}
+	return m
 }
 
 // StatsResponse is the body of GET /api/v1/stats.

@@ -61,17 +61,27 @@ func sameOrigin(r *http.Request) bool {
 	return err == nil && u.Host == r.Host
 }
 
-func (s *Server) pageAnalyze(w http.ResponseWriter, r *http.Request) {
+// formWrite admits a form post that changes something: from this site's
+// own pages, well-formed, and carrying the token when one is set. It has
+// answered the request when it returns false.
+func (s *Server) formWrite(w http.ResponseWriter, r *http.Request) bool {
 	if !sameOrigin(r) {
 		s.fail(w, r, http.StatusForbidden, "cross-site form submission refused")
-		return
+		return false
 	}
 	if err := r.ParseForm(); err != nil {
 		s.failErr(w, r, err)
-		return
+		return false
 	}
 	if !s.authorized(r, r.PostForm.Get("token")) {
 		s.unauthorized(w, r)
+		return false
+	}
+	return true
+}
+
+func (s *Server) pageAnalyze(w http.ResponseWriter, r *http.Request) {
+	if !s.formWrite(w, r) {
 		return
 	}
 	j := job{AnalyzeRequest: AnalyzeRequest{
@@ -93,15 +103,7 @@ func (s *Server) pageAnalyze(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, fmt.Sprintf("/articles/%d", resp.ID), http.StatusSeeOther)
 		return
 	}
-	s.render(w, r, http.StatusOK, web.PageArticle, web.NewArticleData(s.base("", ""), meta(resp), resp.Result))
-}
-
-func meta(a *ArticleResponse) web.Meta {
-	m := web.Meta{ID: a.ID, Title: a.Title, Source: a.Source, URL: a.URL, Byline: a.Byline}
-	if a.Published != nil {
-		m.Published = *a.Published
-	}
-	return m
+	s.render(w, r, http.StatusOK, web.PageArticle, web.NewArticleData(s.base("", ""), web.Meta{ID: resp.ID, Meta: resp.meta()}, resp.Result))
 }
 
 func (s *Server) pageArticle(w http.ResponseWriter, r *http.Request) {
@@ -115,20 +117,11 @@ func (s *Server) pageArticle(w http.ResponseWriter, r *http.Request) {
 		s.failErr(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, web.PageArticle, web.NewArticleData(s.base("", "articles"), meta(resp), resp.Result))
+	s.render(w, r, http.StatusOK, web.PageArticle, web.NewArticleData(s.base("", "articles"), web.Meta{ID: resp.ID, Meta: resp.meta()}, resp.Result))
 }
 
 func (s *Server) pageDelete(w http.ResponseWriter, r *http.Request) {
-	if !sameOrigin(r) {
-		s.fail(w, r, http.StatusForbidden, "cross-site form submission refused")
-		return
-	}
-	if err := r.ParseForm(); err != nil {
-		s.failErr(w, r, err)
-		return
-	}
-	if !s.authorized(r, r.PostForm.Get("token")) {
-		s.unauthorized(w, r)
+	if !s.formWrite(w, r) {
 		return
 	}
 	id, err := pathID(r)

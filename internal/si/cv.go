@@ -95,8 +95,9 @@ func chooseDecoding(proto *Model, held []heldOut, opts Options) (Decoding, [nSpa
 		var ys []float64
 		for _, h := range held {
 			gm := mergeGold(h.ex.art.Spans)
+			art := artMean(h.prob)
 			for _, c := range proto.decode(h.ex.art.Doc, &h.di, h.prob, r.dc) {
-				xs = append(xs, spanFeatures(h.ex.art.Doc, &h.di, h.prob, c))
+				xs = append(xs, spanFeatures(h.ex.art.Doc, &h.di, h.prob, art, c))
 				ys = append(ys, overlapFraction(c.Span, gm))
 			}
 		}
@@ -140,11 +141,12 @@ func goldRows(a *corpus.Article) []corpus.Span {
 
 // heldSpans decodes every held-out article with dc. With a scorer, spans
 // scoring below dc.MinScore are dropped.
-func heldSpans(m *Model, held []heldOut, dc Decoding, scorer func(*doc.Document, *docInfo, []float64, cand) float64) []corpus.Span {
+func heldSpans(m *Model, held []heldOut, dc Decoding, scorer func(*doc.Document, *docInfo, []float64, float64, cand) float64) []corpus.Span {
 	var out []corpus.Span
 	for _, h := range held {
+		art := artMean(h.prob)
 		for _, c := range m.decode(h.ex.art.Doc, &h.di, h.prob, dc) {
-			if scorer != nil && scorer(h.ex.art.Doc, &h.di, h.prob, c) < dc.MinScore {
+			if scorer != nil && scorer(h.ex.art.Doc, &h.di, h.prob, art, c) < dc.MinScore {
 				continue
 			}
 			out = append(out, corpus.Span{Article: h.ex.art.ID, Start: c.Start, End: c.End})

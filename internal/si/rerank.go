@@ -22,8 +22,20 @@ const (
 	nSpanFeats
 )
 
-// spanFeatures describes a candidate span for the reranker.
-func spanFeatures(d *doc.Document, di *docInfo, prob []float64, c cand) [nSpanFeats]float64 {
+// artMean is the article's mean word probability, the fArtMean feature
+// of every span of the article: computed once per article, not per span,
+// which made long articles quadratic.
+func artMean(prob []float64) float64 {
+	var art float64
+	for _, p := range prob {
+		art += p
+	}
+	return art / float64(len(prob))
+}
+
+// spanFeatures describes a candidate span for the reranker; art is
+// artMean(prob).
+func spanFeatures(d *doc.Document, di *docInfo, prob []float64, art float64, c cand) [nSpanFeats]float64 {
 	var f [nSpanFeats]float64
 	var sum, hi float64
 	lo := 1.0
@@ -42,10 +54,6 @@ func spanFeatures(d *doc.Document, di *docInfo, prob []float64, c cand) [nSpanFe
 	for k := r[0]; k < r[1]; k++ {
 		sentHi = max(sentHi, prob[k])
 	}
-	var art float64
-	for _, p := range prob {
-		art += p
-	}
 	f[fBias] = 1
 	f[fMean] = logit(sum / float64(c.b-c.a))
 	f[fMax] = logit(hi)
@@ -53,7 +61,7 @@ func spanFeatures(d *doc.Document, di *docInfo, prob []float64, c cand) [nSpanFe
 	f[fWords] = math.Log1p(float64(nw))
 	f[fSentMax] = logit(sentHi)
 	f[fSentShare] = float64(c.b-c.a) / float64(r[1]-r[0])
-	f[fArtMean] = logit(art / float64(len(prob)))
+	f[fArtMean] = logit(art)
 	if s == 0 {
 		f[fTitle] = 1
 	}
@@ -64,8 +72,8 @@ func spanFeatures(d *doc.Document, di *docInfo, prob []float64, c cand) [nSpanFe
 }
 
 // spanScore is the calibrated probability of a candidate span.
-func (m *Model) spanScore(d *doc.Document, di *docInfo, prob []float64, c cand) float64 {
-	f := spanFeatures(d, di, prob, c)
+func (m *Model) spanScore(d *doc.Document, di *docInfo, prob []float64, art float64, c cand) float64 {
+	f := spanFeatures(d, di, prob, art, c)
 	var z float64
 	for i, w := range m.rerank {
 		z += w * f[i]

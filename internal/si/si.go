@@ -121,8 +121,9 @@ func (m *Model) Predict(d *doc.Document) []Span {
 	defer m.pool.Put(s)
 	m.marginals(d, s)
 	var spans []Span
+	art := artMean(s.prob)
 	for _, c := range m.decode(d, &s.di, s.prob, m.dec) {
-		c.Score = m.spanScore(d, &s.di, s.prob, c)
+		c.Score = m.spanScore(d, &s.di, s.prob, art, c)
 		if c.Score < m.dec.MinScore {
 			continue
 		}

@@ -153,14 +153,11 @@ type HomeData struct {
 	Form      FormValues
 }
 
-// Meta describes an article beside its analysis.
+// Meta describes an article beside its analysis: what the store keeps
+// about it, and its id there (0 when it was not stored).
 type Meta struct {
-	ID        int64
-	Title     string
-	Source    string
-	URL       string
-	Byline    string
-	Published time.Time
+	ID int64
+	store.Meta
 }
 
 // SpanView is one span as the page and its script see it.
