@@ -63,13 +63,7 @@ func runBench(ctx context.Context, env *Env, args []string) error {
 	if *minTime <= 0 {
 		return usageErrorf("--min-time must be positive")
 	}
-	if err := requireDir("--articles", *articles); err != nil {
-		return err
-	}
-	if err := checkArticleFolder(*articles, nil, analyze.MaxBytes); err != nil {
-		return err
-	}
-	arts, err := corpus.ReadArticles(*articles, nil)
+	arts, err := readArticleFolder("--articles", *articles, analyze.MaxBytes)
 	if err != nil {
 		return err
 	}

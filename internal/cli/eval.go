@@ -123,13 +123,7 @@ func runEvalTask(env *Env, format corpus.Format, args []string) error {
 	// lengths come from --articles; -1 marks one unknown.
 	var lengths map[string]int
 	if *articles != "" {
-		if err := requireDir("--articles", *articles); err != nil {
-			return err
-		}
-		if err := checkArticleFolder(*articles, nil, 0); err != nil {
-			return err
-		}
-		arts, err := corpus.ReadArticles(*articles, nil)
+		arts, err := readArticleFolder("--articles", *articles, 0)
 		if err != nil {
 			return err
 		}

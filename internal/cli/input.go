@@ -48,6 +48,19 @@ func readArticle(name string, r io.Reader) (string, error) {
 	return corpus.DecodeText(name, bytes.NewReader(b))
 }
 
+// readArticleFolder reads the articleID.txt files of the folder that flag
+// names, after checking it is a folder whose articles can be read safely
+// (see checkArticleFolder).
+func readArticleFolder(flag, dir string, maxBytes int64) ([]*corpus.Article, error) {
+	if err := requireDir(flag, dir); err != nil {
+		return nil, err
+	}
+	if err := checkArticleFolder(dir, nil, maxBytes); err != nil {
+		return nil, err
+	}
+	return corpus.ReadArticles(dir, nil)
+}
+
 // checkArticleFolder checks, before corpus.ReadArticles reads them, the
 // articleID.txt files of dir (only those of ids when ids is not nil):
 // each must be a regular file (a named pipe would block the read forever)

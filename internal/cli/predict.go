@@ -101,13 +101,7 @@ func runPredict(ctx context.Context, env *Env, args []string) error {
 	if spansPath != nil && *spansPath == "" {
 		return usageErrorf("--spans is required")
 	}
-	if err := requireDir("--articles", *articles); err != nil {
-		return err
-	}
-	if err := checkArticleFolder(*articles, nil, analyze.MaxBytes); err != nil {
-		return err
-	}
-	arts, err := corpus.ReadArticles(*articles, nil)
+	arts, err := readArticleFolder("--articles", *articles, analyze.MaxBytes)
 	if err != nil {
 		return err
 	}

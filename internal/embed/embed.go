@@ -17,6 +17,8 @@ import (
 	"math"
 	"strings"
 	"unicode/utf8"
+
+	"unspun/internal/binfile"
 )
 
 // Vectors is a read-only table of quantised word vectors. Row i is
@@ -149,7 +151,8 @@ const (
 // magic string, version, dimension and row count, then each word
 // (uvarint length and bytes), the float32 scales and the int8 values.
 func (v *Vectors) WriteTo(w io.Writer) (int64, error) {
-	cw := &countWriter{w: bufio.NewWriter(w)}
+	bw := bufio.NewWriter(w)
+	cw := binfile.NewWriter(bw)
 	hdr := make([]byte, 0, 32)
 	hdr = append(hdr, magic...)
 	hdr = binary.LittleEndian.AppendUint32(hdr, version)
@@ -171,10 +174,10 @@ func (v *Vectors) WriteTo(w io.Writer) (int64, error) {
 		data[i] = byte(q)
 	}
 	cw.Write(data)
-	if cw.err == nil {
-		cw.err = cw.w.(*bufio.Writer).Flush()
+	if cw.Err == nil {
+		cw.Err = bw.Flush()
 	}
-	return cw.n, cw.err
+	return cw.N, cw.Err
 }
 
 // Read reads a table written by WriteTo.
@@ -182,7 +185,7 @@ func Read(r io.Reader) (*Vectors, error) {
 	br := bufio.NewReader(r)
 	hdr := make([]byte, len(magic)+12)
 	if _, err := io.ReadFull(br, hdr); err != nil {
-		return nil, fmt.Errorf("embed: reading header: %w", noEOF(err))
+		return nil, fmt.Errorf("embed: reading header: %w", binfile.NoEOF(err))
 	}
 	if string(hdr[:len(magic)]) != magic {
 		return nil, errors.New("embed: not a word-vector table (bad magic)")
@@ -201,13 +204,13 @@ func Read(r io.Reader) (*Vectors, error) {
 	for i := range n {
 		l, err := binary.ReadUvarint(br)
 		if err != nil {
-			return nil, fmt.Errorf("embed: reading word %d: %w", i, noEOF(err))
+			return nil, fmt.Errorf("embed: reading word %d: %w", i, binfile.NoEOF(err))
 		}
 		if l == 0 || l > maxWord {
 			return nil, fmt.Errorf("embed: word %d has length %d, want 1..%d", i, l, maxWord)
 		}
 		if _, err := io.ReadFull(br, buf[:l]); err != nil {
-			return nil, fmt.Errorf("embed: reading word %d: %w", i, noEOF(err))
+			return nil, fmt.Errorf("embed: reading word %d: %w", i, binfile.NoEOF(err))
 		}
 		w := string(buf[:l])
 		if _, dup := v.index[w]; dup {
@@ -218,7 +221,7 @@ func Read(r io.Reader) (*Vectors, error) {
 	}
 	sb := make([]byte, 4*n)
 	if _, err := io.ReadFull(br, sb); err != nil {
-		return nil, fmt.Errorf("embed: reading scales: %w", noEOF(err))
+		return nil, fmt.Errorf("embed: reading scales: %w", binfile.NoEOF(err))
 	}
 	v.scale = make([]float32, n)
 	for i := range v.scale {
@@ -230,36 +233,11 @@ func Read(r io.Reader) (*Vectors, error) {
 	}
 	db := make([]byte, n*dim)
 	if _, err := io.ReadFull(br, db); err != nil {
-		return nil, fmt.Errorf("embed: reading values: %w", noEOF(err))
+		return nil, fmt.Errorf("embed: reading values: %w", binfile.NoEOF(err))
 	}
 	v.data = make([]int8, len(db))
 	for i, b := range db {
 		v.data[i] = int8(b)
 	}
 	return v, nil
-}
-
-// noEOF turns a bare io.EOF into io.ErrUnexpectedEOF: inside a table, the
-// end of input is always premature.
-func noEOF(err error) error {
-	if err == io.EOF {
-		return io.ErrUnexpectedEOF
-	}
-	return err
-}
-
-type countWriter struct {
-	w   io.Writer
-	n   int64
-	err error
-}
-
-func (c *countWriter) Write(p []byte) (int, error) {
-	if c.err != nil {
-		return 0, c.err
-	}
-	n, err := c.w.Write(p)
-	c.n += int64(n)
-	c.err = err
-	return n, err
 }

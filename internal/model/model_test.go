@@ -126,6 +126,28 @@ func TestEmbedded(t *testing.T) {
 	}
 }
 
+// TestShippedReencodes reads the shipped file and writes it again: the
+// bytes must be the same, so a change to any section's encoder that would
+// silently change the format (or the trained weights it carries) fails
+// here rather than in a user's retrained model.
+func TestShippedReencodes(t *testing.T) {
+	data, err := shipped.ReadFile("shipped/unspun.model")
+	if err != nil {
+		t.Skip("no shipped model")
+	}
+	m, err := Read(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := Write(&b, m); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(b.Bytes(), data) {
+		t.Errorf("re-encoded model differs from the shipped file (%d bytes, want %d)", b.Len(), len(data))
+	}
+}
+
 func BenchmarkEmbeddedRead(b *testing.B) {
 	data, err := shipped.ReadFile("shipped/unspun.model")
 	if err != nil {

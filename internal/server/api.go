@@ -377,6 +377,20 @@ func pathID(r *http.Request) (int64, error) {
 	return id, nil
 }
 
+// articleAt loads the stored article the request's path names. It has
+// answered the request (400, 404, 500) when it returns false.
+func (s *Server) articleAt(w http.ResponseWriter, r *http.Request) (*ArticleResponse, bool) {
+	id, err := pathID(r)
+	if err == nil {
+		var resp *ArticleResponse
+		if _, resp, err = s.loadArticle(r.Context(), id); err == nil {
+			return resp, true
+		}
+	}
+	s.failErr(w, r, err)
+	return nil, false
+}
+
 // loadArticle returns a stored article with its analysis decoded.
 func (s *Server) loadArticle(ctx context.Context, id int64) (*store.Article, *ArticleResponse, error) {
 	a, err := s.cfg.Store.Get(ctx, id)
@@ -398,14 +412,8 @@ func (s *Server) loadArticle(ctx context.Context, id int64) (*store.Article, *Ar
 }
 
 func (s *Server) apiGet(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
-	if err != nil {
-		s.failErr(w, r, err)
-		return
-	}
-	_, resp, err := s.loadArticle(r.Context(), id)
-	if err != nil {
-		s.failErr(w, r, err)
+	resp, ok := s.articleAt(w, r)
+	if !ok {
 		return
 	}
 	writeJSON(w, http.StatusOK, resp)

@@ -107,14 +107,8 @@ func (s *Server) pageAnalyze(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) pageArticle(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
-	if err != nil {
-		s.failErr(w, r, err)
-		return
-	}
-	_, resp, err := s.loadArticle(r.Context(), id)
-	if err != nil {
-		s.failErr(w, r, err)
+	resp, ok := s.articleAt(w, r)
+	if !ok {
 		return
 	}
 	s.render(w, r, http.StatusOK, web.PageArticle, web.NewArticleData(s.base("", "articles"), web.Meta{ID: resp.ID, Meta: resp.meta()}, resp.Result))

@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 
+	"unspun/internal/binfile"
 	"unspun/internal/embed"
 )
 
@@ -30,10 +31,10 @@ const (
 // included: they are written once, beside it.
 func (m *Model) WriteTo(w io.Writer) (int64, error) {
 	bw := bufio.NewWriter(w)
-	cw := &countWriter{w: bw}
+	cw := binfile.NewWriter(bw)
 	put := func(v any) {
-		if cw.err == nil {
-			cw.err = binary.Write(cw, binary.LittleEndian, v)
+		if cw.Err == nil {
+			cw.Err = binary.Write(cw, binary.LittleEndian, v)
 		}
 	}
 	cw.Write([]byte(magic))
@@ -76,10 +77,10 @@ func (m *Model) WriteTo(w io.Writer) (int64, error) {
 		put(c.w)
 		put(c.dense)
 	}
-	if cw.err == nil {
-		cw.err = bw.Flush()
+	if cw.Err == nil {
+		cw.Err = bw.Flush()
 	}
-	return cw.n, cw.err
+	return cw.N, cw.Err
 }
 
 // Read reads a model written by WriteTo. vecs must be the vectors the
@@ -106,7 +107,7 @@ func Read(r io.Reader, vecs *embed.Vectors) (*Model, error) {
 	get(&vdim)
 	get(&ndense)
 	if err != nil {
-		return nil, fmt.Errorf("si: reading header: %w", noEOF(err))
+		return nil, fmt.Errorf("si: reading header: %w", binfile.NoEOF(err))
 	}
 	if ver < 1 || ver > version {
 		return nil, fmt.Errorf("si: unsupported model version %d (want at most %d)", ver, version)
@@ -183,7 +184,7 @@ func Read(r io.Reader, vecs *embed.Vectors) (*Model, error) {
 		}
 	}
 	if err != nil {
-		return nil, fmt.Errorf("si: reading model: %w", noEOF(err))
+		return nil, fmt.Errorf("si: reading model: %w", binfile.NoEOF(err))
 	}
 	for _, f := range append(m.rerank[:], m.dec.Threshold, m.dec.Peak, m.dec.Sentence, m.dec.MinScore, m.dec.Relative) {
 		if math.IsNaN(f) || math.IsInf(f, 0) {
@@ -207,27 +208,4 @@ func vecsLen(v *embed.Vectors) int {
 		return 0
 	}
 	return v.Len()
-}
-
-func noEOF(err error) error {
-	if err == io.EOF {
-		return io.ErrUnexpectedEOF
-	}
-	return err
-}
-
-type countWriter struct {
-	w   io.Writer
-	n   int64
-	err error
-}
-
-func (c *countWriter) Write(p []byte) (int, error) {
-	if c.err != nil {
-		return 0, c.err
-	}
-	n, err := c.w.Write(p)
-	c.n += int64(n)
-	c.err = err
-	return n, err
 }

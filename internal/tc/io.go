@@ -10,6 +10,7 @@ import (
 	"math"
 	"slices"
 
+	"unspun/internal/binfile"
 	"unspun/internal/technique"
 )
 
@@ -34,24 +35,11 @@ const (
 	flagLexicons
 )
 
-type countWriter struct {
-	w   io.Writer
-	n   int64
-	crc uint32
-}
-
-func (c *countWriter) Write(p []byte) (int, error) {
-	n, err := c.w.Write(p)
-	c.n += int64(n)
-	c.crc = crc32.Update(c.crc, crc32.IEEETable, p[:n])
-	return n, err
-}
-
 // WriteTo writes the model in its binary format and returns the number of
 // bytes written.
 func (m *Model) WriteTo(w io.Writer) (int64, error) {
 	bw := bufio.NewWriter(w)
-	cw := &countWriter{w: bw}
+	cw := binfile.NewWriter(bw)
 	le := binary.LittleEndian
 	var flags uint8
 	for _, f := range []struct {
@@ -70,24 +58,24 @@ func (m *Model) WriteTo(w io.Writer) (int64, error) {
 	hdr = le.AppendUint64(hdr, math.Float64bits(m.temp))
 	hdr = le.AppendUint32(hdr, uint32(len(m.hashes)))
 	if _, err := cw.Write(hdr); err != nil {
-		return cw.n, err
+		return cw.N, err
 	}
 	if err := binary.Write(cw, le, m.hashes); err != nil {
-		return cw.n, err
+		return cw.N, err
 	}
 	if err := binary.Write(cw, le, m.w); err != nil {
-		return cw.n, err
+		return cw.N, err
 	}
 	if err := binary.Write(cw, le, uint32(m.dim)); err != nil {
-		return cw.n, err
+		return cw.N, err
 	}
 	if err := binary.Write(cw, le, m.dense); err != nil {
-		return cw.n, err
+		return cw.N, err
 	}
-	if err := binary.Write(cw, le, cw.crc); err != nil {
-		return cw.n, err
+	if err := binary.Write(cw, le, cw.CRC); err != nil {
+		return cw.N, err
 	}
-	return cw.n, bw.Flush()
+	return cw.N, bw.Flush()
 }
 
 type crcReader struct {
@@ -111,7 +99,7 @@ func Read(r io.Reader, vecs Vectors) (*Model, error) {
 	le := binary.LittleEndian
 	hdr := make([]byte, len(magic)+4+4+2+8+4)
 	if _, err := io.ReadFull(cr, hdr); err != nil {
-		return nil, fmt.Errorf("tc: reading model header: %w", unexpected(err))
+		return nil, fmt.Errorf("tc: reading model header: %w", binfile.NoEOF(err))
 	}
 	if string(hdr[:len(magic)]) != magic {
 		return nil, errors.New("tc: not a technique model (bad magic)")
@@ -150,7 +138,7 @@ func Read(r io.Reader, vecs Vectors) (*Model, error) {
 	}
 	var dim uint32
 	if err := binary.Read(cr, le, &dim); err != nil {
-		return nil, fmt.Errorf("tc: reading vector size: %w", unexpected(err))
+		return nil, fmt.Errorf("tc: reading vector size: %w", binfile.NoEOF(err))
 	}
 	if dim > maxDim {
 		return nil, fmt.Errorf("tc: corrupt model: vector size %d", dim)
@@ -162,7 +150,7 @@ func Read(r io.Reader, vecs Vectors) (*Model, error) {
 	want := cr.crc
 	var got uint32
 	if err := binary.Read(cr, le, &got); err != nil {
-		return nil, fmt.Errorf("tc: reading checksum: %w", unexpected(err))
+		return nil, fmt.Errorf("tc: reading checksum: %w", binfile.NoEOF(err))
 	}
 	if got != want {
 		return nil, errors.New("tc: corrupt model: checksum mismatch")
@@ -194,16 +182,9 @@ func readSlice[T uint64 | float32](r io.Reader, n int) ([]T, error) {
 	for len(out) < n {
 		buf := make([]T, min(n-len(out), chunk))
 		if err := binary.Read(r, binary.LittleEndian, buf); err != nil {
-			return nil, unexpected(err)
+			return nil, binfile.NoEOF(err)
 		}
 		out = append(out, buf...)
 	}
 	return out, nil
-}
-
-func unexpected(err error) error {
-	if err == io.EOF {
-		return io.ErrUnexpectedEOF
-	}
-	return err
 }
