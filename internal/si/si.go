@@ -347,24 +347,7 @@ func (m *Model) decode(d *doc.Document, di *docInfo, prob []float64, dc Decoding
 				continue
 			}
 		}
-		runs = runs[:0]
-		runStart, lastIn := -1, -1
-		for k := r[0]; k < r[1]; k++ {
-			if prob[k] <= dc.Threshold {
-				continue
-			}
-			if runStart >= 0 && k-lastIn-1 > dc.Gap {
-				runs = append(runs, [2]int{runStart, lastIn + 1})
-				runStart = -1
-			}
-			if runStart < 0 {
-				runStart = k
-			}
-			lastIn = k
-		}
-		if runStart >= 0 {
-			runs = append(runs, [2]int{runStart, lastIn + 1})
-		}
+		runs = appendRuns(runs[:0], r[0], r[1], dc.Gap, func(k int) bool { return prob[k] > dc.Threshold })
 		if dc.Relative > 0 {
 			runs = splitRelative(runs, prob, dc)
 		}
@@ -399,6 +382,29 @@ func (m *Model) decode(d *doc.Document, di *docInfo, prob []float64, dc Decoding
 	return spans
 }
 
+// appendRuns appends to dst the runs of words k in [a, b) for which in(k)
+// holds, a run going on across at most gap words for which it does not.
+func appendRuns(dst [][2]int, a, b, gap int, in func(k int) bool) [][2]int {
+	runStart, lastIn := -1, -1
+	for k := a; k < b; k++ {
+		if !in(k) {
+			continue
+		}
+		if runStart >= 0 && k-lastIn-1 > gap {
+			dst = append(dst, [2]int{runStart, lastIn + 1})
+			runStart = -1
+		}
+		if runStart < 0 {
+			runStart = k
+		}
+		lastIn = k
+	}
+	if runStart >= 0 {
+		dst = append(dst, [2]int{runStart, lastIn + 1})
+	}
+	return dst
+}
+
 // splitRelative replaces each run by its sub-runs of words reaching
 // dc.Relative times the run's peak probability, joined across gaps of at
 // most dc.Gap words.
@@ -410,23 +416,7 @@ func splitRelative(runs [][2]int, prob []float64, dc Decoding) [][2]int {
 			peak = max(peak, prob[k])
 		}
 		t := max(dc.Threshold, dc.Relative*peak)
-		runStart, lastIn := -1, -1
-		for k := x[0]; k < x[1]; k++ {
-			if prob[k] <= t && prob[k] < peak {
-				continue
-			}
-			if runStart >= 0 && k-lastIn-1 > dc.Gap {
-				out = append(out, [2]int{runStart, lastIn + 1})
-				runStart = -1
-			}
-			if runStart < 0 {
-				runStart = k
-			}
-			lastIn = k
-		}
-		if runStart >= 0 {
-			out = append(out, [2]int{runStart, lastIn + 1})
-		}
+		out = appendRuns(out, x[0], x[1], dc.Gap, func(k int) bool { return prob[k] > t || prob[k] >= peak })
 	}
 	return out
 }
