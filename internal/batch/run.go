@@ -1,6 +1,7 @@
 package batch
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -250,9 +251,18 @@ func readFile(path string) (string, error) {
 	return decode(path, f)
 }
 
-// decode is corpus.DecodeText with errors that do not repeat name.
+// decode is corpus.DecodeText with errors that do not repeat name. It
+// stops reading past analyze.MaxBytes: a larger article could not be
+// analysed anyway, and saying so names the limit that applies.
 func decode(name string, r io.Reader) (string, error) {
-	text, err := corpus.DecodeText(name, r)
+	b, err := io.ReadAll(io.LimitReader(r, analyze.MaxBytes+1))
+	if err != nil {
+		return "", err
+	}
+	if len(b) > analyze.MaxBytes {
+		return "", errors.New(strings.TrimPrefix(analyze.ErrTooLarge.Error(), "analyze: "))
+	}
+	text, err := corpus.DecodeText(name, bytes.NewReader(b))
 	if err != nil {
 		if msg, ok := strings.CutPrefix(err.Error(), name+": "); ok {
 			return "", errors.New(msg)

@@ -336,7 +336,7 @@ func TestBatchBadInput(t *testing.T) {
 		{name: "PNG", args: []string{"batch", "--model", m, b.png}, code: 1, msg: b.png + ": binary file (NUL byte at offset 8), not an article\n" + tally,
 			stdout: `{"source":"` + filepath.Base(b.dir) + `","path":"` + b.png + `","id":"image","error":"binary file (NUL byte at offset 8), not an article"}` + "\n"},
 		{name: "invalid UTF-8", args: []string{"batch", "--format", "si", "--model", m, b.invalidUTF8}, code: 1, msg: b.invalidUTF8 + ": not valid UTF-8 (byte offset 3)\n" + tally},
-		{name: "50 MB", args: []string{"batch", "--format", "si", "--model", m, b.huge}, code: 1, msg: b.huge + ": article larger than 10 MB\n" + tally},
+		{name: "50 MB", args: []string{"batch", "--format", "si", "--model", m, b.huge}, code: 1, msg: b.huge + ": the article is larger than 2 MB\n" + tally},
 		{name: "3 MB", args: []string{"batch", "--format", "si", "--model", m, b.bigArts}, code: 1, msg: "article1.txt: the article is larger than 2 MB\n" + tally},
 		{name: "PNG on stdin", args: []string{"batch", "--format", "si", "--model", m, "-"}, stdin: string(pngBytes), code: 1, msg: "standard input: binary file"},
 		{name: "empty folder", args: []string{"batch", "--model", m, b.dirArts}, code: 1, msg: b.dirArts + ": no .txt articles in this folder"},
