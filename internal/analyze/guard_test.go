@@ -2,7 +2,6 @@ package analyze
 
 import (
 	"errors"
-	"path/filepath"
 	"testing"
 
 	"unspun/internal/corpus"
@@ -36,11 +35,7 @@ func TestShippedModelGuard(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := testenv.PTC(t)
-	ids, err := corpus.ReadIDs(filepath.Join(dir, "split-validation.txt"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	arts, err := corpus.ReadPTC(dir, ids)
+	arts, err := corpus.ReadSplit(dir, "split-validation.txt")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -82,19 +82,31 @@ Example:
 `
 
 func runEval(ctx context.Context, env *Env, args []string) error {
+	task, err := taskOf(env, evalUsage, args)
+	if err != nil {
+		return err
+	}
+	format := corpus.SI
+	if task == "tc" {
+		format = corpus.TC
+	}
+	return runEvalTask(env, format, args[1:])
+}
+
+// taskOf returns the task, si or tc, that eval's and predict's arguments
+// start with, printing usage instead on a request for help.
+func taskOf(env *Env, usage string, args []string) (string, error) {
 	if len(args) == 0 {
-		return usageErrorf("missing task: si or tc")
+		return "", usageErrorf("missing task: si or tc")
 	}
 	switch args[0] {
 	case "-h", "-help", "--help", "help":
-		fmt.Fprintln(env.Stdout, strings.TrimSpace(evalUsage))
-		return flag.ErrHelp
-	case "si":
-		return runEvalTask(env, corpus.SI, args[1:])
-	case "tc":
-		return runEvalTask(env, corpus.TC, args[1:])
+		fmt.Fprintln(env.Stdout, strings.TrimSpace(usage))
+		return "", flag.ErrHelp
+	case "si", "tc":
+		return args[0], nil
 	}
-	return usageErrorf("unknown task %q: want si or tc", args[0])
+	return "", usageErrorf("unknown task %q: want si or tc", args[0])
 }
 
 func runEvalTask(env *Env, format corpus.Format, args []string) error {

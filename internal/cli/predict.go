@@ -3,9 +3,7 @@ package cli
 import (
 	"bufio"
 	"context"
-	"flag"
 	"fmt"
-	"strings"
 
 	"unspun/internal/analyze"
 	"unspun/internal/corpus"
@@ -66,18 +64,10 @@ Example:
 `
 
 func runPredict(ctx context.Context, env *Env, args []string) error {
-	if len(args) == 0 {
-		return usageErrorf("missing task: si or tc")
+	task, err := taskOf(env, predictUsage, args)
+	if err != nil {
+		return err
 	}
-	switch args[0] {
-	case "-h", "-help", "--help", "help":
-		fmt.Fprintln(env.Stdout, strings.TrimSpace(predictUsage))
-		return flag.ErrHelp
-	case "si", "tc":
-	default:
-		return usageErrorf("unknown task %q: want si or tc", args[0])
-	}
-	task := args[0]
 	usage := predictSIUsage
 	if task == "tc" {
 		usage = predictTCUsage

@@ -390,6 +390,16 @@ func Lengths(arts []*Article) map[string]int {
 	return m
 }
 
+// ReadSplit reads the articles of PTC-format folder dir listed in its
+// split file (such as "split-validation.txt"), with their gold spans.
+func ReadSplit(dir, split string) ([]*Article, error) {
+	ids, err := ReadIDs(filepath.Join(dir, split))
+	if err != nil {
+		return nil, err
+	}
+	return ReadPTC(dir, ids)
+}
+
 // ReadPTC reads a PTC-format folder (articles/, labels-tc/ and, failing
 // that, labels-si/) restricted to ids when ids is non-nil, attaching every
 // article's gold spans.

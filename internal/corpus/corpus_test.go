@@ -272,11 +272,7 @@ func TestReadPTCSharedCorpus(t *testing.T) {
 	if len(si.Spans) != 5468 || len(si.Articles) != 371 {
 		t.Errorf("SI labels: %d spans over %d articles, want 5468 over 371", len(si.Spans), len(si.Articles))
 	}
-	val, err := ReadIDs(filepath.Join(dir, "split-validation.txt"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	sub, err := ReadPTC(dir, val)
+	sub, err := ReadSplit(dir, "split-validation.txt")
 	if err != nil || len(sub) != 60 {
 		t.Fatalf("validation split: %d articles, %v", len(sub), err)
 	}

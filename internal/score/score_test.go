@@ -4,7 +4,6 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
-	"path/filepath"
 	"testing"
 
 	"unspun/internal/corpus"
@@ -227,11 +226,7 @@ func ptcDir(t testing.TB) string {
 
 func validation(t testing.TB) []*corpus.Article {
 	dir := ptcDir(t)
-	ids, err := corpus.ReadIDs(filepath.Join(dir, "split-validation.txt"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	arts, err := corpus.ReadPTC(dir, ids)
+	arts, err := corpus.ReadSplit(dir, "split-validation.txt")
 	if err != nil {
 		t.Fatal(err)
 	}

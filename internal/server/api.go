@@ -383,7 +383,7 @@ func (s *Server) articleAt(w http.ResponseWriter, r *http.Request) (*ArticleResp
 	id, err := pathID(r)
 	if err == nil {
 		var resp *ArticleResponse
-		if _, resp, err = s.loadArticle(r.Context(), id); err == nil {
+		if resp, err = s.loadArticle(r.Context(), id); err == nil {
 			return resp, true
 		}
 	}
@@ -392,14 +392,14 @@ func (s *Server) articleAt(w http.ResponseWriter, r *http.Request) (*ArticleResp
 }
 
 // loadArticle returns a stored article with its analysis decoded.
-func (s *Server) loadArticle(ctx context.Context, id int64) (*store.Article, *ArticleResponse, error) {
+func (s *Server) loadArticle(ctx context.Context, id int64) (*ArticleResponse, error) {
 	a, err := s.cfg.Store.Get(ctx, id)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	var res analyze.Result
 	if err := json.Unmarshal(a.Result, &res); err != nil {
-		return nil, nil, fmt.Errorf("article %d: stored analysis: %w", id, err)
+		return nil, fmt.Errorf("article %d: stored analysis: %w", id, err)
 	}
 	if res.Spans == nil {
 		res.Spans = []analyze.Span{}
@@ -408,7 +408,7 @@ func (s *Server) loadArticle(ctx context.Context, id int64) (*store.Article, *Ar
 	if !a.Published.IsZero() {
 		resp.Published = &a.Published
 	}
-	return a, resp, nil
+	return resp, nil
 }
 
 func (s *Server) apiGet(w http.ResponseWriter, r *http.Request) {
@@ -424,16 +424,23 @@ func (s *Server) apiDelete(w http.ResponseWriter, r *http.Request) {
 		s.unauthorized(w, r)
 		return
 	}
+	if s.deleteAt(w, r) {
+		w.WriteHeader(http.StatusNoContent)
+	}
+}
+
+// deleteAt deletes the stored article the request's path names. It has
+// answered the request (400, 404, 500) when it returns false.
+func (s *Server) deleteAt(w http.ResponseWriter, r *http.Request) bool {
 	id, err := pathID(r)
+	if err == nil {
+		err = s.cfg.Store.Delete(r.Context(), id)
+	}
 	if err != nil {
 		s.failErr(w, r, err)
-		return
+		return false
 	}
-	if err := s.cfg.Store.Delete(r.Context(), id); err != nil {
-		s.failErr(w, r, err)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
+	return true
 }
 
 // meta is what the store keeps about the article besides its analysis.

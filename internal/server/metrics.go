@@ -3,7 +3,9 @@ package server
 import (
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -92,12 +94,7 @@ func (m *metrics) write(w io.Writer) {
 	}
 	b.WriteString("# HELP unspun_http_request_duration_seconds HTTP request latency by route.\n")
 	b.WriteString("# TYPE unspun_http_request_duration_seconds histogram\n")
-	routes := make([]string, 0, len(m.latency))
-	for r := range m.latency {
-		routes = append(routes, r)
-	}
-	sort.Strings(routes)
-	for _, r := range routes {
+	for _, r := range slices.Sorted(maps.Keys(m.latency)) {
 		h := m.latency[r]
 		lr := labelEscaper.Replace(r)
 		var cum uint64
@@ -114,12 +111,7 @@ func (m *metrics) write(w io.Writer) {
 	fmt.Fprintf(&b, "unspun_articles_analysed_total %d\n", m.articles)
 	b.WriteString("# HELP unspun_model_info The model version that produced analyses (value always 1).\n")
 	b.WriteString("# TYPE unspun_model_info gauge\n")
-	models := make([]string, 0, len(m.models))
-	for v := range m.models {
-		models = append(models, v)
-	}
-	sort.Strings(models)
-	for _, v := range models {
+	for _, v := range slices.Sorted(maps.Keys(m.models)) {
 		fmt.Fprintf(&b, "unspun_model_info{version=\"%s\"} 1\n", labelEscaper.Replace(v))
 	}
 	io.WriteString(w, b.String())

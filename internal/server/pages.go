@@ -118,16 +118,9 @@ func (s *Server) pageDelete(w http.ResponseWriter, r *http.Request) {
 	if !s.formWrite(w, r) {
 		return
 	}
-	id, err := pathID(r)
-	if err != nil {
-		s.failErr(w, r, err)
-		return
+	if s.deleteAt(w, r) {
+		http.Redirect(w, r, "/articles", http.StatusSeeOther)
 	}
-	if err := s.cfg.Store.Delete(r.Context(), id); err != nil {
-		s.failErr(w, r, err)
-		return
-	}
-	http.Redirect(w, r, "/articles", http.StatusSeeOther)
 }
 
 const pageSize = 20

@@ -159,37 +159,34 @@ func heldSpans(m *Model, held []heldOut, dc Decoding, scorer func(*doc.Document,
 // first, 0, is the rest of the grid.
 var relativeGrid = []float64{0, 0.3, 0.5}
 
-// decodingGrid lists the decodings cross-validation compares.
+// decodingGrid lists the decodings cross-validation compares. Its order
+// matters: among equal scores the first wins.
 func decodingGrid() []Decoding {
 	var out []Decoding
 	// Relative only with plain runs: Sentence and Clause widen spans
 	// again, undoing the narrowing.
 	for _, rel := range relativeGrid[1:] {
-		for t := 0.05; t < 0.66; t += 0.05 {
-			for _, peak := range []float64{0, 0.1, 0.2, 0.3} {
-				for gap := 0; gap <= 2; gap++ {
-					for mw := 1; mw <= 3; mw++ {
-						out = append(out, Decoding{
-							Threshold: math.Round(t*100) / 100, Peak: math.Round((t+peak)*100) / 100,
-							Gap: gap, MinWords: mw, Relative: rel,
-						})
-					}
-				}
-			}
-		}
+		out = appendRunGrid(out, Decoding{Relative: rel})
 	}
 	for _, sent := range []float64{0, 0.5, 0.7, 0.9} {
 		for _, clause := range []bool{false, true} {
-			for t := 0.05; t < 0.66; t += 0.05 {
-				for _, peak := range []float64{0, 0.1, 0.2, 0.3} {
-					for gap := 0; gap <= 2; gap++ {
-						for mw := 1; mw <= 3; mw++ {
-							out = append(out, Decoding{
-								Threshold: math.Round(t*100) / 100, Peak: math.Round((t+peak)*100) / 100,
-								Gap: gap, MinWords: mw, Sentence: sent, Clause: clause,
-							})
-						}
-					}
+			out = appendRunGrid(out, Decoding{Sentence: sent, Clause: clause})
+		}
+	}
+	return out
+}
+
+// appendRunGrid appends to out the variants of base over the settings that
+// find runs of words: threshold, peak above it, gap and minimum length.
+func appendRunGrid(out []Decoding, base Decoding) []Decoding {
+	for t := 0.05; t < 0.66; t += 0.05 {
+		for _, peak := range []float64{0, 0.1, 0.2, 0.3} {
+			for gap := 0; gap <= 2; gap++ {
+				for mw := 1; mw <= 3; mw++ {
+					d := base
+					d.Threshold, d.Peak = math.Round(t*100)/100, math.Round((t+peak)*100)/100
+					d.Gap, d.MinWords = gap, mw
+					out = append(out, d)
 				}
 			}
 		}

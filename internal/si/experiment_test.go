@@ -25,19 +25,11 @@ func TestExperiment(t *testing.T) {
 	}
 	root := testenv.ModuleRoot()
 	ptc := testenv.PTC(t)
-	trainIDs, err := corpus.ReadIDs(filepath.Join(ptc, "split-train.txt"))
+	train, err := corpus.ReadSplit(ptc, "split-train.txt")
 	if err != nil {
 		t.Fatal(err)
 	}
-	valIDs, err := corpus.ReadIDs(filepath.Join(ptc, "split-validation.txt"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	train, err := corpus.ReadPTC(ptc, trainIDs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	val, err := corpus.ReadPTC(ptc, valIDs)
+	val, err := corpus.ReadSplit(ptc, "split-validation.txt")
 	if err != nil {
 		t.Fatal(err)
 	}

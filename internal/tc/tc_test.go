@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"io"
 	"math"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -468,11 +467,7 @@ func ptcDir(t testing.TB) string {
 
 func readSplit(t testing.TB, dir, split string) []*corpus.Article {
 	t.Helper()
-	ids, err := corpus.ReadIDs(filepath.Join(dir, split))
-	if err != nil {
-		t.Fatal(err)
-	}
-	arts, err := corpus.ReadPTC(dir, ids)
+	arts, err := corpus.ReadSplit(dir, split)
 	if err != nil {
 		t.Fatal(err)
 	}
