@@ -117,11 +117,12 @@ func (a *Analyzer) AnalyzeDoc(ctx context.Context, d *doc.Document) (*Result, er
 	found := a.m.SI.Predict(d)
 	slices.SortStableFunc(found, func(x, y si.Span) int { return cmp.Compare(x.Start, y.Start) })
 	res.Spans = make([]Span, 0, len(found))
+	art := a.m.TC.Article(d)
 	for _, s := range found {
 		if s.End <= s.Start {
 			continue
 		}
-		p := a.m.TC.Classify(d, s.Start, s.End)
+		p := art.Classify(s.Start, s.End)
 		ranked := p.Ranked()
 		sp := Span{
 			Start:      s.Start,
@@ -261,7 +262,7 @@ type Fragment struct {
 // Fragments returns the fragments of d that use a technique, in text order
 // (SemEval-2020 Task 11 span identification).
 func (a *Analyzer) Fragments(d *doc.Document) []Fragment {
-	found := a.m.SI.Predict(d)
+	found := a.m.SI.Locate(d)
 	out := make([]Fragment, 0, len(found))
 	for _, s := range found {
 		if s.End > s.Start {

@@ -300,7 +300,7 @@ func Evaluate(m *Model, arts []*corpus.Article) score.SIResult {
 	var gold, pred []corpus.Span
 	for _, a := range arts {
 		gold = append(gold, goldRows(a)...)
-		for _, s := range m.Predict(a.Doc) {
+		for _, s := range m.Locate(a.Doc) {
 			pred = append(pred, corpus.Span{Article: a.ID, Start: s.Start, End: s.End})
 		}
 	}

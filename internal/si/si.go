@@ -115,8 +115,16 @@ func (m *Model) getScratch() *scratch {
 	return &scratch{}
 }
 
-// Predict returns the propaganda spans of d, sorted and non-overlapping.
-func (m *Model) Predict(d *doc.Document) []Span {
+// Predict returns the propaganda spans of d, sorted and non-overlapping,
+// each with the cues that explain it.
+func (m *Model) Predict(d *doc.Document) []Span { return m.predict(d, true) }
+
+// Locate returns the spans Predict returns, without their cues: for
+// scoring and SemEval output, where nobody reads them and they cost a
+// second pass over every span's features.
+func (m *Model) Locate(d *doc.Document) []Span { return m.predict(d, false) }
+
+func (m *Model) predict(d *doc.Document, withCues bool) []Span {
 	s := m.getScratch()
 	defer m.pool.Put(s)
 	m.marginals(d, s)
@@ -127,7 +135,9 @@ func (m *Model) Predict(d *doc.Document) []Span {
 		if c.Score < m.dec.MinScore {
 			continue
 		}
-		c.Cues = m.cues(d, s, c.Span)
+		if withCues {
+			c.Cues = m.cues(d, s, c.Span)
+		}
 		spans = append(spans, c.Span)
 	}
 	return spans

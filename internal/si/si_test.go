@@ -257,6 +257,17 @@ func TestTrainDeterministicAndRoundTrip(t *testing.T) {
 			t.Errorf("article %s: predictions differ after round trip", a.ID)
 		}
 		checkSpans(t, a.Doc, p1)
+		// Locate finds the same spans with the same scores, only without
+		// cues.
+		l := m1.Locate(a.Doc)
+		if len(l) != len(p1) {
+			t.Fatalf("article %s: Locate found %d spans, Predict %d", a.ID, len(l), len(p1))
+		}
+		for i := range l {
+			if l[i].Start != p1[i].Start || l[i].End != p1[i].End || l[i].Score != p1[i].Score || l[i].Cues != nil {
+				t.Errorf("article %s: Locate span %+v, Predict %+v", a.ID, l[i], p1[i])
+			}
+		}
 	}
 }
 

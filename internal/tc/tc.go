@@ -136,12 +136,39 @@ func (m *Model) stats(d *doc.Document) *docStats {
 
 // Classify predicts the technique of the span [start, end) of d, in code
 // points. Out-of-range offsets are clamped to the text and a nil document
-// is an empty one, so any input gives a valid distribution.
+// is an empty one, so any input gives a valid distribution. Successive
+// calls on one document share its statistics; callers classifying the
+// spans of many documents at once should use Article.
 func (m *Model) Classify(d *doc.Document, start, end int) Prediction {
 	if d == nil {
 		d = doc.New("", "")
 	}
-	n := d.Len()
+	return (&Article{m: m, st: m.stats(d)}).Classify(start, end)
+}
+
+// Article is one document prepared for classifying its spans: what all
+// its spans share (word counts, article vectors) is computed once. It is
+// safe for concurrent use.
+type Article struct {
+	m  *Model
+	st *docStats
+}
+
+// Article prepares d (nil for an empty document) for Article.Classify.
+// Unlike Model.Classify it never shares statistics between documents, so
+// concurrent analyses of different articles do not evict each other's.
+func (m *Model) Article(d *doc.Document) *Article {
+	if d == nil {
+		d = doc.New("", "")
+	}
+	return &Article{m: m, st: newDocStats(d, m.vecs, m.dim)}
+}
+
+// Classify predicts the technique of the span [start, end) of the
+// article's document, as Model.Classify does.
+func (a *Article) Classify(start, end int) Prediction {
+	m, st := a.m, a.st
+	n := st.d.Len()
 	start = min(max(start, 0), n)
 	end = min(max(end, start), n)
 	sc, _ := m.pool.Get().(*scratch)
@@ -150,7 +177,6 @@ func (m *Model) Classify(d *doc.Document, start, end int) Prediction {
 	}
 	defer m.pool.Put(sc)
 
-	st := m.stats(d)
 	c := st.span(start, end)
 	sc.fs = c.extract(m.cfg, sc.fs[:0])
 	sc.idx, sc.vals = sc.idx[:0], sc.vals[:0]

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"math"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -440,6 +441,31 @@ func TestConcurrentClassify(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+}
+
+// TestArticle checks that a prepared article classifies as Model.Classify
+// does, from many goroutines at once.
+func TestArticle(t *testing.T) {
+	m := trainToy(t, 6)
+	arts := toyCorpus(4)
+	var wg sync.WaitGroup
+	for _, a := range arts {
+		prepared := m.Article(a.Doc)
+		for _, sp := range a.Spans {
+			want := m.Classify(a.Doc, sp.Start, sp.End)
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if got := prepared.Classify(sp.Start, sp.End); got.Probs != want.Probs || !slices.Equal(got.Cues, want.Cues) {
+					t.Errorf("article %s [%d,%d): prepared article classifies differently", a.ID, sp.Start, sp.End)
+				}
+			}()
+		}
+	}
+	wg.Wait()
+	if p := m.Article(nil).Classify(0, 5); !(p.Probs[p.Ranked()[0]] > 0) {
+		t.Errorf("empty document: %+v", p)
+	}
 }
 
 func TestNilVectors(t *testing.T) {
