@@ -1,8 +1,11 @@
 package tc
 
 import (
+	"encoding/binary"
 	"math"
+	"slices"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -109,6 +112,16 @@ type docStats struct {
 	// counts the stem's words.
 	stemID    []int32
 	stemCount []int32
+	// post lists the word indices of each stem, in order: stem id's are
+	// post[postAt[id]:postAt[id+1]].
+	post, postAt []int32
+	// recur memoises recurrences: a stem sequence's occurrences (the
+	// index of each one's first word, in order). Identical spans are
+	// counted once, so an article repeating one sentence thousands of
+	// times is not quadratic. recurMu guards it: docStats is shared by
+	// concurrent classifications.
+	recurMu sync.Mutex
+	recur   map[string][]int32
 	// quotes are code-point ranges [start,end) between quotation marks.
 	quotes [][2]int
 	// lexWord is each token's one-word lexicon lists (with regular
@@ -158,6 +171,18 @@ func newDocStats(d *doc.Document, vecs Vectors, dim int) *docStats {
 			}
 			s.stemID[i] = id
 			s.stemCount[id]++
+		}
+	}
+	s.postAt = make([]int32, len(s.stemCount)+1)
+	for id, c := range s.stemCount {
+		s.postAt[id+1] = s.postAt[id] + c
+	}
+	s.post = make([]int32, s.postAt[len(s.stemCount)])
+	fill := slices.Clone(s.postAt[:len(s.stemCount)])
+	for i, id := range s.stemID {
+		if id >= 0 {
+			s.post[fill[id]] = int32(i)
+			fill[id]++
 		}
 	}
 	if len(d.Lines) > 0 {
@@ -676,46 +701,64 @@ func crossesSentence(d *doc.Document, start, end int) bool {
 // many of them start before the span. Words
 // are compared by stem, so "threatens peace" matches "threatened peace".
 func (c *spanCtx) recurrences() (count, before int) {
-	ids := c.st.stemID
-	// The span's word stems, punctuation skipped.
-	first, n := -1, 0
+	st := c.st
+	ids := st.stemID
+	// The span's word stems, punctuation skipped, as the memo's key.
+	var buf [64]byte
+	key := buf[:0]
+	first := -1
 	for i := c.wi; i < c.wj; i++ {
-		if ids[i] >= 0 {
+		if id := ids[i]; id >= 0 {
 			if first < 0 {
 				first = i
 			}
-			n++
+			key = binary.LittleEndian.AppendUint32(key, uint32(id))
 		}
 	}
-	if n == 0 {
+	if first < 0 {
 		return 0, 0
 	}
-	for p, id := range ids {
-		if id != ids[first] {
-			continue
+	st.recurMu.Lock()
+	occ, ok := st.recur[string(key)]
+	st.recurMu.Unlock()
+	if !ok {
+		occ = st.occurrences(key)
+		st.recurMu.Lock()
+		if st.recur == nil {
+			st.recur = make(map[string][]int32)
 		}
-		// Walk both sequences over word tokens only.
-		i, j, m := first, p, 0
+		st.recur[string(key)] = occ
+		st.recurMu.Unlock()
+	}
+	before, _ = slices.BinarySearch(occ, int32(first))
+	return len(occ), before
+}
+
+// occurrences returns the index of the first word of every occurrence of
+// the stem sequence key (little-endian uint32 stem IDs) among the words,
+// punctuation skipped.
+func (s *docStats) occurrences(key []byte) []int32 {
+	ids := s.stemID
+	n := len(key) / 4
+	stemAt := func(k int) int32 { return int32(binary.LittleEndian.Uint32(key[4*k:])) }
+	id0 := stemAt(0)
+	var occ []int32
+	for _, p := range s.post[s.postAt[id0]:s.postAt[id0+1]] {
+		j, m := int(p)+1, 1
 		for m < n {
-			for i < c.wj && ids[i] < 0 {
-				i++
-			}
 			for j < len(ids) && ids[j] < 0 {
 				j++
 			}
-			if i >= c.wj || j >= len(ids) || ids[i] != ids[j] {
+			if j >= len(ids) || ids[j] != stemAt(m) {
 				break
 			}
-			i, j, m = i+1, j+1, m+1
+			j, m = j+1, m+1
 		}
 		if m == n {
-			count++
-			if p < first {
-				before++
-			}
+			occ = append(occ, p)
 		}
 	}
-	return count, before
+	return occ
 }
 
 var stopwords = func() map[string]bool {

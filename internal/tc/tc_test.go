@@ -67,6 +67,27 @@ func TestRecurrences(t *testing.T) {
 	}
 }
 
+// TestRecurrencesShared checks that concurrent classifications sharing an
+// article's statistics agree (the counts are memoised per article).
+func TestRecurrencesShared(t *testing.T) {
+	text := "Title\n\n" + strings.Repeat("We will win, and they will lose. ", 200)
+	d := doc.New("1", text)
+	st := newDocStats(d, nil, 0)
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Go(func() {
+			for n := g; n < 200; n += 4 {
+				s, e := spanOf(t, d, "win, and they", n)
+				c := st.span(s, e)
+				if count, before := c.recurrences(); count != 200 || before != n {
+					t.Errorf("occurrence %d: recurrences = %d, %d before; want 200, %d before", n, count, before, n)
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
+
 func TestStem(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"threatens", "threaten"},
