@@ -369,7 +369,7 @@ func TestSentenceCalibration(t *testing.T) {
 	}
 }
 
-func TestCalibrateSentences(t *testing.T) {
+func TestFitSentenceCalibration(t *testing.T) {
 	dir := testenv.PTC(t)
 	ids, err := corpus.ReadIDs(filepath.Join(dir, "split-train.txt"))
 	if err != nil {
@@ -379,7 +379,19 @@ func TestCalibrateSentences(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := CalibrateSentences(context.Background(), arts, nil, si.Options{Folds: 1})
+	held := make([][]si.Span, len(arts))
+	reported := 0
+	opts := si.Options{Folds: 2, Epochs: 3, Bags: 1, HashBits: 16, HeldOut: func(i int, spans []si.Span) {
+		held[i] = spans
+		reported++
+	}}
+	if _, err := si.Train(arts, nil, opts); err != nil {
+		t.Fatal(err)
+	}
+	if reported != len(arts) {
+		t.Fatalf("held-out spans reported for %d articles, want %d", reported, len(arts))
+	}
+	c, err := FitSentenceCalibration(arts, held)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -388,7 +400,10 @@ func TestCalibrateSentences(t *testing.T) {
 	if !(c.A > 0) || !(c.Apply(0) > 0.01 && c.Apply(0) < 0.9) {
 		t.Errorf("calibration %v: Apply(0) = %v", c, c.Apply(0))
 	}
-	if _, err := CalibrateSentences(context.Background(), arts[:3], nil, si.Options{}); err == nil {
-		t.Error("calibrated on 3 articles")
+	if _, err := FitSentenceCalibration(arts, held[:3]); err == nil {
+		t.Error("calibrated with held-out spans for 3 of 24 articles")
+	}
+	if _, err := FitSentenceCalibration(nil, nil); err == nil {
+		t.Error("calibrated on no articles")
 	}
 }

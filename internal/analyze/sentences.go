@@ -1,7 +1,7 @@
 package analyze
 
 import (
-	"context"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -10,7 +10,6 @@ import (
 
 	"unspun/internal/corpus"
 	"unspun/internal/doc"
-	"unspun/internal/embed"
 	"unspun/internal/si"
 )
 
@@ -78,50 +77,35 @@ func rawSentenceScores(d *doc.Document, found []si.Span, dst []float64) []float6
 	return dst
 }
 
-// CalibrateSentences fits the sentence calibration on held-out predictions:
-// the articles are split in two halves (alternating, in the given order),
-// a tagger trained with opts on each half scores the other, and A and B
-// are fitted by maximum likelihood to whether each sentence overlaps a
-// gold span. It is deterministic when si.Train is.
-func CalibrateSentences(ctx context.Context, arts []*corpus.Article, vecs *embed.Vectors, opts si.Options) (SentenceCalibration, error) {
-	if len(arts) < 4 {
-		return identity, fmt.Errorf("analyze: %d articles are too few to calibrate sentence scores", len(arts))
+// FitSentenceCalibration fits the sentence calibration on held-out
+// predictions: found[i] are the spans a tagger that never saw arts[i]
+// finds in it (si.Options.HeldOut), and A and B are fitted by maximum
+// likelihood to whether each sentence overlaps a gold span.
+func FitSentenceCalibration(arts []*corpus.Article, found [][]si.Span) (SentenceCalibration, error) {
+	if len(found) != len(arts) {
+		return identity, fmt.Errorf("analyze: held-out spans for %d articles, want %d", len(found), len(arts))
 	}
 	var raw []float64
 	var hit []bool
 	var buf []float64
-	for half := range 2 {
-		var train, test []*corpus.Article
-		for i, a := range arts {
-			if i%2 == half {
-				test = append(test, a)
-			} else {
-				train = append(train, a)
-			}
-		}
-		if err := ctx.Err(); err != nil {
-			return identity, err
-		}
-		m, err := si.Train(train, vecs, opts)
-		if err != nil {
-			return identity, fmt.Errorf("analyze: calibrating sentence scores: %w", err)
-		}
-		for _, a := range test {
-			found := m.Predict(a.Doc)
-			slices.SortStableFunc(found, func(x, y si.Span) int { return x.Start - y.Start })
-			buf = rawSentenceScores(a.Doc, found, buf)
-			for i, s := range a.Doc.Sentences {
-				h := false
-				for _, g := range a.Spans {
-					if g.Start < s.End && s.Start < g.End {
-						h = true
-						break
-					}
+	for k, a := range arts {
+		fs := slices.Clone(found[k])
+		slices.SortStableFunc(fs, func(x, y si.Span) int { return x.Start - y.Start })
+		buf = rawSentenceScores(a.Doc, fs, buf)
+		for i, s := range a.Doc.Sentences {
+			h := false
+			for _, g := range a.Spans {
+				if g.Start < s.End && s.Start < g.End {
+					h = true
+					break
 				}
-				raw = append(raw, buf[i])
-				hit = append(hit, h)
 			}
+			raw = append(raw, buf[i])
+			hit = append(hit, h)
 		}
+	}
+	if len(raw) == 0 {
+		return identity, errors.New("analyze: no sentences to calibrate sentence scores on")
 	}
 	return fitLogistic(raw, hit), nil
 }

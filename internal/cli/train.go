@@ -115,21 +115,32 @@ func runTrain(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 
-	progress("calibrating sentence scores: a span tagger on each half of the articles scores the other")
-	sentCal, err := analyze.CalibrateSentences(ctx, arts, vecs, si.Options{})
-	if err != nil {
-		return err
-	}
-	progress("sentence calibration σ(%.3f·r %+.3f)", sentCal.A, sentCal.B)
-
 	progress("training the span tagger (SI)")
-	siModel, err := si.Train(arts, vecs, si.Options{Progress: prefixed(env.Stderr, "train: ")})
+	// Sentence scores are calibrated on the spans cross-validation's
+	// fold models find in the articles they did not see.
+	held := make([][]si.Span, len(arts))
+	nHeld := 0
+	siModel, err := si.Train(arts, vecs, si.Options{
+		Progress: prefixed(env.Stderr, "train: "),
+		HeldOut: func(i int, spans []si.Span) {
+			held[i] = spans
+			nHeld++
+		},
+	})
 	if err != nil {
 		return fmt.Errorf("training the span tagger: %w", err)
 	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	if nHeld < len(arts) {
+		return fmt.Errorf("%d articles are too few to calibrate sentence scores: cross-validation needs at least 4", len(arts))
+	}
+	sentCal, err := analyze.FitSentenceCalibration(arts, held)
+	if err != nil {
+		return err
+	}
+	progress("sentence calibration on held-out spans: σ(%.3f·r %+.3f)", sentCal.A, sentCal.B)
 	progress("training the technique classifier (TC)")
 	var tcVecs tc.Vectors
 	if vecs != nil {

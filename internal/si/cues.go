@@ -23,11 +23,11 @@ type cue struct {
 	pull float64
 }
 
-// cues explains a span: it re-extracts the features of the span's words,
-// weighs each by how much it moves the word from O towards B or I, and
-// words the strongest few. It must run right after marginals on the same
-// scratch.
-func (m *Model) cues(d *doc.Document, s *scratch, sp Span) []string {
+// cues explains a span found with the CRF weights: it re-extracts the
+// features of the span's words, weighs each by how much the weights move
+// the word from O towards B or I, and words the strongest few. It must run
+// after extract on the same scratch.
+func (m *Model) cues(weights *crf, d *doc.Document, s *scratch, sp Span) []string {
 	a, b := d.WordsIn(sp.Start, sp.End)
 	var cs []cue
 	for i := a; i < b; i++ {
@@ -38,7 +38,7 @@ func (m *Model) cues(d *doc.Document, s *scratch, sp Span) []string {
 		s.x.out = s.x.out[:0]
 		s.x.features(d, &s.di, i)
 		for _, f := range s.x.out {
-			w := m.crf.w[f.row*nTags:]
+			w := weights.w[f.row*nTags:]
 			pull := float64(w[tag] - w[tagO])
 			k := i + int(f.off)
 			if k < 0 || k >= len(d.Words) {

@@ -20,28 +20,64 @@ type heldOut struct {
 	di   docInfo // just the sentences, for decode and spanFeatures
 }
 
-// crossValidate trains one model per fold and collects the held-out word
-// probabilities. On them it ranks every decoding of the grid by SI F1,
-// then, for the best few, fits the span reranker to how much of each
-// candidate span the annotators marked and picks the score below which
-// spans are dropped. It returns the best decoding and reranker.
-func crossValidate(proto *Model, exs []*example, opts Options) (Decoding, [nSpanFeats]float64) {
-	held := foldHeld(proto, exs, opts, func(train []*example, name string) func(*example) []float64 {
-		m := proto.clone()
-		m.setMembers(trainMembers(train, proto.vecs, opts, name))
-		s := &scratch{}
-		return func(ex *example) []float64 {
-			m.marginals(ex.art.Doc, s)
-			return slices.Clone(s.prob)
+// crossValidate trains, for every tagger, one model per fold and
+// collects the held-out word probabilities; on them it chooses each
+// tagger's decoding and span reranker (see chooseDecodings). byGroup[g]
+// holds the examples tagged for tagger g, in the same article order for
+// every tagger; so does the result, held[g] for tagger g.
+func (m *Model) crossValidate(byGroup [][]*example, opts Options) [][]heldOut {
+	held := make([][]heldOut, len(byGroup))
+	for g, exs := range byGroup {
+		held[g] = foldHeld(exs, opts, func(train []*example, name string) func(*example) []float64 {
+			tg := &tagger{members: trainMembers(train, m.vecs, opts, tagName(g, len(byGroup))+name)}
+			s := &scratch{}
+			return func(ex *example) []float64 {
+				m.extract(ex.art.Doc, s)
+				m.marginals(tg, s)
+				return slices.Clone(s.prob)
+			}
+		})
+	}
+	m.chooseDecodings(held, opts)
+	return held
+}
+
+// reportHeldOut calls f with every article's held-out spans: those the
+// taggers' chosen decodings and rerankers find in the held-out
+// probabilities, merged as Locate merges them.
+func (m *Model) reportHeldOut(arts []*corpus.Article, held [][]heldOut, f func(i int, spans []Span)) {
+	index := make(map[*corpus.Article]int, len(arts))
+	for i, a := range arts {
+		index[a] = i
+	}
+	var fs []found
+	for j := range held[0] {
+		a := held[0][j].ex.art
+		fs = fs[:0]
+		for t, tg := range m.taggers {
+			h := held[t][j]
+			if h.ex.art != a {
+				panic("si: held-out articles of the taggers are not in the same order")
+			}
+			art := artMean(h.prob)
+			for _, c := range m.decode(a.Doc, &h.di, h.prob, tg.dec) {
+				if c.Score = tg.spanScore(a.Doc, &h.di, h.prob, art, c); c.Score >= tg.dec.MinScore {
+					fs = append(fs, found{c, t})
+				}
+			}
 		}
-	})
-	return chooseDecoding(proto, held, opts)
+		var spans []Span
+		for _, c := range mergeFound(fs) {
+			spans = append(spans, c.Span)
+		}
+		f(index[a], spans)
+	}
 }
 
 // foldHeld splits exs into opts.Folds folds and, for each, trains on the
 // other folds with fit and collects the held-out articles' word
 // probabilities, sorted by article ID.
-func foldHeld(proto *Model, exs []*example, opts Options, fit func(train []*example, name string) func(*example) []float64) []heldOut {
+func foldHeld(exs []*example, opts Options, fit func(train []*example, name string) func(*example) []float64) []heldOut {
 	k := opts.Folds
 	held := make([]heldOut, 0, len(exs))
 	for f := range k {
@@ -63,59 +99,95 @@ func foldHeld(proto *Model, exs []*example, opts Options, fit func(train []*exam
 	return held
 }
 
-// chooseDecoding ranks every decoding of the grid by SI F1 on the
-// held-out probabilities, then, for the best few, fits the span reranker
-// to how much of each candidate span the annotators marked and picks the
-// score below which spans are dropped.
-func chooseDecoding(proto *Model, held []heldOut, opts Options) (Decoding, [nSpanFeats]float64) {
-	k := opts.Folds
+// chooseDecodings chooses the taggers' decodings and span rerankers for
+// the SI F1 of their spans together on the held-out probabilities
+// (held[g] for tagger g), one tagger at a time, the others' spans fixed:
+// twice round the taggers. For a tagger it ranks every decoding of the
+// grid, then, for the best few, fits the span reranker to how much of
+// each candidate span the annotators marked (all techniques) and picks
+// the score below which spans are dropped.
+func (m *Model) chooseDecodings(held [][]heldOut, opts Options) {
+	k, n := opts.Folds, len(m.taggers)
 	var gold []corpus.Span
-	for _, h := range held {
+	for _, h := range held[0] {
 		gold = append(gold, goldRows(h.ex.art)...)
 	}
 	g := score.NewSIGold(gold)
-
-	type ranked struct {
-		dc Decoding
-		f1 float64
-	}
-	var rs []ranked
-	for _, dc := range decodingGrid() {
-		rs = append(rs, ranked{dc, g.Score(heldSpans(proto, held, dc, nil)).F1})
-	}
-	slices.SortStableFunc(rs, func(a, b ranked) int { return cmp.Compare(b.f1, a.f1) })
-	opts.logf("cross-validation (%d folds): best decoding by mean probability %+v: F1 %.4f", k, rs[0].dc, rs[0].f1)
-
-	var prior [nSpanFeats]float64
-	prior[fMean] = 1
-	best, bestW, bestF := rs[0].dc, prior, -1.0
-	var bestR score.SIResult
-	for _, r := range rs[:min(8, len(rs))] {
-		var xs [][nSpanFeats]float64
-		var ys []float64
-		for _, h := range held {
-			gm := mergeGold(h.ex.art.Spans)
-			art := artMean(h.prob)
-			for _, c := range proto.decode(h.ex.art.Doc, &h.di, h.prob, r.dc) {
-				xs = append(xs, spanFeatures(h.ex.art.Doc, &h.di, h.prob, art, c))
-				ys = append(ys, overlapFraction(c.Span, gm))
+	used := make([]bool, n)
+	others := func(skip int) []corpus.Span {
+		var out []corpus.Span
+		for i, tg := range m.taggers {
+			if i != skip && used[i] {
+				out = append(out, heldSpans(m, held[i], tg.dec, tg.spanScore)...)
 			}
 		}
-		w := fitLogistic(xs, ys, prior, 1)
-		m := proto.clone()
-		m.rerank = w
-		for tau := 0.0; tau < 0.61; tau += 0.025 {
-			dc := r.dc
-			dc.MinScore = math.Round(tau*1000) / 1000
-			res := g.Score(heldSpans(m, held, dc, m.spanScore))
-			if res.F1 > bestF {
-				best, bestW, bestF, bestR = dc, w, res.F1, res
+		return out
+	}
+	grid := decodingGrid()
+	f1s := make([]float64, len(grid))
+	bestF := -1.0
+	rounds := 2 * n
+	if n == 1 {
+		rounds = 1
+	}
+	for round := range rounds {
+		t := round % n
+		tg, h := m.taggers[t], held[t]
+		fixed := others(t)
+		// The grid is the costly part: two workers, results by index so
+		// the choice does not depend on scheduling.
+		twoAtATime(2, func(w int) {
+			for i := w; i < len(grid); i += 2 {
+				f1s[i] = g.Score(append(heldSpans(m, h, grid[i], nil), fixed...)).F1
+			}
+		})
+		order := make([]int, len(grid))
+		for i := range order {
+			order[i] = i
+		}
+		slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(f1s[b], f1s[a]) })
+
+		var prior [nSpanFeats]float64
+		prior[fMean] = 1
+		// A tagger not yet used is always taken, at its best: bestF is
+		// then the F1 of the taggers together, even if lower.
+		floor := bestF
+		if !used[t] {
+			floor = -1
+		}
+		var bestR score.SIResult
+		improved := false
+		for _, i := range order[:min(8, len(order))] {
+			dc := grid[i]
+			var xs [][nSpanFeats]float64
+			var ys []float64
+			for _, hh := range h {
+				gm := mergeGold(hh.ex.art.Spans)
+				art := artMean(hh.prob)
+				for _, c := range m.decode(hh.ex.art.Doc, &hh.di, hh.prob, dc) {
+					xs = append(xs, spanFeatures(hh.ex.art.Doc, &hh.di, hh.prob, art, c))
+					ys = append(ys, overlapFraction(c.Span, gm))
+				}
+			}
+			w := fitLogistic(xs, ys, prior, 1)
+			scorer := func(d *doc.Document, di *docInfo, prob []float64, art float64, c cand) float64 {
+				return rerankScore(&w, d, di, prob, art, c)
+			}
+			for tau := 0.0; tau < 0.61; tau += 0.025 {
+				dc.MinScore = math.Round(tau*1000) / 1000
+				res := g.Score(append(heldSpans(m, h, dc, scorer), fixed...))
+				if res.F1 > floor {
+					tg.dec, tg.rerank, floor, bestR, improved = dc, w, res.F1, res, true
+				}
 			}
 		}
+		used[t] = true
+		if improved {
+			bestF = floor
+			opts.logf("%scross-validation (%d folds), round %d: decoding %+v: P %.4f R %.4f F1 %.4f", tagName(t, n), k, round+1, tg.dec, bestR.Precision, bestR.Recall, bestR.F1)
+			opts.logf("%sspan reranker weights %.3f", tagName(t, n), tg.rerank)
+		}
 	}
-	opts.logf("cross-validation (%d folds): best decoding %+v: P %.4f R %.4f F1 %.4f", k, best, bestR.Precision, bestR.Recall, bestR.F1)
-	opts.logf("span reranker weights %.3f", bestW)
-	return best, bestW
 }
 
 // tokSents gives the token infos decode and spanFeatures read (the

@@ -78,7 +78,10 @@ func TestExperiment(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("trained in %v; decoding %+v", time.Since(began), m.Decoding())
+	t.Logf("trained in %v", time.Since(began))
+	for _, tg := range m.taggers {
+		t.Logf("tagger for %v: decoding %+v", tg.group, tg.dec)
+	}
 	r := Evaluate(m, val)
 	t.Logf("validation: P %.4f R %.4f F1 %.4f (pred %d gold %d)", r.Precision, r.Recall, r.F1, r.PredictedMerged, r.GoldMerged)
 	// Calibration: a span's score against the share of it the annotators

@@ -10,25 +10,27 @@ import (
 
 	"unspun/internal/binfile"
 	"unspun/internal/embed"
+	"unspun/internal/technique"
 )
 
 const (
 	magic   = "UNSPSI\x00\x00"
-	version = 3
+	version = 4
 	// featureSet names the feature extractor the weights belong to: a
 	// model's hashed weights mean nothing to another extractor, so any
 	// change to features.go that alters which rows fire bumps it.
-	// Version 1 files predate the field and used feature set 1.
 	featureSet = 1
+	// maxTaggers and maxMembers bound what Read accepts.
+	maxTaggers = technique.Count
+	maxMembers = 16
 )
 
 // WriteTo writes the model in unspun's binary SI format (little endian):
-// magic, version, sizes, decoding and calibration, transition and start
-// scores, the word clusters, then the sparse and dense weights as float32;
-// from version 3 on, the number of further ensemble members and, for each,
-// its transition and start scores and weights in the same layout. Version
-// 3 also stores the decoding's Relative. The word vectors are not
-// included: they are written once, beside it.
+// magic, version, feature set, sizes, the word clusters, then per tagger
+// its technique group, decoding, span reranker and CRF ensemble (per
+// member: transition and start scores, sparse and dense weights as
+// float32). The word vectors are not included: they are written once,
+// beside it.
 func (m *Model) WriteTo(w io.Writer) (int64, error) {
 	bw := bufio.NewWriter(w)
 	cw := binfile.NewWriter(bw)
@@ -44,38 +46,35 @@ func (m *Model) WriteTo(w io.Writer) (int64, error) {
 	}
 	put(uint32(version))
 	put(uint32(featureSet))
-	put(uint32(m.crf.bits))
+	put(m.bits)
 	put(uint32(vdim))
-	put(uint32(len(m.crf.dense)))
-	put(m.dec.Threshold)
-	put(int32(m.dec.Gap))
-	put(int32(m.dec.MinWords))
-	put(m.dec.Sentence)
-	put(m.dec.Peak)
-	put(m.dec.Clause)
-	put(m.dec.MinScore)
+	put(uint32(denseParts * vdim))
 	put(uint32(nSpanFeats))
-	put(m.rerank)
-	put(m.crf.trans)
-	put(m.crf.start)
 	put(uint32(len(m.clusters)))
 	for _, c := range m.clusters {
 		put(uint32(len(c)))
 		put(c)
 	}
-	put(m.crf.w)
-	put(m.crf.dense)
-	put(m.dec.Relative)
-	more := m.members
-	if len(more) > 0 {
-		more = more[1:]
-	}
-	put(uint32(len(more)))
-	for _, c := range more {
-		put(c.trans)
-		put(c.start)
-		put(c.w)
-		put(c.dense)
+	put(uint32(len(m.taggers)))
+	for _, tg := range m.taggers {
+		put(uint32(tg.group))
+		dc := tg.dec
+		put(dc.Threshold)
+		put(int32(dc.Gap))
+		put(int32(dc.MinWords))
+		put(dc.Peak)
+		put(dc.Sentence)
+		put(dc.MinScore)
+		put(dc.Clause)
+		put(dc.Relative)
+		put(tg.rerank)
+		put(uint32(len(tg.members)))
+		for _, c := range tg.members {
+			put(c.trans)
+			put(c.start)
+			put(c.w)
+			put(c.dense)
+		}
 	}
 	if cw.Err == nil {
 		cw.Err = bw.Flush()
@@ -97,20 +96,21 @@ func Read(r io.Reader, vecs *embed.Vectors) (*Model, error) {
 	if _, err := io.ReadFull(br, mg); err != nil || string(mg) != magic {
 		return nil, errors.New("si: not an SI model (bad magic)")
 	}
-	var ver, fs, bits, vdim, ndense uint32
+	var ver, fs, bits, vdim, ndense, nsf uint32
 	get(&ver)
-	fs = 1
-	if ver >= 2 {
-		get(&fs)
+	if err == nil && ver != version {
+		if ver < version {
+			return nil, fmt.Errorf("si: model version %d predates technique groups (this build reads version %d): retrain it", ver, version)
+		}
+		return nil, fmt.Errorf("si: unsupported model version %d (want %d)", ver, version)
 	}
+	get(&fs)
 	get(&bits)
 	get(&vdim)
 	get(&ndense)
+	get(&nsf)
 	if err != nil {
 		return nil, fmt.Errorf("si: reading header: %w", binfile.NoEOF(err))
-	}
-	if ver < 1 || ver > version {
-		return nil, fmt.Errorf("si: unsupported model version %d (want at most %d)", ver, version)
 	}
 	if fs != featureSet {
 		return nil, fmt.Errorf("si: model was trained with feature set %d, this build extracts set %d: retrain it", fs, featureSet)
@@ -122,27 +122,13 @@ func Read(r io.Reader, vecs *embed.Vectors) (*Model, error) {
 	if vecs != nil {
 		want = vecs.Dim()
 	}
-	if int(vdim) != want || int(ndense) != denseParts*want*nTags {
-		return nil, fmt.Errorf("si: model expects %d-dimensional word vectors (%d dense weights), have %d", vdim, ndense, want)
+	if int(vdim) != want || int(ndense) != denseParts*want {
+		return nil, fmt.Errorf("si: model expects %d-dimensional word vectors (%d dense values), have %d", vdim, ndense, want)
 	}
-	m := &Model{vecs: vecs, crf: newCRF(bits, int(ndense)/nTags)}
-	var gap, mw int32
-	get(&m.dec.Threshold)
-	get(&gap)
-	get(&mw)
-	get(&m.dec.Sentence)
-	get(&m.dec.Peak)
-	get(&m.dec.Clause)
-	get(&m.dec.MinScore)
-	var nsf uint32
-	get(&nsf)
-	if err == nil && nsf != nSpanFeats {
+	if nsf != nSpanFeats {
 		return nil, fmt.Errorf("si: model has %d span features, want %d", nsf, nSpanFeats)
 	}
-	get(&m.rerank)
-	get(&m.crf.trans)
-	get(&m.crf.start)
-	m.dec.Gap, m.dec.MinWords = int(gap), int(mw)
+	m := &Model{vecs: vecs, bits: bits}
 	var nc uint32
 	get(&nc)
 	if err == nil && nc > 8 {
@@ -161,46 +147,80 @@ func Read(r io.Reader, vecs *embed.Vectors) (*Model, error) {
 		get(c)
 		m.clusters = append(m.clusters, c)
 	}
-	get(m.crf.w)
-	get(m.crf.dense)
-	m.members = []*crf{m.crf}
-	if ver >= 3 {
-		get(&m.dec.Relative)
-		var nm uint32
-		get(&nm)
-		if err == nil && nm > 15 {
-			return nil, fmt.Errorf("si: %d further ensemble members, want at most 15", nm)
+	var nt uint32
+	get(&nt)
+	if err == nil && (nt == 0 || nt > maxTaggers) {
+		return nil, fmt.Errorf("si: %d taggers, want 1 to %d", nt, maxTaggers)
+	}
+	for k := range nt {
+		if err != nil {
+			break
 		}
-		for range nm {
-			if err != nil {
-				break
-			}
-			c := newCRF(bits, int(ndense)/nTags)
-			get(&c.trans)
-			get(&c.start)
-			get(c.w)
-			get(c.dense)
-			m.members = append(m.members, c)
+		tg, terr := readTagger(get, bits, int(ndense))
+		if err != nil {
+			break
 		}
+		if terr != nil {
+			return nil, fmt.Errorf("si: tagger %d: %w", k+1, terr)
+		}
+		m.taggers = append(m.taggers, tg)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("si: reading model: %w", binfile.NoEOF(err))
 	}
-	for _, f := range append(m.rerank[:], m.dec.Threshold, m.dec.Peak, m.dec.Sentence, m.dec.MinScore, m.dec.Relative) {
+	return m, nil
+}
+
+// readTagger reads one tagger of a model with get, which records the
+// first read error itself; the returned error is about the values read.
+func readTagger(get func(any), bits uint32, ndense int) (*tagger, error) {
+	tg := &tagger{}
+	var group, nm uint32
+	var gap, mw int32
+	get(&group)
+	dc := &tg.dec
+	get(&dc.Threshold)
+	get(&gap)
+	get(&mw)
+	get(&dc.Peak)
+	get(&dc.Sentence)
+	get(&dc.MinScore)
+	get(&dc.Clause)
+	get(&dc.Relative)
+	get(&tg.rerank)
+	get(&nm)
+	dc.Gap, dc.MinWords = int(gap), int(mw)
+	tg.group = technique.Set(group)
+	if group == 0 || group > uint32(technique.AllTechniques) {
+		return nil, fmt.Errorf("invalid technique group %#x", group)
+	}
+	if nm == 0 || nm > maxMembers {
+		return nil, fmt.Errorf("%d ensemble members, want 1 to %d", nm, maxMembers)
+	}
+	for _, f := range append(tg.rerank[:], dc.Threshold, dc.Peak, dc.Sentence, dc.MinScore, dc.Relative) {
 		if math.IsNaN(f) || math.IsInf(f, 0) {
-			return nil, errors.New("si: model has a non-finite setting")
+			return nil, errors.New("non-finite setting")
 		}
 	}
-	for _, c := range m.members {
+	for range nm {
+		c := newCRF(bits, ndense)
+		get(&c.trans)
+		get(&c.start)
+		get(c.w)
+		get(c.dense)
+		tg.members = append(tg.members, c)
+	}
+	tg.crf = tg.members[0]
+	for _, c := range tg.members {
 		for _, f := range [][]float32{c.w, c.dense, c.trans[:], c.start[:]} {
 			for _, v := range f {
 				if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
-					return nil, errors.New("si: model has a non-finite weight")
+					return nil, errors.New("non-finite weight")
 				}
 			}
 		}
 	}
-	return m, nil
+	return tg, nil
 }
 
 func vecsLen(v *embed.Vectors) int {

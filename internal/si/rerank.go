@@ -71,11 +71,17 @@ func spanFeatures(d *doc.Document, di *docInfo, prob []float64, art float64, c c
 	return f
 }
 
-// spanScore is the calibrated probability of a candidate span.
-func (m *Model) spanScore(d *doc.Document, di *docInfo, prob []float64, art float64, c cand) float64 {
+// spanScore is the calibrated probability of a candidate span of the
+// tagger.
+func (t *tagger) spanScore(d *doc.Document, di *docInfo, prob []float64, art float64, c cand) float64 {
+	return rerankScore(&t.rerank, d, di, prob, art, c)
+}
+
+// rerankScore is σ(w·spanFeatures).
+func rerankScore(w *[nSpanFeats]float64, d *doc.Document, di *docInfo, prob []float64, art float64, c cand) float64 {
 	f := spanFeatures(d, di, prob, art, c)
 	var z float64
-	for i, w := range m.rerank {
+	for i, w := range w {
 		z += w * f[i]
 	}
 	return sigmoid(z)

@@ -18,7 +18,9 @@
 package si
 
 import (
+	"cmp"
 	"math"
+	"slices"
 	"strings"
 	"sync"
 	"unicode"
@@ -26,6 +28,7 @@ import (
 
 	"unspun/internal/doc"
 	"unspun/internal/embed"
+	"unspun/internal/technique"
 )
 
 // Span is a predicted propaganda fragment.
@@ -66,9 +69,24 @@ type Decoding struct {
 	Relative float64
 }
 
-// Model is a trained span tagger. It is safe for concurrent use.
+// Model is a trained span finder: one tagger per group of techniques
+// (see Options.Groups), sharing the word features. It is safe for
+// concurrent use.
 type Model struct {
-	vecs *embed.Vectors
+	vecs     *embed.Vectors
+	clusters [][]uint16 // per granularity: cluster of each vector row
+	bits     uint32     // the sparse feature rows are 1<<bits
+	taggers  []*tagger
+
+	pool sync.Pool // *scratch
+}
+
+// tagger finds the spans of one group of techniques: the spans of
+// loaded words and labels are a few words long, those of doubt or causal
+// oversimplification a clause or a sentence, and one tagger decoding both
+// with the same settings marked either too much or too little.
+type tagger struct {
+	group technique.Set
 	// crf is the first member of the ensemble: its weights explain spans
 	// (cues).
 	crf *crf
@@ -77,22 +95,21 @@ type Model struct {
 	// the same features visiting the sentences in its own order: a
 	// single run's probabilities depend on the order it happened to see
 	// (±0.5 F1 between seeds), their mean much less.
-	members  []*crf
-	clusters [][]uint16 // per granularity: cluster of each vector row
-	dec      Decoding
+	members []*crf
+	dec     Decoding
 	// rerank weighs a candidate span's features (see spanFeatures) into
 	// its calibrated probability σ(rerank·features).
 	rerank [nSpanFeats]float64
-
-	pool sync.Pool // *scratch
 }
 
-// Decoding returns the decoding settings the model uses.
-func (m *Model) Decoding() Decoding { return m.dec }
-
-// SetDecoding replaces the decoding settings. It is not safe to call
-// concurrently with Predict.
-func (m *Model) SetDecoding(d Decoding) { m.dec = d }
+// Groups returns the technique groups of the model's taggers.
+func (m *Model) Groups() []technique.Set {
+	out := make([]technique.Set, len(m.taggers))
+	for i, t := range m.taggers {
+		out[i] = t.group
+	}
+	return out
+}
 
 // scratch is the per-call memory of Predict.
 type scratch struct {
@@ -104,8 +121,15 @@ type scratch struct {
 	alpha []float64
 	beta  []float64
 	marg  []float64
-	prob  []float64 // per token: P(inside a span)
+	prob  []float64 // per token: P(inside a span of the tagger's group)
 	proj  []float32 // per token: projW dense projections
+	found []found
+}
+
+// found is a span one tagger found, before the taggers' spans are merged.
+type found struct {
+	cand
+	tagger int
 }
 
 func (m *Model) getScratch() *scratch {
@@ -127,43 +151,84 @@ func (m *Model) Locate(d *doc.Document) []Span { return m.predict(d, false) }
 func (m *Model) predict(d *doc.Document, withCues bool) []Span {
 	s := m.getScratch()
 	defer m.pool.Put(s)
-	m.marginals(d, s)
+	m.extract(d, s)
+	s.found = s.found[:0]
+	for ti, tg := range m.taggers {
+		m.marginals(tg, s)
+		art := artMean(s.prob)
+		for _, c := range m.decode(d, &s.di, s.prob, tg.dec) {
+			c.Score = tg.spanScore(d, &s.di, s.prob, art, c)
+			if c.Score >= tg.dec.MinScore {
+				s.found = append(s.found, found{c, ti})
+			}
+		}
+	}
+	merged := mergeFound(s.found)
 	var spans []Span
-	art := artMean(s.prob)
-	for _, c := range m.decode(d, &s.di, s.prob, m.dec) {
-		c.Score = m.spanScore(d, &s.di, s.prob, art, c)
-		if c.Score < m.dec.MinScore {
-			continue
-		}
+	for _, f := range merged {
 		if withCues {
-			c.Cues = m.cues(d, s, c.Span)
+			// After every tagger's marginals: cues re-extract features
+			// into the scratch.
+			f.Cues = m.cues(m.taggers[f.tagger].crf, d, s, f.Span)
 		}
-		spans = append(spans, c.Span)
+		spans = append(spans, f.Span)
 	}
 	return spans
 }
 
-// marginals fills s.prob with each word's probability of lying inside a
-// span: the mean over the ensemble's members.
-func (m *Model) marginals(d *doc.Document, s *scratch) {
+// mergeFound merges the taggers' overlapping spans, as the task's scorer
+// does: a merged span's score is its parts' scores weighted by length,
+// and its cues come from the tagger of its strongest part. fs is sorted
+// and merged in place.
+func mergeFound(fs []found) []found {
+	slices.SortStableFunc(fs, func(x, y found) int { return cmp.Compare(x.Start, y.Start) })
+	out := fs[:0]
+	// Per merged span: its parts' summed length × score and length, and
+	// its strongest part's score.
+	var weighted, length, best float64
+	for _, f := range fs {
+		l := float64(f.End - f.Start)
+		if n := len(out); n > 0 && f.Start < out[n-1].End {
+			o := &out[n-1]
+			o.End = max(o.End, f.End)
+			o.a, o.b = min(o.a, f.a), max(o.b, f.b)
+			weighted += l * f.Score
+			length += l
+			if f.Score > best {
+				best, o.tagger = f.Score, f.tagger
+			}
+			o.Score = weighted / length
+			continue
+		}
+		out = append(out, f)
+		weighted, length, best = l*f.Score, l, f.Score
+	}
+	return out
+}
+
+// extract analyses d and extracts every word's sparse features into s:
+// they are the same for every tagger.
+func (m *Model) extract(d *doc.Document, s *scratch) {
 	m.analyse(d, &s.di)
 	n := len(d.Words)
-	s.prob = resize(s.prob, n)
 	s.x.m = m
-	s.x.bits = m.crf.bits
-	// The sparse features are the same for every member: extracted once.
+	s.x.bits = m.bits
 	s.x.out = s.x.out[:0]
 	s.offs = resize(s.offs, n+1)
 	for i := range n {
 		s.x.features(d, &s.di, i)
 		s.offs[i+1] = len(s.x.out)
 	}
-	members := m.members
-	if len(members) == 0 {
-		members = []*crf{m.crf}
-	}
-	inv := 1 / float64(len(members))
-	for _, c := range members {
+}
+
+// marginals fills s.prob with each word's probability of lying inside a
+// span of tg's group: the mean over tg's members. It reads the features
+// extract left in s.
+func (m *Model) marginals(tg *tagger, s *scratch) {
+	n := len(s.di.toks)
+	s.prob = resize(s.prob, n)
+	inv := 1 / float64(len(tg.members))
+	for _, c := range tg.members {
 		dd := m.vecs != nil && len(c.dense) > 0
 		if dd {
 			m.project(c, &s.di, s)

@@ -12,6 +12,7 @@ import (
 	"unspun/internal/corpus"
 	"unspun/internal/doc"
 	"unspun/internal/embed"
+	"unspun/internal/technique"
 	"unspun/internal/testenv"
 )
 
@@ -117,7 +118,7 @@ func TestDecode(t *testing.T) {
 	if len(d.Words) != 13 {
 		t.Fatalf("test text has %d words, want 13: %v", len(d.Words), d.Words)
 	}
-	m := &Model{crf: &crf{bits: 10}}
+	m := &Model{bits: 10}
 	var di docInfo
 	m.analyse(d, &di)
 	prob := []float64{0.1, 0.1, 0.9, 0.2, 0.8, 0.7, 0.3, 0.6, 0.1, 0.5, 0.1, 0.1, 0.1}
@@ -150,7 +151,7 @@ func TestDecode(t *testing.T) {
 func TestGoldTags(t *testing.T) {
 	d := doc.New("t", "We fight the evil regime. They lie.")
 	var di docInfo
-	(&Model{crf: &crf{bits: 10}}).analyse(d, &di)
+	(&Model{bits: 10}).analyse(d, &di)
 	// "evil regime" and, merged from two overlapping rows, "They lie".
 	gold := mergeGold([]corpus.Span{{Start: 13, End: 24}, {Start: 26, End: 30}, {Start: 26, End: 34}})
 	got := goldTags(d, gold, di.sents)
@@ -248,8 +249,13 @@ func TestTrainDeterministicAndRoundTrip(t *testing.T) {
 	if !bytes.Equal(modelBytes(t, m3), b1) {
 		t.Error("write → read → write changed the bytes")
 	}
-	if m3.Decoding() != m1.Decoding() {
-		t.Errorf("decoding after round trip = %+v, want %+v", m3.Decoding(), m1.Decoding())
+	if len(m3.taggers) != len(m1.taggers) {
+		t.Fatalf("%d taggers after round trip, want %d", len(m3.taggers), len(m1.taggers))
+	}
+	for i, tg := range m3.taggers {
+		if tg.dec != m1.taggers[i].dec || tg.group != m1.taggers[i].group {
+			t.Errorf("tagger %d after round trip: %v %+v, want %v %+v", i, tg.group, tg.dec, m1.taggers[i].group, m1.taggers[i].dec)
+		}
 	}
 	for _, a := range arts {
 		p1, p3 := m1.Predict(a.Doc), m3.Predict(a.Doc)
@@ -349,28 +355,15 @@ func TestReadRejectsBadInput(t *testing.T) {
 	}
 }
 
-// TestReadVersion2 reads a file in the layout before ensembles: one CRF
-// and no Relative, which is a one-member version 3 file without its tail.
-func TestReadVersion2(t *testing.T) {
-	arts := testArticles(t, 6)
-	vecs := testVectors(t, arts)
-	o := smallOptions()
-	o.Members = 1
-	m, err := Train(arts, vecs, o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dc := m.Decoding()
-	dc.Relative = 0
-	m.SetDecoding(dc)
+// TestReadOlderVersion refuses a model from before technique groups with
+// a message saying to retrain.
+func TestReadOlderVersion(t *testing.T) {
+	m, _, vecs := trainSmall(t)
 	b := modelBytes(t, m)
-	v2 := append(append(slices.Clone(b[:8]), 2, 0, 0, 0), b[12:len(b)-12]...)
-	m2, err := Read(bytes.NewReader(v2), vecs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(modelBytes(t, m2), b) {
-		t.Error("a version 2 file read back differs from the model written as version 3")
+	v3 := append(append(slices.Clone(b[:8]), 3, 0, 0, 0), b[12:]...)
+	_, err := Read(bytes.NewReader(v3), vecs)
+	if err == nil || !strings.Contains(err.Error(), "retrain") {
+		t.Errorf("reading a version 3 model: err = %v, want one saying to retrain", err)
 	}
 }
 
@@ -471,4 +464,78 @@ func BenchmarkPredict(b *testing.B) {
 		m.Predict(arts[i%len(arts)].Doc)
 	}
 	b.ReportMetric(float64(words)/float64(len(arts)), "words/article")
+}
+
+func TestTrainGroups(t *testing.T) {
+	m, arts, vecs := trainSmall(t)
+	if got := m.Groups(); !slices.Equal(got, DefaultGroups) {
+		t.Errorf("groups = %v, want DefaultGroups %v", got, DefaultGroups)
+	}
+	// SI labels carry no technique: one tagger learns every span.
+	var si []*corpus.Article
+	for _, a := range arts {
+		b := *a
+		b.Spans = nil
+		for _, s := range a.Spans {
+			b.Spans = append(b.Spans, corpus.Span{Article: s.Article, Start: s.Start, End: s.End})
+		}
+		si = append(si, &b)
+	}
+	o := smallOptions()
+	o.Folds = 1
+	plain, err := Train(si, vecs, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := plain.Groups(); !slices.Equal(got, []technique.Set{technique.AllTechniques}) {
+		t.Errorf("groups for SI labels = %v, want all techniques", got)
+	}
+	if r := Evaluate(plain, si); r.F1 < 0.3 {
+		t.Errorf("SI labels: F1 on the training articles = %.3f, want ≥ 0.3", r.F1)
+	}
+	bad := []struct {
+		name   string
+		groups []technique.Set
+	}{
+		{"empty group", []technique.Set{technique.SetOf(technique.Doubt), 0}},
+		{"shared technique", []technique.Set{technique.SetOf(technique.Doubt), technique.SetOf(technique.Doubt, technique.Slogans)}},
+		{"invalid technique", []technique.Set{1 << technique.Count}},
+	}
+	for _, tt := range bad {
+		o.Groups = tt.groups
+		if _, err := Train(arts, vecs, o); err == nil {
+			t.Errorf("%s: Train succeeded, want error", tt.name)
+		}
+	}
+}
+
+func TestMergeFound(t *testing.T) {
+	f := func(start, end int, score float64, tagger int) found {
+		return found{cand: cand{Span: Span{Start: start, End: end, Score: score}, a: start, b: end}, tagger: tagger}
+	}
+	tests := []struct {
+		name string
+		in   []found
+		want []found
+	}{
+		{"apart", []found{f(10, 20, 0.5, 1), f(0, 5, 0.2, 0)}, []found{f(0, 5, 0.2, 0), f(10, 20, 0.5, 1)}},
+		{"touching stay apart", []found{f(0, 5, 0.2, 0), f(5, 9, 0.4, 1)}, []found{f(0, 5, 0.2, 0), f(5, 9, 0.4, 1)}},
+		// A short strong span inside a long weak one: the long one's
+		// extent, the length-weighted score, the strong one's tagger.
+		{"nested", []found{f(0, 30, 0.2, 1), f(10, 20, 0.8, 0)}, []found{f(0, 30, (30*0.2+10*0.8)/40, 0)}},
+		{"chain", []found{f(0, 10, 0.5, 0), f(5, 15, 0.5, 1), f(12, 20, 0.5, 0)}, []found{f(0, 20, 0.5, 0)}},
+	}
+	for _, tt := range tests {
+		got := mergeFound(slices.Clone(tt.in))
+		if len(got) != len(tt.want) {
+			t.Errorf("%s: merged %d spans, want %d: %+v", tt.name, len(got), len(tt.want), got)
+			continue
+		}
+		for i := range got {
+			g, w := got[i], tt.want[i]
+			if g.Start != w.Start || g.End != w.End || g.a != w.a || g.b != w.b || g.tagger != w.tagger || math.Abs(g.Score-w.Score) > 1e-12 {
+				t.Errorf("%s: span %d = %+v, want %+v", tt.name, i, g, w)
+			}
+		}
+	}
 }

@@ -185,3 +185,44 @@ func (t *Technique) UnmarshalText(b []byte) error {
 	*t = v
 	return nil
 }
+
+// Set is a set of techniques: bit t stands for Technique t.
+type Set uint16
+
+// AllTechniques is the set of all 14 techniques.
+const AllTechniques Set = 1<<Count - 1
+
+// SetOf returns the set of the given techniques.
+func SetOf(ts ...Technique) Set {
+	var s Set
+	for _, t := range ts {
+		if t.Valid() {
+			s |= 1 << t
+		}
+	}
+	return s
+}
+
+// Has reports whether t is in s.
+func (s Set) Has(t Technique) bool { return t.Valid() && s&(1<<t) != 0 }
+
+// Valid reports whether s holds only valid techniques.
+func (s Set) Valid() bool { return s&^AllTechniques == 0 }
+
+// String lists the set's corpus labels, separated by " | " (labels
+// contain commas), or "none".
+func (s Set) String() string {
+	var b []byte
+	for t := range Technique(Count) {
+		if s.Has(t) {
+			if len(b) > 0 {
+				b = append(b, " | "...)
+			}
+			b = append(b, infos[t].Label...)
+		}
+	}
+	if len(b) == 0 {
+		return "none"
+	}
+	return string(b)
+}

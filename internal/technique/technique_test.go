@@ -93,3 +93,35 @@ func TestMatchesCorpus(t *testing.T) {
 		t.Errorf("labels %q\ncorpus  %q", got, want)
 	}
 }
+
+func TestSet(t *testing.T) {
+	s := SetOf(LoadedLanguage, Doubt, Technique(Count))
+	tests := []struct {
+		t    Technique
+		want bool
+	}{
+		{LoadedLanguage, true},
+		{Doubt, true},
+		{NameCalling, false},
+		{Technique(Count), false},
+	}
+	for _, tt := range tests {
+		if got := s.Has(tt.t); got != tt.want {
+			t.Errorf("SetOf(Loaded, Doubt).Has(%v) = %v, want %v", tt.t, got, tt.want)
+		}
+	}
+	if got, want := s.String(), "Doubt | Loaded_Language"; got != want {
+		t.Errorf("String() = %q, want %q", got, want)
+	}
+	if !AllTechniques.Valid() || Set(1<<Count).Valid() {
+		t.Error("Valid: AllTechniques must be valid, a bit past the last technique not")
+	}
+	for _, x := range All() {
+		if !AllTechniques.Has(x) {
+			t.Errorf("AllTechniques lacks %v", x)
+		}
+	}
+	if Set(0).String() != "none" {
+		t.Errorf("empty set String() = %q", Set(0).String())
+	}
+}
