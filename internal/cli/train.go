@@ -101,6 +101,11 @@ func runTrain(ctx context.Context, env *Env, args []string) error {
 	if len(arts) == 0 {
 		return fmt.Errorf("%s: no articles to train on", *data)
 	}
+	// Cross-validation (4 folds) chooses the decoding and yields the
+	// held-out spans the sentence scores are calibrated on.
+	if len(arts) < 4 {
+		return fmt.Errorf("%s: training needs at least 4 articles (4-fold cross-validation), found %d", *data, len(arts))
+	}
 	rows := 0
 	for _, a := range arts {
 		rows += len(a.Spans)
@@ -134,7 +139,7 @@ func runTrain(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	if nHeld < len(arts) {
-		return fmt.Errorf("%d articles are too few to calibrate sentence scores: cross-validation needs at least 4", len(arts))
+		return fmt.Errorf("held-out spans for %d of %d articles: cannot calibrate sentence scores", nHeld, len(arts))
 	}
 	sentCal, err := analyze.FitSentenceCalibration(arts, held)
 	if err != nil {
