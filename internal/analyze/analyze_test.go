@@ -407,3 +407,39 @@ func TestFitSentenceCalibration(t *testing.T) {
 		t.Error("calibrated on no articles")
 	}
 }
+
+// BenchmarkAnalyzeHostile runs the pipeline on texts built to defeat
+// per-sentence and per-repeat work: 200 KB without a sentence break, and
+// one quoted sentence repeated 3,000 times. Both should cost about as
+// much per byte as ordinary news.
+func BenchmarkAnalyzeHostile(b *testing.B) {
+	m, err := model.Embedded()
+	if errors.Is(err, model.ErrNoModel) {
+		b.Skip(err)
+	}
+	if err != nil {
+		b.Fatal(err)
+	}
+	a := New(m)
+	words := strings.Fields("the corrupt regime destroys our great nation and its evil leaders lie about the terrible disaster while patriots fight")
+	var unbroken strings.Builder
+	unbroken.WriteString("Title\n\n")
+	for i := 0; unbroken.Len() < 200_000; i++ {
+		unbroken.WriteString(words[(i*7+i/5)%len(words)])
+		unbroken.WriteByte(' ')
+	}
+	texts := map[string]string{
+		"unbroken": unbroken.String(),
+		"repeated": "Title\n\n" + strings.Repeat(`He said: "This is a disaster for the whole nation and the people." `, 3000),
+	}
+	for _, name := range []string{"unbroken", "repeated"} {
+		b.Run(name, func(b *testing.B) {
+			b.SetBytes(int64(len(texts[name])))
+			for b.Loop() {
+				if _, err := a.Analyze(context.Background(), name, texts[name]); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -155,10 +155,9 @@ func (d *Document) TextOf(s Span) string { return d.Text[s.ByteStart:s.ByteEnd] 
 // code points [start, end).
 func (d *Document) WordsIn(start, end int) (i, j int) {
 	i = searchWords(d.Words, func(w Word) bool { return w.Start >= start })
-	j = i
-	for j < len(d.Words) && d.Words[j].End <= end {
-		j++
-	}
+	// Words do not overlap, so their ends rise too: a second search, not
+	// a walk, which made callers asking about long ranges quadratic.
+	j = i + searchWords(d.Words[i:], func(w Word) bool { return w.End > end })
 	return i, j
 }
 

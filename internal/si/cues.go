@@ -23,6 +23,12 @@ type cue struct {
 	pull float64
 }
 
+// cueKey identifies a cue: a feature template on a word.
+type cueKey struct {
+	tpl uint8
+	tok int
+}
+
 // cues explains a span found with the CRF weights: it re-extracts the
 // features of the span's words, weighs each by how much the weights move
 // the word from O towards B or I, and words the strongest few. It must run
@@ -30,6 +36,13 @@ type cue struct {
 func (m *Model) cues(weights *crf, d *doc.Document, s *scratch, sp Span) []string {
 	a, b := d.WordsIn(sp.Start, sp.End)
 	var cs []cue
+	// cs in first-seen order (ties keep it when sorted), found by
+	// template and word through a map: a span of thousands of words made
+	// a search of cs quadratic.
+	if s.cueAt == nil {
+		s.cueAt = make(map[cueKey]int)
+	}
+	clear(s.cueAt)
 	for i := a; i < b; i++ {
 		tag := uint32(tagI)
 		if i == a {
@@ -44,11 +57,12 @@ func (m *Model) cues(weights *crf, d *doc.Document, s *scratch, sp Span) []strin
 			if k < 0 || k >= len(d.Words) {
 				continue
 			}
-			j := slices.IndexFunc(cs, func(c cue) bool { return c.tpl == f.tpl && c.tok == k })
-			if j < 0 {
-				cs = append(cs, cue{tpl: f.tpl, tok: k, pull: pull})
-			} else {
+			key := cueKey{f.tpl, k}
+			if j, ok := s.cueAt[key]; ok {
 				cs[j].pull += pull
+			} else {
+				s.cueAt[key] = len(cs)
+				cs = append(cs, cue{tpl: f.tpl, tok: k, pull: pull})
 			}
 		}
 	}

@@ -50,8 +50,11 @@ func spanFeatures(d *doc.Document, di *docInfo, prob []float64, art float64, c c
 	}
 	s := di.toks[c.a].sent
 	r := di.sents[s]
+	// The sentence's highest probability near the span: a sentence of
+	// thousands of words (text without breaks) must not make each
+	// candidate cost its length.
 	var sentHi float64
-	for k := r[0]; k < r[1]; k++ {
+	for k := max(r[0], c.a-maxContext); k < min(r[1], c.b+maxContext); k++ {
 		sentHi = max(sentHi, prob[k])
 	}
 	f[fBias] = 1
@@ -70,6 +73,10 @@ func spanFeatures(d *doc.Document, di *docInfo, prob []float64, art float64, c c
 	}
 	return f
 }
+
+// maxContext bounds, in words each side, how much of a span's sentence
+// spanFeatures reads; corpus sentences are at most 129 words long.
+const maxContext = 200
 
 // spanScore is the calibrated probability of a candidate span of the
 // tagger.

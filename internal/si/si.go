@@ -124,6 +124,7 @@ type scratch struct {
 	prob  []float64 // per token: P(inside a span of the tagger's group)
 	proj  []float32 // per token: projW dense projections
 	found []found
+	cueAt map[cueKey]int // cues' index of each cue in the span at hand
 }
 
 // found is a span one tagger found, before the taggers' spans are merged.
@@ -429,14 +430,24 @@ func (m *Model) decode(d *doc.Document, di *docInfo, prob []float64, dc Decoding
 		if dc.Clause {
 			// Widen each run to its clause: up to the nearest break
 			// (comma, dash, bracket, quotation mark...) on each side.
+			// A run widens at most to its neighbours' words: reaching
+			// them without a break means one clause, which the merge
+			// below joins the same, and the walks stay linear in the
+			// sentence however many runs it has.
+			lo := r[0]
 			for k := range runs {
 				a, b := runs[k][0], runs[k][1]
-				for a > r[0] && !isBreak(d.Words[a-1].Text) {
+				hi := r[1]
+				if k+1 < len(runs) {
+					hi = runs[k+1][0]
+				}
+				for a > lo && !isBreak(d.Words[a-1].Text) {
 					a--
 				}
-				for b < r[1] && !isBreak(d.Words[b].Text) {
+				for b < hi && !isBreak(d.Words[b].Text) {
 					b++
 				}
+				lo = runs[k][1] // this run's own end, before widening
 				runs[k] = [2]int{a, b}
 			}
 			n := 0

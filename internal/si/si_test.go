@@ -3,6 +3,7 @@ package si
 import (
 	"bytes"
 	"math"
+	"math/rand/v2"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -536,6 +537,61 @@ func TestMergeFound(t *testing.T) {
 			if g.Start != w.Start || g.End != w.End || g.a != w.a || g.b != w.b || g.tagger != w.tagger || math.Abs(g.Score-w.Score) > 1e-12 {
 				t.Errorf("%s: span %d = %+v, want %+v", tt.name, i, g, w)
 			}
+		}
+	}
+}
+
+// TestDecodeClauseManyRuns checks the clause widening, which stops at the
+// neighbouring runs to stay linear, against widening every run to its
+// whole clause and merging, on random probabilities.
+func TestDecodeClauseManyRuns(t *testing.T) {
+	text := "They lie and cheat and steal, every day, all the time — and nobody (not one) stops them. " +
+		"Short one. Then the corrupt regime, its evil leaders and their thugs destroy what remains of our great nation"
+	d := doc.New("t", text)
+	m := &Model{bits: 10}
+	var di docInfo
+	m.analyse(d, &di)
+	rng := rand.New(rand.NewPCG(3, 4))
+	prob := make([]float64, len(d.Words))
+	for trial := range 200 {
+		for i := range prob {
+			prob[i] = rng.Float64()
+		}
+		dc := Decoding{Threshold: 0.3 + 0.4*rng.Float64(), Gap: trial % 3, MinWords: 1, Clause: true}
+		var want []string
+		for _, r := range di.sents {
+			runs := appendRuns(nil, r[0], r[1], dc.Gap, func(k int) bool { return prob[k] > dc.Threshold })
+			var merged [][2]int
+			for _, x := range runs {
+				a, b := x[0], x[1]
+				for a > r[0] && !isBreak(d.Words[a-1].Text) {
+					a--
+				}
+				for b < r[1] && !isBreak(d.Words[b].Text) {
+					b++
+				}
+				if n := len(merged); n > 0 && a <= merged[n-1][1] {
+					merged[n-1][1] = max(merged[n-1][1], b)
+					continue
+				}
+				merged = append(merged, [2]int{a, b})
+			}
+			for _, x := range merged {
+				wordy := false
+				for k := x[0]; k < x[1]; k++ {
+					wordy = wordy || isWordy(d.Words[k].Text)
+				}
+				if st, en, ok := Trim(d, d.Words[x[0]].Start, d.Words[x[1]-1].End); ok && wordy {
+					want = append(want, d.Slice(st, en))
+				}
+			}
+		}
+		var got []string
+		for _, c := range m.decode(d, &di, prob, dc) {
+			got = append(got, d.Slice(c.Start, c.End))
+		}
+		if !slices.Equal(got, want) {
+			t.Fatalf("trial %d, %+v: spans %q, want %q", trial, dc, got, want)
 		}
 	}
 }

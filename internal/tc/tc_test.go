@@ -681,3 +681,27 @@ func FuzzRead(f *testing.F) {
 		checkPrediction(t, "fuzzed model", m.Classify(d, 2, 12))
 	})
 }
+
+// TestSpanContextBounded checks that a span's sentence context stops
+// maxContext words each side of it in a text with no sentence breaks, and
+// is the whole sentence in an ordinary one.
+func TestSpanContextBounded(t *testing.T) {
+	long := "Title\n\n" + strings.Repeat("they lie and we fight ", 400) + "the end"
+	d := doc.New("1", long)
+	st := newDocStats(d, nil, 0)
+	s, e := spanOf(t, d, "we fight", 200)
+	c := st.span(s, e)
+	if c.wi-c.si != maxContext || c.sj-c.wj != maxContext {
+		t.Errorf("context of a span mid-way through a %d-word sentence: %d words before, %d after; want %d each", len(d.Words), c.wi-c.si, c.sj-c.wj, maxContext)
+	}
+	if c.sentStart != d.Words[c.si].Start || c.sentEnd != d.Words[c.sj-1].End {
+		t.Errorf("context [%d,%d) does not match its words [%d,%d)", c.sentStart, c.sentEnd, d.Words[c.si].Start, d.Words[c.sj-1].End)
+	}
+	short := doc.New("2", "Title\n\nThey lie and we fight back. Next one.")
+	st = newDocStats(short, nil, 0)
+	s, e = spanOf(t, short, "we fight", 0)
+	c = st.span(s, e)
+	if got := short.Slice(c.sentStart, c.sentEnd); got != "They lie and we fight back." {
+		t.Errorf("context of a span in a short sentence = %q, want the sentence", got)
+	}
+}
