@@ -310,9 +310,9 @@ func TestCalibration(t *testing.T) {
 	}
 }
 
-// BenchmarkAnalyze runs the full pipeline with the shipped model on the
-// unlabeled news articles, one at a time.
-func BenchmarkAnalyze(b *testing.B) {
+// embeddedModel returns the shipped model, skipping when the tree has
+// none.
+func embeddedModel(b *testing.B) *model.Model {
 	m, err := model.Embedded()
 	if errors.Is(err, model.ErrNoModel) {
 		b.Skip(err)
@@ -320,6 +320,13 @@ func BenchmarkAnalyze(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	return m
+}
+
+// BenchmarkAnalyze runs the full pipeline with the shipped model on the
+// unlabeled news articles, one at a time.
+func BenchmarkAnalyze(b *testing.B) {
+	m := embeddedModel(b)
 	dir := filepath.Join("..", "..", "..", "shared", "data", "unlabeled-news")
 	arts, err := corpus.ReadArticles(dir, nil)
 	if err != nil {
@@ -413,13 +420,7 @@ func TestFitSentenceCalibration(t *testing.T) {
 // one quoted sentence repeated 3,000 times. Both should cost about as
 // much per byte as ordinary news.
 func BenchmarkAnalyzeHostile(b *testing.B) {
-	m, err := model.Embedded()
-	if errors.Is(err, model.ErrNoModel) {
-		b.Skip(err)
-	}
-	if err != nil {
-		b.Fatal(err)
-	}
+	m := embeddedModel(b)
 	a := New(m)
 	words := strings.Fields("the corrupt regime destroys our great nation and its evil leaders lie about the terrible disaster while patriots fight")
 	var unbroken strings.Builder
