@@ -1,20 +1,25 @@
 // Package si finds the fragments of an article that use a propaganda
 // technique (span identification, SemEval-2020 Task 11 subtask SI).
 //
-// The tagger is a linear-chain conditional random field over BIO tags of
-// the article's words, one sentence at a time, with hashed sparse features
-// (the word and its neighbours, shape, affixes, lexicon hits, sentiment,
-// repetition in the article, position, quotation, sentence signals,
-// article style, clusters of word vectors) and the dense word vectors of
-// the word, of its neighbours and of its sentence; its weights are the
-// mean of several training runs that visit the sentences in different
-// orders. Spans are read off the per-word marginal probability of being
-// inside a span (a threshold, a peak a span must reach, gap joining, a
-// minimum length, narrowing to the words near the run's peak), trimmed
-// the way the annotators trimmed theirs, and scored by a small logistic
-// reranker whose output is the span's calibrated probability. The decoding
-// settings and the reranker are fitted by k-fold cross-validation inside
-// the training articles, never on held-out data.
+// Spans are found by one tagger per group of techniques (DefaultGroups:
+// those whose spans are a word or a phrase, and those that take a clause
+// or a sentence), their overlapping spans merged. Each tagger is a
+// linear-chain conditional random field over BIO tags of the article's
+// words, one sentence at a time, trained on its group's spans, with
+// hashed sparse features (the word and its neighbours, shape, affixes,
+// lexicon hits, sentiment, repetition in the article, position,
+// quotation, sentence signals, article style, clusters of word vectors)
+// and the dense word vectors of the word, of its neighbours and of its
+// sentence; its weights are the mean of several training runs that visit
+// the sentences in different orders. Spans are read off the per-word
+// marginal probability of being inside a span (a threshold, a peak a span
+// must reach, gap joining, a minimum length, narrowing to the words near
+// the run's peak or widening to the clause), trimmed the way the
+// annotators trimmed theirs, and scored by a small logistic reranker
+// whose output is the span's calibrated probability. Each tagger's
+// decoding settings and reranker are fitted by k-fold cross-validation
+// inside the training articles, for the F1 of all the taggers' spans
+// together, never on held-out data.
 package si
 
 import (
