@@ -54,17 +54,12 @@ func (m *Model) reportHeldOut(arts []*corpus.Article, held [][]heldOut, f func(i
 	for j := range held[0] {
 		a := held[0][j].ex.art
 		fs = fs[:0]
-		for t, tg := range m.taggers {
+		for t := range m.taggers {
 			h := held[t][j]
 			if h.ex.art != a {
 				panic("si: held-out articles of the taggers are not in the same order")
 			}
-			art := artMean(h.prob)
-			for _, c := range m.decode(a.Doc, &h.di, h.prob, tg.dec) {
-				if c.Score = tg.spanScore(a.Doc, &h.di, h.prob, art, c); c.Score >= tg.dec.MinScore {
-					fs = append(fs, found{c, t})
-				}
-			}
+			fs = m.find(fs, t, a.Doc, &h.di, h.prob)
 		}
 		var spans []Span
 		for _, c := range mergeFound(fs) {

@@ -84,11 +84,11 @@ func (t *tagger) spanScore(d *doc.Document, di *docInfo, prob []float64, art flo
 	return rerankScore(&t.rerank, d, di, prob, art, c)
 }
 
-// rerankScore is σ(w·spanFeatures).
-func rerankScore(w *[nSpanFeats]float64, d *doc.Document, di *docInfo, prob []float64, art float64, c cand) float64 {
+// rerankScore is σ(weights·spanFeatures).
+func rerankScore(weights *[nSpanFeats]float64, d *doc.Document, di *docInfo, prob []float64, art float64, c cand) float64 {
 	f := spanFeatures(d, di, prob, art, c)
 	var z float64
-	for i, w := range w {
+	for i, w := range weights {
 		z += w * f[i]
 	}
 	return sigmoid(z)

@@ -159,15 +159,9 @@ func (m *Model) predict(d *doc.Document, withCues bool) []Span {
 	defer m.pool.Put(s)
 	m.extract(d, s)
 	s.found = s.found[:0]
-	for ti, tg := range m.taggers {
+	for t, tg := range m.taggers {
 		m.marginals(tg, s)
-		art := artMean(s.prob)
-		for _, c := range m.decode(d, &s.di, s.prob, tg.dec) {
-			c.Score = tg.spanScore(d, &s.di, s.prob, art, c)
-			if c.Score >= tg.dec.MinScore {
-				s.found = append(s.found, found{c, ti})
-			}
-		}
+		s.found = m.find(s.found, t, d, &s.di, s.prob)
 	}
 	merged := mergeFound(s.found)
 	var spans []Span
@@ -180,6 +174,20 @@ func (m *Model) predict(d *doc.Document, withCues bool) []Span {
 		spans = append(spans, f.Span)
 	}
 	return spans
+}
+
+// find appends to dst the spans tagger t finds in the word probabilities
+// prob of d: decoded, scored by its reranker, those below its MinScore
+// dropped.
+func (m *Model) find(dst []found, t int, d *doc.Document, di *docInfo, prob []float64) []found {
+	tg := m.taggers[t]
+	art := artMean(prob)
+	for _, c := range m.decode(d, di, prob, tg.dec) {
+		if c.Score = tg.spanScore(d, di, prob, art, c); c.Score >= tg.dec.MinScore {
+			dst = append(dst, found{c, t})
+		}
+	}
+	return dst
 }
 
 // mergeFound merges the taggers' overlapping spans, as the task's scorer

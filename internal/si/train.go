@@ -187,7 +187,7 @@ func Train(arts []*corpus.Article, vecs *embed.Vectors, opts Options) (*Model, e
 	tokens := 0
 	for i, a := range arts {
 		exs[i] = m.prepare(a)
-		tokens += len(exs[i].vecRows)
+		tokens += len(a.Doc.Words)
 	}
 	opts.logf("extracted features of %d articles, %d words (%.1fs)", len(arts), tokens, time.Since(began).Seconds())
 
@@ -294,13 +294,13 @@ func (m *Model) prepare(a *corpus.Article) *example {
 		ex.offs[i+1] = int32(len(x.out))
 	}
 	ex.rows = slices.Clip(x.out)
-	ex.vecRows = make([]int32, n)
-	ex.sentOf = make([]int32, n)
-	for i := range n {
-		ex.vecRows[i] = int32(di.toks[i].vecRow)
-		ex.sentOf[i] = int32(di.toks[i].sent)
-	}
 	if m.vecs != nil {
+		ex.vecRows = make([]int32, n)
+		ex.sentOf = make([]int32, n)
+		for i := range n {
+			ex.vecRows[i] = int32(di.toks[i].vecRow)
+			ex.sentOf[i] = int32(di.toks[i].sent)
+		}
 		for _, r := range di.sents {
 			ex.sentVec = append(ex.sentVec, m.sentenceVec(&di, r, nil))
 		}

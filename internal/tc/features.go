@@ -735,7 +735,7 @@ func (c *spanCtx) recurrences() (count, before int) {
 	occ, ok := st.recur[string(key)]
 	st.recurMu.Unlock()
 	if !ok {
-		occ = st.occurrences(key)
+		occ = st.occurrences(first, c.wj)
 		st.recurMu.Lock()
 		if st.recur == nil {
 			st.recur = make(map[string][]int32)
@@ -747,28 +747,29 @@ func (c *spanCtx) recurrences() (count, before int) {
 	return len(occ), before
 }
 
-// occurrences returns the index of the first word of every occurrence of
-// the stem sequence key (little-endian uint32 stem IDs) among the words,
-// punctuation skipped.
-func (s *docStats) occurrences(key []byte) []int32 {
+// occurrences returns the index of the first word of every occurrence,
+// among the words, of the stems of words [first, end) (first a word),
+// punctuation skipped on both sides.
+func (s *docStats) occurrences(first, end int) []int32 {
 	ids := s.stemID
-	n := len(key) / 4
-	stemAt := func(k int) int32 { return int32(binary.LittleEndian.Uint32(key[4*k:])) }
-	id0 := stemAt(0)
 	var occ []int32
-	for _, p := range s.post[s.postAt[id0]:s.postAt[id0+1]] {
-		j, m := int(p)+1, 1
-		for m < n {
+	for _, p := range s.post[s.postAt[ids[first]]:s.postAt[ids[first]+1]] {
+		i, j := first+1, int(p)+1
+		for {
+			for i < end && ids[i] < 0 {
+				i++
+			}
+			if i == end {
+				occ = append(occ, p)
+				break
+			}
 			for j < len(ids) && ids[j] < 0 {
 				j++
 			}
-			if j >= len(ids) || ids[j] != stemAt(m) {
+			if j == len(ids) || ids[j] != ids[i] {
 				break
 			}
-			j, m = j+1, m+1
-		}
-		if m == n {
-			occ = append(occ, p)
+			i, j = i+1, j+1
 		}
 	}
 	return occ
