@@ -4,7 +4,8 @@
 # validation articles (spans, and techniques for the gold spans) and scores
 # both with 'unspun eval'. Run from anywhere; needs ../shared/data/ptc
 # beside the repository. Output and intermediate files go to
-# ${OUT:-.cache/evaluate}.
+# ${OUT:-.cache/evaluate}. With UNLABELED=DIR the span taggers are
+# self-trained on DIR's articles (unspun train --unlabeled).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,7 +21,7 @@ go build -o "$OUT/unspun" ./cmd/unspun
 U="$OUT/unspun"
 
 echo "== training on split-train.txt" >&2
-nice "$U" train --data "$PTC" --train-ids "$PTC/split-train.txt" --out "$OUT/train-only.model"
+nice "$U" train --data "$PTC" --train-ids "$PTC/split-train.txt" ${UNLABELED:+--unlabeled "$UNLABELED"} --out "$OUT/train-only.model"
 
 # The validation articles and their gold labels, in folders of their own.
 rm -f "$OUT"/val-articles/* "$OUT"/val-si/* "$OUT"/val-tc/*

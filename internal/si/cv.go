@@ -25,21 +25,52 @@ type heldOut struct {
 // tagger's decoding and span reranker (see chooseDecodings). byGroup[g]
 // holds the examples tagged for tagger g, in the same article order for
 // every tagger; so does the result, held[g] for tagger g.
-func (m *Model) crossValidate(byGroup [][]*example, opts Options) [][]heldOut {
+//
+// With unlabelled articles u, the chosen taggers are returned as they
+// were (decoding and reranker, no weights), and a second round trains
+// each fold's tagger again on its labelled examples and u pseudo-labelled
+// by that fold's first tagger, so that the decodings and rerankers the
+// model ends with are chosen for self-trained taggers.
+func (m *Model) crossValidate(byGroup [][]*example, u *unlabeled, opts Options) ([][]heldOut, []tagger) {
 	held := make([][]heldOut, len(byGroup))
+	folds := make([][]*tagger, len(byGroup))
 	for g, exs := range byGroup {
 		held[g] = foldHeld(exs, opts, func(train []*example, name string) func(*example) []float64 {
 			tg := &tagger{members: trainMembers(train, m.vecs, opts, tagName(g, len(byGroup))+name)}
-			s := &scratch{}
-			return func(ex *example) []float64 {
-				m.extract(ex.art.Doc, s)
-				m.marginals(tg, s)
-				return slices.Clone(s.prob)
-			}
+			folds[g] = append(folds[g], tg)
+			return tg.probs(m)
 		})
 	}
 	m.chooseDecodings(held, opts)
-	return held
+	first := make([]tagger, len(m.taggers))
+	for g, tg := range m.taggers {
+		first[g] = tagger{group: tg.group, dec: tg.dec, rerank: tg.rerank}
+	}
+	if u == nil {
+		return held, first
+	}
+	for g, exs := range byGroup {
+		k := 0
+		held[g] = foldHeld(exs, opts, func(train []*example, name string) func(*example) []float64 {
+			f := *folds[g][k]
+			k++
+			f.dec, f.rerank = first[g].dec, first[g].rerank
+			tg := &tagger{members: m.selfTrained(train, u, &f, opts, tagName(g, len(byGroup))+name)}
+			return tg.probs(m)
+		})
+	}
+	m.chooseDecodings(held, opts)
+	return held, first
+}
+
+// probs returns a function giving tg's word probabilities in an example.
+func (tg *tagger) probs(m *Model) func(*example) []float64 {
+	s := &scratch{}
+	return func(ex *example) []float64 {
+		m.extract(ex.art.Doc, s)
+		m.marginals(tg, s)
+		return slices.Clone(s.prob)
+	}
 }
 
 // reportHeldOut calls f with every article's held-out spans: those the

@@ -71,6 +71,12 @@ func TestExperiment(t *testing.T) {
 	if v := os.Getenv("UNSPUN_SI_MEMBERS"); v != "" {
 		opts.Members, _ = strconv.Atoi(v)
 	}
+	if dir := os.Getenv("UNSPUN_SI_UNLABELED"); dir != "" {
+		opts.Unlabeled, err = corpus.ReadArticles(dir, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
 	opts.LastEpoch = os.Getenv("UNSPUN_SI_LAST") != ""
 	opts.NoClusters = os.Getenv("UNSPUN_SI_NOCLUSTERS") != ""
 	began := time.Now()

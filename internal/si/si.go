@@ -180,7 +180,12 @@ func (m *Model) predict(d *doc.Document, withCues bool) []Span {
 // prob of d: decoded, scored by its reranker, those below its MinScore
 // dropped.
 func (m *Model) find(dst []found, t int, d *doc.Document, di *docInfo, prob []float64) []found {
-	tg := m.taggers[t]
+	return m.findBy(dst, m.taggers[t], t, d, di, prob)
+}
+
+// findBy is find with tagger tg standing for tagger t: cross-validation's
+// fold taggers decode and score as the model's own.
+func (m *Model) findBy(dst []found, tg *tagger, t int, d *doc.Document, di *docInfo, prob []float64) []found {
 	art := artMean(prob)
 	for _, c := range m.decode(d, di, prob, tg.dec) {
 		if c.Score = tg.spanScore(d, di, prob, art, c); c.Score >= tg.dec.MinScore {

@@ -595,3 +595,89 @@ func TestDecodeClauseManyRuns(t *testing.T) {
 		}
 	}
 }
+
+// unlabeledCopies returns the articles without their spans.
+func unlabeledCopies(arts []*corpus.Article) []*corpus.Article {
+	out := make([]*corpus.Article, len(arts))
+	for i, a := range arts {
+		out[i] = &corpus.Article{ID: a.ID, Doc: a.Doc}
+	}
+	return out
+}
+
+func TestSelfTraining(t *testing.T) {
+	all := testArticles(t, 10)
+	arts, extra := all[:6], unlabeledCopies(all[6:])
+	vecs := testVectors(t, all)
+	opts := smallOptions()
+	opts.Unlabeled = extra
+	var progress bytes.Buffer
+	opts.Progress = &progress
+	m1, err := Train(arts, vecs, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(progress.String(), "self-training on 4 unlabelled articles") {
+		t.Errorf("progress does not report self-training:\n%s", progress.String())
+	}
+	opts.Progress = nil
+	m2, err := Train(arts, vecs, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b1 := modelBytes(t, m1)
+	if !bytes.Equal(b1, modelBytes(t, m2)) {
+		t.Fatal("two self-trainings on the same data gave different models")
+	}
+	opts.Unlabeled = nil
+	plain, err := Train(arts, vecs, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Equal(b1, modelBytes(t, plain)) {
+		t.Error("self-training left the model unchanged")
+	}
+	for _, a := range arts {
+		checkSpans(t, a.Doc, m1.Predict(a.Doc))
+	}
+}
+
+func TestPseudoLabelBudget(t *testing.T) {
+	m, arts, _ := trainSmall(t)
+	u := m.prepareUnlabeled(unlabeledCopies(arts))
+	tg := m.taggers[0]
+	var found, longest int
+	s := &scratch{}
+	for _, ex := range u.exs {
+		m.extract(ex.art.Doc, s)
+		m.marginals(tg, s)
+		for _, f := range m.findBy(nil, tg, 0, ex.art.Doc, &s.di, s.prob) {
+			found += f.b - f.a
+			longest = max(longest, f.b-f.a)
+		}
+	}
+	if found == 0 {
+		t.Fatal("the tagger finds nothing in its own training articles")
+	}
+	for _, share := range []float64{0, 0.01, 0.05, 1} {
+		exs, used := m.pseudoLabel(u, tg, share)
+		budget := int(share * float64(u.words))
+		switch {
+		case share == 1 && used != found:
+			t.Errorf("share 1: %d words marked, want all %d found", used, found)
+		case share < 1 && (used > budget+longest || used > found):
+			t.Errorf("share %v: %d words marked, budget %d (+ %d for the last span)", share, used, budget, longest)
+		}
+		inside := 0
+		for _, ex := range exs {
+			for _, tag := range ex.tags {
+				if tag != tagO {
+					inside++
+				}
+			}
+		}
+		if (inside == 0) != (used == 0) {
+			t.Errorf("share %v: %d words marked but %d tagged inside", share, used, inside)
+		}
+	}
+}
