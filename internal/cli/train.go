@@ -84,11 +84,6 @@ func runTrain(ctx context.Context, env *Env, args []string) error {
 	if st, err := os.Stat(filepath.Join(*data, "articles")); err != nil || !st.IsDir() {
 		return fmt.Errorf("--data %s is not a PTC-format folder: it has no articles/ folder", *data)
 	}
-	if *unlabeled != "" {
-		if err := requireDir("--unlabeled", *unlabeled); err != nil {
-			return err
-		}
-	}
 	if st, err := os.Stat(filepath.Dir(*out)); err != nil || !st.IsDir() {
 		return fmt.Errorf("--out %s: folder %s does not exist", *out, filepath.Dir(*out))
 	}
@@ -129,10 +124,7 @@ func runTrain(ctx context.Context, env *Env, args []string) error {
 	progress("%d articles, %d labelled spans from %s", len(arts), rows, *data)
 	var unl []*corpus.Article
 	if *unlabeled != "" {
-		if err := checkArticleFolder(*unlabeled, nil, 0); err != nil {
-			return err
-		}
-		if unl, err = corpus.ReadArticles(*unlabeled, nil); err != nil {
+		if unl, err = readArticleFolder("--unlabeled", *unlabeled, 0); err != nil {
 			return err
 		}
 		progress("%d unlabelled articles from %s for self-training", len(unl), *unlabeled)

@@ -35,32 +35,38 @@ func (m *Model) crossValidate(byGroup [][]*example, u *unlabeled, opts Options) 
 	held := make([][]heldOut, len(byGroup))
 	folds := make([][]*tagger, len(byGroup))
 	for g, exs := range byGroup {
-		held[g] = foldHeld(exs, opts, func(train []*example, name string) func(*example) []float64 {
+		folds[g] = make([]*tagger, opts.Folds)
+		held[g] = foldHeld(exs, opts, func(f int, train []*example, name string) func(*example) []float64 {
 			tg := &tagger{members: trainMembers(train, m.vecs, opts, tagName(g, len(byGroup))+name)}
-			folds[g] = append(folds[g], tg)
+			folds[g][f] = tg
 			return tg.probs(m)
 		})
 	}
 	m.chooseDecodings(held, opts)
-	first := make([]tagger, len(m.taggers))
-	for g, tg := range m.taggers {
-		first[g] = tagger{group: tg.group, dec: tg.dec, rerank: tg.rerank}
-	}
+	first := m.chosen()
 	if u == nil {
 		return held, first
 	}
 	for g, exs := range byGroup {
-		k := 0
-		held[g] = foldHeld(exs, opts, func(train []*example, name string) func(*example) []float64 {
-			f := *folds[g][k]
-			k++
-			f.dec, f.rerank = first[g].dec, first[g].rerank
+		held[g] = foldHeld(exs, opts, func(k int, train []*example, name string) func(*example) []float64 {
+			f := first[g]
+			f.members = folds[g][k].members
 			tg := &tagger{members: m.selfTrained(train, u, &f, opts, tagName(g, len(byGroup))+name)}
 			return tg.probs(m)
 		})
 	}
 	m.chooseDecodings(held, opts)
 	return held, first
+}
+
+// chosen returns copies of the model's taggers as they decode and score
+// now, without their weights.
+func (m *Model) chosen() []tagger {
+	out := make([]tagger, len(m.taggers))
+	for g, tg := range m.taggers {
+		out[g] = tagger{group: tg.group, dec: tg.dec, rerank: tg.rerank}
+	}
+	return out
 }
 
 // probs returns a function giving tg's word probabilities in an example.
@@ -100,10 +106,10 @@ func (m *Model) reportHeldOut(arts []*corpus.Article, held [][]heldOut, f func(i
 	}
 }
 
-// foldHeld splits exs into opts.Folds folds and, for each, trains on the
-// other folds with fit and collects the held-out articles' word
+// foldHeld splits exs into opts.Folds folds and, for each fold f, trains
+// on the other folds with fit and collects the held-out articles' word
 // probabilities, sorted by article ID.
-func foldHeld(exs []*example, opts Options, fit func(train []*example, name string) func(*example) []float64) []heldOut {
+func foldHeld(exs []*example, opts Options, fit func(f int, train []*example, name string) func(*example) []float64) []heldOut {
 	k := opts.Folds
 	held := make([]heldOut, 0, len(exs))
 	for f := range k {
@@ -115,7 +121,7 @@ func foldHeld(exs []*example, opts Options, fit func(train []*example, name stri
 				train = append(train, ex)
 			}
 		}
-		prob := fit(train, fmt.Sprintf("fold %d/%d", f+1, k))
+		prob := fit(f, train, fmt.Sprintf("fold %d/%d", f+1, k))
 		for _, ex := range test {
 			held = append(held, heldOut{ex: ex, prob: prob(ex), di: docInfo{sents: ex.seqs, toks: tokSents(ex)}})
 		}

@@ -169,6 +169,14 @@ type example struct {
 	weight float32
 }
 
+// gradWeight is the factor on the example's gradient.
+func (ex *example) gradWeight() float32 {
+	if ex.weight == 0 {
+		return 1
+	}
+	return ex.weight
+}
+
 // Train trains a span finder on articles carrying gold spans (TC or SI
 // rows; overlapping spans are merged). vecs may be nil.
 func Train(arts []*corpus.Article, vecs *embed.Vectors, opts Options) (*Model, error) {
@@ -222,10 +230,7 @@ func Train(arts []*corpus.Article, vecs *embed.Vectors, opts Options) (*Model, e
 	// first[g] decodes and scores as tagger g did before self-training:
 	// with the final weights, it labels the unlabelled articles for the
 	// final, self-trained tagger.
-	first := make([]tagger, len(m.taggers))
-	for g, tg := range m.taggers {
-		first[g] = *tg
-	}
+	first := m.chosen()
 	if opts.Folds > 1 && len(exs) >= opts.Folds {
 		var held [][]heldOut
 		held, first = m.crossValidate(byGroup, u, opts)
@@ -239,7 +244,7 @@ func Train(arts []*corpus.Article, vecs *embed.Vectors, opts Options) (*Model, e
 		tg.crf = tg.members[0]
 		if u != nil {
 			f := first[g]
-			f.members, f.crf = tg.members, tg.crf
+			f.members = tg.members
 			tg.members = m.selfTrained(byGroup[g], u, &f, opts, name)
 			tg.crf = tg.members[0]
 		}
@@ -262,17 +267,18 @@ func (m *Model) prepareUnlabeled(arts []*corpus.Article) *unlabeled {
 		if a == nil || a.Doc == nil || len(a.Doc.Words) == 0 {
 			continue
 		}
-		u.exs = append(u.exs, m.prepare(&corpus.Article{ID: a.ID, Doc: a.Doc}))
+		u.exs = append(u.exs, m.prepare(a)) // prepare ignores spans
 		u.words += len(a.Doc.Words)
 	}
 	return u
 }
 
 // pseudoLabel returns u's articles tagged, at pseudoWeight, with the
-// spans tagger tg finds in them with its decoding and reranker. It keeps the most probable spans up to share of u's words:
-// the share its group's gold spans cover in the labelled articles, so
-// pseudo-labels are as frequent as real ones and the retrained tagger is
-// pushed to mark neither more nor less than annotators do.
+// spans tagger tg finds in them with its decoding and reranker. It keeps
+// the most probable spans up to share of u's words: the share its group's
+// gold spans cover in the labelled articles, so pseudo-labels are as
+// frequent as real ones and the retrained tagger is pushed to mark
+// neither more nor less than annotators do.
 func (m *Model) pseudoLabel(u *unlabeled, tg *tagger, share float64) ([]*example, int) {
 	type pspan struct {
 		art, start, end, words int
@@ -581,6 +587,7 @@ func trainOne(exs []*example, vecs *embed.Vectors, opts Options, name string) *c
 		var ll float64
 		for _, o := range order {
 			ex := exs[o.ex]
+			wt := ex.gradWeight()
 			r := ex.seqs[o.seq]
 			n := r[1] - r[0]
 			e = resize(e, n*nTags)
@@ -617,10 +624,8 @@ func trainOne(exs []*example, vecs *embed.Vectors, opts Options, name string) *c
 					g[y] = float32(marg[(i-r[0])*nTags+y])
 				}
 				g[ex.tags[i]]--
-				if ex.weight != 0 {
-					for y := range g {
-						g[y] *= ex.weight
-					}
+				for y := range g {
+					g[y] *= wt
 				}
 				for _, f := range ex.rows[ex.offs[i]:ex.offs[i+1]] {
 					b := f.row * nTags
@@ -644,17 +649,13 @@ func trainOne(exs []*example, vecs *embed.Vectors, opts Options, name string) *c
 				if int(ex.tags[r[0]]) == y {
 					g--
 				}
-				if ex.weight != 0 {
-					g *= ex.weight
-				}
+				g *= wt
 				c.start[y] -= lr * g / float32(math.Sqrt(gs[y]+float64(g*g))+1e-6)
 				gs[y] += float64(g * g)
 			}
 			for k := range pair {
 				g := float32(pair[k])
-				if ex.weight != 0 {
-					g *= ex.weight
-				}
+				g *= wt
 				gt[k] += float64(g * g)
 				c.trans[k] -= lr * g / (float32(math.Sqrt(gt[k])) + 1e-6)
 			}
