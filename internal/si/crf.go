@@ -19,6 +19,9 @@ type crf struct {
 	dense []float32 // denseDim rows × nTags
 	trans [nTags * nTags]float32
 	start [nTags]float32
+	// proj caches the dense projections of the most frequent words
+	// (see Model.cacheProjections); derived from dense, never stored.
+	proj []float32
 }
 
 func newCRF(bits uint32, denseDim int) *crf {
@@ -53,42 +56,80 @@ func (c *crf) emit(rows []feat, x []float32, e []float64) {
 // with emission scores e (n×nTags) into marg (n×nTags), using alpha and
 // beta as scratch (n×nTags each). When pair is not nil it also
 // accumulates the expected transition counts into it. It returns log Z.
+//
+// It works with probabilities rescaled at every token rather than in log
+// space: three exponentials and one logarithm per token instead of about
+// thirty, which made it the largest part of tagging. Each token's
+// emissions are shifted by their maximum before exponentiation and the
+// forward values renormalised to sum to one, so nothing overflows or
+// underflows; the shifts and scales add up to log Z.
 func (c *crf) forwardBackward(e, alpha, beta, marg []float64, n int, pair *[nTags * nTags]float64) float64 {
-	for y := range nTags {
-		alpha[y] = float64(c.start[y]) + e[y]
+	if n == 0 {
+		return 0
 	}
-	var tmp [nTags]float64
-	for t := 1; t < n; t++ {
+	var tr [nTags * nTags]float64
+	for i, v := range c.trans {
+		tr[i] = math.Exp(float64(v))
+	}
+	// Forward. marg[t] holds the shifted exponentiated emissions ψ_t
+	// until the backward pass replaces them, and beta[t][0] the scale c_t.
+	var logZ float64
+	for t := range n {
+		em := e[t*nTags : t*nTags+nTags]
+		m := max(em[0], em[1], em[2])
+		psi := marg[t*nTags : t*nTags+nTags]
 		for y := range nTags {
-			for p := range nTags {
-				tmp[p] = alpha[(t-1)*nTags+p] + float64(c.trans[p*nTags+y])
-			}
-			alpha[t*nTags+y] = e[t*nTags+y] + logSumExp(tmp[:])
+			psi[y] = math.Exp(em[y] - m)
 		}
+		a := alpha[t*nTags : t*nTags+nTags]
+		if t == 0 {
+			for y := range nTags {
+				a[y] = math.Exp(float64(c.start[y])) * psi[y]
+			}
+		} else {
+			p := alpha[(t-1)*nTags : t*nTags]
+			for y := range nTags {
+				a[y] = psi[y] * (p[0]*tr[y] + p[1]*tr[nTags+y] + p[2]*tr[2*nTags+y])
+			}
+		}
+		s := a[0] + a[1] + a[2]
+		inv := 1 / s
+		a[0], a[1], a[2] = a[0]*inv, a[1]*inv, a[2]*inv
+		beta[t*nTags] = s
+		logZ += m + math.Log(s)
 	}
-	for y := range nTags {
-		beta[(n-1)*nTags+y] = 0
-	}
-	for t := n - 2; t >= 0; t-- {
+	// Backward: β̂_{t-1}(y) = Σ_q tr(y,q) ψ_t(q) β̂_t(q) / c_t, and the
+	// marginal of token t is α̂_t β̂_t.
+	b := beta[(n-1)*nTags : n*nTags]
+	scale := b[0]
+	b[0], b[1], b[2] = 1, 1, 1
+	for t := n - 1; t >= 1; t-- {
+		bt := beta[t*nTags : t*nTags+nTags]
+		psi := marg[t*nTags : t*nTags+nTags]
+		var u [nTags]float64
+		for q := range nTags {
+			u[q] = psi[q] * bt[q] / scale
+		}
+		prev := beta[(t-1)*nTags : t*nTags]
+		scale = prev[0]
 		for y := range nTags {
-			for q := range nTags {
-				tmp[q] = float64(c.trans[y*nTags+q]) + e[(t+1)*nTags+q] + beta[(t+1)*nTags+q]
-			}
-			beta[t*nTags+y] = logSumExp(tmp[:])
+			prev[y] = tr[y*nTags]*u[0] + tr[y*nTags+1]*u[1] + tr[y*nTags+2]*u[2]
 		}
-	}
-	logZ := logSumExp(alpha[(n-1)*nTags : n*nTags])
-	for i := range n * nTags {
-		marg[i] = math.Exp(alpha[i] + beta[i] - logZ)
-	}
-	if pair != nil {
-		for t := 1; t < n; t++ {
+		if pair != nil {
+			ap := alpha[(t-1)*nTags : t*nTags]
 			for p := range nTags {
 				for y := range nTags {
-					pair[p*nTags+y] += math.Exp(alpha[(t-1)*nTags+p] + float64(c.trans[p*nTags+y]) + e[t*nTags+y] + beta[t*nTags+y] - logZ)
+					pair[p*nTags+y] += ap[p] * tr[p*nTags+y] * u[y]
 				}
 			}
 		}
+		at := alpha[t*nTags : t*nTags+nTags]
+		for y := range nTags {
+			psi[y] = at[y] * bt[y]
+		}
+	}
+	for y := range nTags {
+		marg[y] = alpha[y] * beta[y]
 	}
 	return logZ
 }
@@ -124,19 +165,4 @@ func (c *crf) viterbi(e []float64, n int, score []float64, back []int8, tags []i
 		tags[t] = int8(arg)
 		arg = int(back[t*nTags+arg])
 	}
-}
-
-func logSumExp(x []float64) float64 {
-	m := math.Inf(-1)
-	for _, v := range x {
-		m = max(m, v)
-	}
-	if math.IsInf(m, -1) {
-		return m
-	}
-	var s float64
-	for _, v := range x {
-		s += math.Exp(v - m)
-	}
-	return m + math.Log(s)
 }

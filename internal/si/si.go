@@ -316,28 +316,68 @@ const projW = denseParts * nTags
 
 // project fills s.proj with, for every word that has a vector and for
 // each dense part p and tag y, the dot product of the word's vector with
-// member c's weights of part p for tag y.
+// member c's weights of part p for tag y. The most frequent words' come
+// from c's precomputed table (see cacheProjections).
 func (m *Model) project(c *crf, di *docInfo, s *scratch) {
-	dim := m.vecs.Dim()
 	s.proj = resize(s.proj, len(di.toks)*projW)
-	s.dense = resize(s.dense, dim)
-	w := c.dense
+	cached := len(c.proj) / projW
 	for i, t := range di.toks {
 		if t.vecRow < 0 {
 			continue
 		}
-		v := m.vecs.Vec(t.vecRow, s.dense)
 		out := s.proj[i*projW : (i+1)*projW]
-		for p := range denseParts {
-			var a0, a1, a2 float32
-			base := p * dim * nTags
-			for k, x := range v {
-				ww := w[base+k*nTags : base+k*nTags+nTags]
-				a0 += x * ww[0]
-				a1 += x * ww[1]
-				a2 += x * ww[2]
+		if t.vecRow < cached {
+			copy(out, c.proj[t.vecRow*projW:])
+			continue
+		}
+		s.dense = m.vecs.Vec(t.vecRow, s.dense)
+		c.projectVec(s.dense, out)
+	}
+}
+
+// projectVec writes to out (projW values) the dot products of vector v
+// with c's dense weights of each part and tag.
+func (c *crf) projectVec(v []float32, out []float32) {
+	dim := len(v)
+	w := c.dense
+	for p := range denseParts {
+		var a0, a1, a2 float32
+		base := p * dim * nTags
+		for k, x := range v {
+			ww := w[base+k*nTags : base+k*nTags+nTags]
+			a0 += x * ww[0]
+			a1 += x * ww[1]
+			a2 += x * ww[2]
+		}
+		out[p*nTags], out[p*nTags+1], out[p*nTags+2] = a0, a1, a2
+	}
+}
+
+// projCacheRows is how many word vectors, the most frequent first, have
+// their projections precomputed in every CRF: 4,096 rows cover about 87%
+// of the words of news articles, for 144 KB per CRF and a few
+// milliseconds when the model is built or read.
+const projCacheRows = 4096
+
+// cacheProjections precomputes the projections of the most frequent
+// words in every tagger's CRFs. It must run before the model is shared:
+// Predict reads the tables without locking.
+func (m *Model) cacheProjections() {
+	if m.vecs == nil {
+		return
+	}
+	n := min(projCacheRows, m.vecs.Len())
+	var v []float32
+	for _, tg := range m.taggers {
+		for _, c := range tg.members {
+			if len(c.dense) != denseParts*m.vecs.Dim()*nTags {
+				continue
 			}
-			out[p*nTags], out[p*nTags+1], out[p*nTags+2] = a0, a1, a2
+			c.proj = make([]float32, n*projW)
+			for row := range n {
+				v = m.vecs.Vec(row, v)
+				c.projectVec(v, c.proj[row*projW:(row+1)*projW])
+			}
 		}
 	}
 }

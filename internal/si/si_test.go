@@ -17,40 +17,53 @@ import (
 	"unspun/internal/testenv"
 )
 
-// bruteForce enumerates every tag sequence of length n and returns the
-// best one and the tag marginals.
-func bruteForce(c *crf, e []float64, n int) ([]int8, []float64) {
+// bruteForce enumerates every tag sequence: it returns the best one, the
+// tag marginals, log Z and the expected transition counts.
+func bruteForce(c *crf, e []float64, n int) ([]int8, []float64, float64, [nTags * nTags]float64) {
 	total := 1
 	for range n {
 		total *= nTags
 	}
-	best, bestScore := []int8(nil), math.Inf(-1)
-	marg := make([]float64, n*nTags)
-	var z float64
-	tags := make([]int8, n)
-	for code := range total {
-		x := code
+	seq := func(code int, tags []int8) float64 {
 		for t := range n {
-			tags[t] = int8(x % nTags)
-			x /= nTags
+			tags[t] = int8(code % nTags)
+			code /= nTags
 		}
 		s := float64(c.start[tags[0]]) + e[int(tags[0])]
 		for t := 1; t < n; t++ {
 			s += float64(c.trans[int(tags[t-1])*nTags+int(tags[t])]) + e[t*nTags+int(tags[t])]
 		}
-		if s > bestScore {
+		return s
+	}
+	tags := make([]int8, n)
+	best, bestScore := []int8(nil), math.Inf(-1)
+	for code := range total {
+		if s := seq(code, tags); s > bestScore {
 			best, bestScore = slices.Clone(tags), s
 		}
-		p := math.Exp(s)
+	}
+	// Probabilities relative to the best sequence's, so that exp stays
+	// finite whatever the scale of the emissions.
+	marg := make([]float64, n*nTags)
+	var pair [nTags * nTags]float64
+	var z float64
+	for code := range total {
+		p := math.Exp(seq(code, tags) - bestScore)
 		z += p
 		for t := range n {
 			marg[t*nTags+int(tags[t])] += p
+			if t > 0 {
+				pair[int(tags[t-1])*nTags+int(tags[t])] += p
+			}
 		}
 	}
 	for i := range marg {
 		marg[i] /= z
 	}
-	return best, marg
+	for i := range pair {
+		pair[i] /= z
+	}
+	return best, marg, math.Log(z) + bestScore, pair
 }
 
 func TestViterbiAndMarginals(t *testing.T) {
@@ -66,22 +79,33 @@ func TestViterbiAndMarginals(t *testing.T) {
 		{"sticky spans", [9]float32{1, -1, -5, -2, 0, 2, -1, -1, 2}, [3]float32{0.5, 0, -3},
 			[]float64{0, 1, 0, 0.2, 0, 0.3, 1, 0, 0, 0, 0.9, 0.9, 0.3, 0, 0.1}},
 		{"one token", [9]float32{}, [3]float32{1, 0, 0}, []float64{0, 1.5, 0}},
+		{"large emissions", [9]float32{2, -3, -30, 0, 1, 4, -1, 0, 3}, [3]float32{0, 0, -30},
+			[]float64{800, 790, 0, 0, 810, 805, 750, 760, 770, 820, 0, 815}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c := &crf{trans: tt.trans, start: tt.start}
 			n := len(tt.e) / nTags
-			want, wantMarg := bruteForce(c, tt.e, n)
+			want, wantMarg, wantZ, wantPair := bruteForce(c, tt.e, n)
 			got := make([]int8, n)
 			c.viterbi(tt.e, n, make([]float64, n*nTags), make([]int8, n*nTags), got)
 			if !slices.Equal(got, want) {
 				t.Errorf("viterbi = %v, want %v", got, want)
 			}
 			marg := make([]float64, n*nTags)
-			c.forwardBackward(tt.e, make([]float64, n*nTags), make([]float64, n*nTags), marg, n, nil)
+			var pair [nTags * nTags]float64
+			logZ := c.forwardBackward(tt.e, make([]float64, n*nTags), make([]float64, n*nTags), marg, n, &pair)
 			for i := range marg {
-				if math.Abs(marg[i]-wantMarg[i]) > 1e-9 {
+				if !(math.Abs(marg[i]-wantMarg[i]) <= 1e-9) {
 					t.Fatalf("marginals = %v, want %v", marg, wantMarg)
+				}
+			}
+			if !(math.Abs(logZ-wantZ) <= 1e-9*max(1, math.Abs(wantZ))) {
+				t.Errorf("log Z = %v, want %v", logZ, wantZ)
+			}
+			for i := range pair {
+				if !(math.Abs(pair[i]-wantPair[i]) <= 1e-9) {
+					t.Fatalf("transition counts = %v, want %v", pair, wantPair)
 				}
 			}
 		})
