@@ -44,6 +44,9 @@ func TestExperiment(t *testing.T) {
 	if v := os.Getenv("UNSPUN_SI_EPOCHS"); v != "" {
 		opts.Epochs, _ = strconv.Atoi(v)
 	}
+	if v := os.Getenv("UNSPUN_SI_SEED"); v != "" {
+		opts.Seed, _ = strconv.ParseUint(v, 10, 64)
+	}
 	if v := os.Getenv("UNSPUN_SI_BITS"); v != "" {
 		opts.HashBits, _ = strconv.Atoi(v)
 	}

@@ -705,3 +705,44 @@ func TestPseudoLabelBudget(t *testing.T) {
 		}
 	}
 }
+
+// TestTaggingMatchesTraining checks that tagging, which sums the dense
+// part of the emissions from per-word projections (some precomputed),
+// gives the marginals training computes from the dense values themselves.
+func TestTaggingMatchesTraining(t *testing.T) {
+	m, arts, vecs := trainSmall(t)
+	s := &scratch{}
+	for _, a := range arts[:2] {
+		ex := m.prepare(a)
+		m.extract(a.Doc, s)
+		for g, tg := range m.taggers {
+			c := tg.members[0]
+			one := &tagger{members: []*crf{c}}
+			m.marginals(one, s)
+			cached := slices.Clone(s.prob)
+			proj := c.proj
+			c.proj = c.proj[:projW] // only the most frequent word cached
+			m.marginals(one, s)
+			c.proj = proj
+			uncached := slices.Clone(s.prob)
+
+			dense := make([]float32, len(c.dense)/nTags)
+			for _, r := range ex.seqs {
+				n := r[1] - r[0]
+				e := make([]float64, n*nTags)
+				for i := r[0]; i < r[1]; i++ {
+					fillDense(vecs, ex.vecRows, i, r, ex.sentVec[ex.sentOf[i]], dense)
+					c.emit(ex.rows[ex.offs[i]:ex.offs[i+1]], dense, e[(i-r[0])*nTags:])
+				}
+				marg := make([]float64, n*nTags)
+				c.forwardBackward(e, make([]float64, n*nTags), make([]float64, n*nTags), marg, n, nil)
+				for i := r[0]; i < r[1]; i++ {
+					want := 1 - marg[(i-r[0])*nTags+tagO]
+					if !(math.Abs(cached[i]-want) < 1e-4 && math.Abs(uncached[i]-want) < 1e-4) {
+						t.Fatalf("%s tagger %d word %d: tagging gives %v (cached) and %v (computed), training %v", a.ID, g, i, cached[i], uncached[i], want)
+					}
+				}
+			}
+		}
+	}
+}

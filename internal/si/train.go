@@ -577,6 +577,10 @@ func trainOne(exs []*example, vecs *embed.Vectors, opts Options, name string) *c
 	l2 := float32(opts.L2)
 	var e, alpha, beta, marg []float64
 	dense := make([]float32, denseDim)
+	// The dense weights' gradient is summed over a sentence and applied
+	// in one step: all of them move for every word, and one AdaGrad step
+	// per word for each was most of the training time.
+	sumDense := make([]float32, len(c.dense))
 	upd := func(w, g *float32, grad float32) {
 		grad += l2 * *w
 		*g += grad * grad
@@ -639,11 +643,22 @@ func trainOne(exs []*example, vecs *embed.Vectors, opts Options, name string) *c
 						if v == 0 {
 							continue
 						}
-						for y := range nTags {
-							upd(&c.dense[k*nTags+y], &gd[k*nTags+y], g[y]*v)
-						}
+						sd := sumDense[k*nTags : k*nTags+nTags]
+						sd[0] += g[0] * v
+						sd[1] += g[1] * v
+						sd[2] += g[2] * v
 					}
 				}
+			}
+			if denseDim > 0 {
+				// The penalty too is summed over the sentence's words.
+				nl2 := float32(n) * l2
+				for k, g := range sumDense {
+					g += nl2 * c.dense[k]
+					gd[k] += g * g
+					c.dense[k] -= lr * g / (float32(math.Sqrt(float64(gd[k]))) + 1e-6)
+				}
+				clear(sumDense)
 			}
 			for y := range nTags {
 				g := float32(marg[y])
