@@ -75,6 +75,11 @@ func TestExperiment(t *testing.T) {
 		opts.Members, _ = strconv.Atoi(v)
 	}
 	if dir := os.Getenv("UNSPUN_SI_UNLABELED"); dir != "" {
+		// Relative to the repository, as MODEL.md gives it: tests run in
+		// the package's folder.
+		if !filepath.IsAbs(dir) {
+			dir = filepath.Join(root, dir)
+		}
 		opts.Unlabeled, err = corpus.ReadArticles(dir, nil)
 		if err != nil {
 			t.Fatal(err)

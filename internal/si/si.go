@@ -370,7 +370,7 @@ func (m *Model) cacheProjections() {
 	var v []float32
 	for _, tg := range m.taggers {
 		for _, c := range tg.members {
-			if len(c.dense) != denseParts*m.vecs.Dim()*nTags {
+			if len(c.dense) == 0 {
 				continue
 			}
 			c.proj = make([]float32, n*projW)

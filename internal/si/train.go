@@ -581,8 +581,10 @@ func trainOne(exs []*example, vecs *embed.Vectors, opts Options, name string) *c
 	// in one step: all of them move for every word, and one AdaGrad step
 	// per word for each was most of the training time.
 	sumDense := make([]float32, len(c.dense))
-	upd := func(w, g *float32, grad float32) {
-		grad += l2 * *w
+	// upd takes one AdaGrad step on weight w, with squared-gradient sum g,
+	// for gradient grad and L2 penalty pen.
+	upd := func(w, g *float32, grad, pen float32) {
+		grad += pen * *w
 		*g += grad * grad
 		*w -= lr * grad / (float32(math.Sqrt(float64(*g))) + 1e-6)
 	}
@@ -635,7 +637,7 @@ func trainOne(exs []*example, vecs *embed.Vectors, opts Options, name string) *c
 				for _, f := range ex.rows[ex.offs[i]:ex.offs[i+1]] {
 					b := f.row * nTags
 					for y := range nTags {
-						upd(&c.w[b+uint32(y)], &gw[b+uint32(y)], g[y])
+						upd(&c.w[b+uint32(y)], &gw[b+uint32(y)], g[y], l2)
 					}
 				}
 				if x := denseOf(i); x != nil {
@@ -650,16 +652,11 @@ func trainOne(exs []*example, vecs *embed.Vectors, opts Options, name string) *c
 					}
 				}
 			}
-			if denseDim > 0 {
-				// The penalty too is summed over the sentence's words.
-				nl2 := float32(n) * l2
-				for k, g := range sumDense {
-					g += nl2 * c.dense[k]
-					gd[k] += g * g
-					c.dense[k] -= lr * g / (float32(math.Sqrt(float64(gd[k]))) + 1e-6)
-				}
-				clear(sumDense)
+			// The penalty too is summed over the sentence's words.
+			for k, g := range sumDense {
+				upd(&c.dense[k], &gd[k], g, float32(n)*l2)
 			}
+			clear(sumDense)
 			for y := range nTags {
 				g := float32(marg[y])
 				if int(ex.tags[r[0]]) == y {
