@@ -22,6 +22,10 @@ type crf struct {
 	// proj caches the dense projections of the most frequent words
 	// (see Model.cacheProjections); derived from dense, never stored.
 	proj []float32
+	// col, when positive, is 1 + the offset of the CRF's weights in its
+	// model's interleaved sparse table (Model.sparse); 0 for CRFs outside
+	// one, such as cross-validation's.
+	col int
 }
 
 func newCRF(bits uint32, denseDim int) *crf {

@@ -23,46 +23,47 @@ type cue struct {
 	pull float64
 }
 
-// cueKey identifies a cue: a feature template on a word.
-type cueKey struct {
-	tpl uint8
-	tok int
-}
-
-// cues explains a span found with the CRF weights: it re-extracts the
-// features of the span's words, weighs each by how much the weights move
-// the word from O towards B or I, and words the strongest few. It must run
-// after extract on the same scratch.
+// cues explains a span found with the CRF weights: it weighs each feature
+// of the span's words by how much the weights move the word from O
+// towards B or I, and words the strongest few. It reads the features
+// extract left in s.
 func (m *Model) cues(weights *crf, d *doc.Document, s *scratch, sp Span) []string {
 	a, b := d.WordsIn(sp.Start, sp.End)
-	var cs []cue
 	// cs in first-seen order (ties keep it when sorted), found by
-	// template and word through a map: a span of thousands of words made
-	// a search of cs quadratic.
-	if s.cueAt == nil {
-		s.cueAt = make(map[cueKey]int)
+	// template and word through s.cueAt, a table over the words the
+	// span's features describe (a map was a tenth of tagging; a search of
+	// cs was quadratic on a span of thousands of words).
+	lo, hi := len(d.Words), -1
+	for i := a; i < b; i++ {
+		for _, f := range s.x.out[s.offs[i]:s.offs[i+1]] {
+			if k := i + int(f.off); k >= 0 && k < len(d.Words) {
+				lo, hi = min(lo, k), max(hi, k)
+			}
+		}
 	}
-	clear(s.cueAt)
+	if lo > hi {
+		return nil
+	}
+	s.cueAt = resize(s.cueAt, (hi-lo+1)*numTemplates) // index in cs + 1; 0 for none
+	var cs []cue
 	for i := a; i < b; i++ {
 		tag := uint32(tagI)
 		if i == a {
 			tag = tagB
 		}
-		s.x.out = s.x.out[:0]
-		s.x.features(d, &s.di, i)
-		for _, f := range s.x.out {
-			w := weights.w[f.row*nTags:]
-			pull := float64(w[tag] - w[tagO])
+		for _, f := range s.x.out[s.offs[i]:s.offs[i+1]] {
 			k := i + int(f.off)
 			if k < 0 || k >= len(d.Words) {
 				continue
 			}
-			key := cueKey{f.tpl, k}
-			if j, ok := s.cueAt[key]; ok {
-				cs[j].pull += pull
+			w := weights.w[f.row*nTags:]
+			pull := float64(w[tag] - w[tagO])
+			at := &s.cueAt[(k-lo)*numTemplates+int(f.tpl)]
+			if *at > 0 {
+				cs[*at-1].pull += pull
 			} else {
-				s.cueAt[key] = len(cs)
 				cs = append(cs, cue{tpl: f.tpl, tok: k, pull: pull})
+				*at = int32(len(cs))
 			}
 		}
 	}
