@@ -20,7 +20,7 @@ type crf struct {
 	trans [nTags * nTags]float32
 	start [nTags]float32
 	// proj caches the dense projections of the most frequent words
-	// (see Model.cacheProjections); derived from dense, never stored.
+	// (see Model.prepareTagging); derived from dense, never stored.
 	proj []float32
 	// col, when positive, is 1 + the offset of the CRF's weights in its
 	// model's interleaved sparse table (Model.sparse); 0 for CRFs outside

@@ -168,7 +168,7 @@ func Read(r io.Reader, vecs *embed.Vectors) (*Model, error) {
 	if err != nil {
 		return nil, fmt.Errorf("si: reading model: %w", binfile.NoEOF(err))
 	}
-	m.cacheProjections()
+	m.prepareTagging()
 	return m, nil
 }
 

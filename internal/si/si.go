@@ -346,7 +346,7 @@ const projW = denseParts * nTags
 // project fills s.proj with, for every word that has a vector and for
 // each dense part p and tag y, the dot product of the word's vector with
 // member c's weights of part p for tag y. The most frequent words' come
-// from c's precomputed table (see cacheProjections).
+// from c's precomputed table (see prepareTagging).
 func (m *Model) project(c *crf, di *docInfo, s *scratch) {
 	s.proj = resize(s.proj, len(di.toks)*projW)
 	cached := len(c.proj) / projW
@@ -388,11 +388,11 @@ func (c *crf) projectVec(v []float32, out []float32) {
 // milliseconds when the model is built or read.
 const projCacheRows = 4096
 
-// cacheProjections precomputes the projections of the most frequent
-// words in every tagger's CRFs and interleaves their sparse weights. It
-// must run before the model is shared: Predict reads the tables without
-// locking.
-func (m *Model) cacheProjections() {
+// prepareTagging builds the tables tagging reads and training does not
+// need: it interleaves the taggers' sparse weights and precomputes the
+// projections of the most frequent words in every CRF. It must run before
+// the model is shared: Predict reads the tables without locking.
+func (m *Model) prepareTagging() {
 	m.interleave()
 	if m.vecs == nil {
 		return

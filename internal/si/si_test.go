@@ -706,9 +706,11 @@ func TestPseudoLabelBudget(t *testing.T) {
 	}
 }
 
-// TestTaggingMatchesTraining checks that tagging, which sums the dense
-// part of the emissions from per-word projections (some precomputed),
-// gives the marginals training computes from the dense values themselves.
+// TestTaggingMatchesTraining checks that tagging, which reads the sparse
+// part of the emissions from the taggers' interleaved weights and sums
+// the dense part from per-word projections (some precomputed), gives the
+// marginals training computes from each CRF's own weights and the dense
+// values themselves.
 func TestTaggingMatchesTraining(t *testing.T) {
 	m, arts, vecs := trainSmall(t)
 	s := &scratch{}

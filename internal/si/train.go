@@ -249,7 +249,7 @@ func Train(arts []*corpus.Article, vecs *embed.Vectors, opts Options) (*Model, e
 			tg.crf = tg.members[0]
 		}
 	}
-	m.cacheProjections()
+	m.prepareTagging()
 	opts.logf("trained on %d articles in %.1fs", len(arts), time.Since(began).Seconds())
 	return m, nil
 }
