@@ -305,12 +305,7 @@ func (m *Model) marginals(tg *tagger, s *scratch) {
 			}
 			for i := r[0]; i < r[1]; i++ {
 				e := s.e[(i-r[0])*nTags : (i-r[0]+1)*nTags]
-				if c.col > 0 {
-					em := s.emis[i*m.sparseK+c.col-1:]
-					e[0], e[1], e[2] = float64(em[0]), float64(em[1]), float64(em[2])
-				} else {
-					c.emit(s.x.out[s.offs[i]:s.offs[i+1]], nil, e)
-				}
+				m.sparseEmit(c, s, i, e)
 				if !dd {
 					continue
 				}
@@ -337,6 +332,18 @@ func (m *Model) marginals(tg *tagger, s *scratch) {
 			}
 		}
 	}
+}
+
+// sparseEmit writes word i's sparse emission scores under CRF c to e:
+// the sums extract took from the interleaved weights when c is in the
+// model's table, else from c's own weights (cross-validation's CRFs).
+func (m *Model) sparseEmit(c *crf, s *scratch, i int, e []float64) {
+	if c.col == 0 {
+		c.emit(s.x.out[s.offs[i]:s.offs[i+1]], nil, e)
+		return
+	}
+	em := s.emis[i*m.sparseK+c.col-1:]
+	e[0], e[1], e[2] = float64(em[0]), float64(em[1]), float64(em[2])
 }
 
 // projW is the number of projections per word: one per dense part and

@@ -653,8 +653,9 @@ func trainOne(exs []*example, vecs *embed.Vectors, opts Options, name string) *c
 				}
 			}
 			// The penalty too is summed over the sentence's words.
+			pen := float32(n) * l2
 			for k, g := range sumDense {
-				upd(&c.dense[k], &gd[k], g, float32(n)*l2)
+				upd(&c.dense[k], &gd[k], g, pen)
 			}
 			clear(sumDense)
 			for y := range nTags {
