@@ -4,32 +4,18 @@ import (
 	"cmp"
 	"context"
 	"errors"
-	"fmt"
 	"math"
 	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+	"unspun/internal/analysis"
 
 	"unspun/internal/doc"
 	"unspun/internal/model"
 	"unspun/internal/quotes"
 	"unspun/internal/si"
 )
-
-// MaxBytes is the largest text Analyze accepts; longer texts are not news
-// articles and would only tie up the server.
-const MaxBytes = 2 << 20
-
-// ErrEmpty is returned for a text with nothing but white space in it.
-var ErrEmpty = errors.New("analyze: the article is empty")
-
-// ErrTooLarge is returned for a text over MaxBytes.
-var ErrTooLarge = fmt.Errorf("analyze: the article is larger than %d MB", MaxBytes>>20)
-
-// ErrInvalidUTF8 is returned for a text that is not valid UTF-8: its
-// offsets would not survive the JSON encoding of the result.
-var ErrInvalidUTF8 = errors.New("analyze: the article is not valid UTF-8")
 
 // maxCues is the most cues a span reports.
 const maxCues = 4
@@ -78,15 +64,15 @@ func (a *Analyzer) Model() *model.Model { return a.m }
 // confidence, cues and voice, and the sentence and article scores. id
 // names the article (it may be empty). Offsets in the result are code
 // points into text.
-func (a *Analyzer) Analyze(ctx context.Context, id, text string) (*Result, error) {
-	if len(text) > MaxBytes {
-		return nil, ErrTooLarge
+func (a *Analyzer) Analyze(ctx context.Context, id, text string) (*analysis.Result, error) {
+	if len(text) > analysis.MaxBytes {
+		return nil, analysis.ErrTooLarge
 	}
 	if strings.TrimSpace(text) == "" {
-		return nil, ErrEmpty
+		return nil, analysis.ErrEmpty
 	}
 	if !utf8.ValidString(text) {
-		return nil, ErrInvalidUTF8
+		return nil, analysis.ErrInvalidUTF8
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -97,26 +83,26 @@ func (a *Analyzer) Analyze(ctx context.Context, id, text string) (*Result, error
 
 // AnalyzeDoc is Analyze on a segmented document, for callers (training,
 // evaluation, benchmarks) that have one already.
-func (a *Analyzer) AnalyzeDoc(ctx context.Context, d *doc.Document) (*Result, error) {
+func (a *Analyzer) AnalyzeDoc(ctx context.Context, d *doc.Document) (*analysis.Result, error) {
 	if a.m == nil || a.m.SI == nil || a.m.TC == nil {
 		return nil, errors.New("analyze: the analyzer has no model")
 	}
 	qs := quotes.Find(d)
-	res := &Result{
+	res := &analysis.Result{
 		Text:   d.Text,
-		Quotes: make([]Quote, len(qs)),
+		Quotes: make([]analysis.Quote, len(qs)),
 		Words:  countWords(d),
 		Model:  a.m.Version,
 	}
 	for i, q := range qs {
-		res.Quotes[i] = Quote{Start: q.Start, End: q.End, Speaker: q.Speaker}
+		res.Quotes[i] = analysis.Quote{Start: q.Start, End: q.End, Speaker: q.Speaker}
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	found := a.m.SI.Predict(d)
 	slices.SortStableFunc(found, func(x, y si.Span) int { return cmp.Compare(x.Start, y.Start) })
-	res.Spans = make([]Span, 0, len(found))
+	res.Spans = make([]analysis.Span, 0, len(found))
 	art := a.m.TC.Article(d)
 	for _, s := range found {
 		if s.End <= s.Start {
@@ -124,7 +110,7 @@ func (a *Analyzer) AnalyzeDoc(ctx context.Context, d *doc.Document) (*Result, er
 		}
 		p := art.Classify(s.Start, s.End)
 		ranked := p.Ranked()
-		sp := Span{
+		sp := analysis.Span{
 			Start:      s.Start,
 			End:        s.End,
 			Text:       d.Slice(s.Start, s.End),
@@ -138,7 +124,7 @@ func (a *Analyzer) AnalyzeDoc(ctx context.Context, d *doc.Document) (*Result, er
 			if len(sp.Alternatives) == maxAlternatives || c < minAlternative {
 				break
 			}
-			sp.Alternatives = append(sp.Alternatives, Alternative{Technique: t, Confidence: c})
+			sp.Alternatives = append(sp.Alternatives, analysis.Alternative{Technique: t, Confidence: c})
 		}
 		if q := quoteOf(qs, s.Start, s.End); q >= 0 {
 			sp.Voice = "quote"
@@ -210,13 +196,13 @@ var cueQuotes = strings.NewReplacer("“", `"`, "”", `"`, "‘", "'", "’", "
 // sentenceScores scores every sentence (see Sentence) and the article,
 // the mean over its sentences: the expected share of its sentences that
 // use a technique. found must be in text order.
-func (a *Analyzer) sentenceScores(d *doc.Document, found []si.Span) ([]Sentence, float64) {
+func (a *Analyzer) sentenceScores(d *doc.Document, found []si.Span) ([]analysis.Sentence, float64) {
 	raw := rawSentenceScores(d, found, make([]float64, 0, len(d.Sentences)))
-	out := make([]Sentence, len(d.Sentences))
+	out := make([]analysis.Sentence, len(d.Sentences))
 	sum := 0.0
 	for i, s := range d.Sentences {
 		p := a.sent.Apply(raw[i])
-		out[i] = Sentence{Start: s.Start, End: s.End, Score: round(p)}
+		out[i] = analysis.Sentence{Start: s.Start, End: s.End, Score: round(p)}
 		sum += p
 	}
 	if len(out) == 0 {
@@ -275,12 +261,12 @@ func (a *Analyzer) Fragments(d *doc.Document) []Fragment {
 // Techniques returns every technique for the fragment [start, end) of d
 // with its probability, most likely first (SemEval-2020 Task 11 technique
 // classification).
-func (a *Analyzer) Techniques(d *doc.Document, start, end int) []Alternative {
+func (a *Analyzer) Techniques(d *doc.Document, start, end int) []analysis.Alternative {
 	p := a.m.TC.Classify(d, start, end)
 	ranked := p.Ranked()
-	out := make([]Alternative, len(ranked))
+	out := make([]analysis.Alternative, len(ranked))
 	for i, t := range ranked {
-		out[i] = Alternative{Technique: t, Confidence: p.Probs[t]}
+		out[i] = analysis.Alternative{Technique: t, Confidence: p.Probs[t]}
 	}
 	return out
 }

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"testing"
 	"unicode/utf8"
+	"unspun/internal/analysis"
 
 	"unspun/internal/corpus"
 	"unspun/internal/model"
@@ -74,10 +75,10 @@ func TestAnalyzeRejects(t *testing.T) {
 		text string
 		want error
 	}{
-		{"empty", context.Background(), "", ErrEmpty},
-		{"white space", context.Background(), " \n\t\r\n ", ErrEmpty},
-		{"too large", context.Background(), strings.Repeat("word ", MaxBytes/5+1), ErrTooLarge},
-		{"invalid UTF-8", context.Background(), "caf\xe9 au lait", ErrInvalidUTF8},
+		{"empty", context.Background(), "", analysis.ErrEmpty},
+		{"white space", context.Background(), " \n\t\r\n ", analysis.ErrEmpty},
+		{"too large", context.Background(), strings.Repeat("word ", analysis.MaxBytes/5+1), analysis.ErrTooLarge},
+		{"invalid UTF-8", context.Background(), "caf\xe9 au lait", analysis.ErrInvalidUTF8},
 		{"canceled", canceled, "Some text.", context.Canceled},
 	}
 	for _, tt := range tests {
@@ -91,7 +92,7 @@ func TestAnalyzeRejects(t *testing.T) {
 }
 
 // checkResult checks the invariants every Result keeps.
-func checkResult(t *testing.T, text string, res *Result) {
+func checkResult(t *testing.T, text string, res *analysis.Result) {
 	t.Helper()
 	n := utf8.RuneCountInString(text)
 	runes := []rune(text)
@@ -202,7 +203,7 @@ func TestAnalyzeConcurrent(t *testing.T) {
 		"The committee met on Tuesday.\n\nIt will meet again next week.\n",
 		"“Never, ever surrender,” the general said. The enemy is evil.\n",
 	}
-	want := make([]*Result, len(texts))
+	want := make([]*analysis.Result, len(texts))
 	for i, tx := range texts {
 		r, err := a.Analyze(context.Background(), "c", tx)
 		if err != nil {
@@ -339,7 +340,7 @@ func BenchmarkAnalyze(b *testing.B) {
 	for b.Loop() {
 		art := arts[i%len(arts)]
 		i++
-		if _, err := a.Analyze(ctx, art.ID, art.Doc.Text); err != nil && !errors.Is(err, ErrEmpty) {
+		if _, err := a.Analyze(ctx, art.ID, art.Doc.Text); err != nil && !errors.Is(err, analysis.ErrEmpty) {
 			b.Fatal(err)
 		}
 	}

@@ -13,6 +13,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unspun/internal/analysis"
 
 	"unspun/internal/analyze"
 	"unspun/internal/fetch"
@@ -471,10 +472,10 @@ func TestRunFeed(t *testing.T) {
 }
 
 func TestSummary(t *testing.T) {
-	res := func(words int, score float64, ts ...technique.Technique) *analyze.Result {
-		r := &analyze.Result{Words: words, Score: score}
+	res := func(words int, score float64, ts ...technique.Technique) *analysis.Result {
+		r := &analysis.Result{Words: words, Score: score}
 		for _, tq := range ts {
-			r.Spans = append(r.Spans, analyze.Span{Technique: tq})
+			r.Spans = append(r.Spans, analysis.Span{Technique: tq})
 		}
 		return r
 	}

@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unspun/internal/analysis"
 
 	"unspun/internal/analyze"
 	"unspun/internal/corpus"
@@ -29,7 +30,7 @@ const minFetchWorkers = 8
 type Record struct {
 	Item
 	// Result is the analysis; nil when Err is set.
-	Result *analyze.Result
+	Result *analysis.Result
 	// Err says why the article could not be analysed.
 	Err error
 	// Note says when the text analysed is not the one asked for: the
@@ -152,11 +153,11 @@ func (r *Runner) analyse(ctx context.Context, it Item) *Record {
 	}
 	res, err := r.Analyzer.Analyze(ctx, it.ID, text)
 	switch {
-	case errors.Is(err, analyze.ErrEmpty):
+	case errors.Is(err, analysis.ErrEmpty):
 		err = errors.New("the article is empty")
-	case errors.Is(err, analyze.ErrTooLarge):
-		err = fmt.Errorf("the article is larger than %d MB", analyze.MaxBytes>>20)
-	case errors.Is(err, analyze.ErrInvalidUTF8):
+	case errors.Is(err, analysis.ErrTooLarge):
+		err = fmt.Errorf("the article is larger than %d MB", analysis.MaxBytes>>20)
+	case errors.Is(err, analysis.ErrInvalidUTF8):
 		err = errors.New("the article is not valid UTF-8")
 	}
 	if err != nil {
@@ -164,7 +165,7 @@ func (r *Runner) analyse(ctx context.Context, it Item) *Record {
 		return rec
 	}
 	if res.Spans == nil {
-		res.Spans = []analyze.Span{}
+		res.Spans = []analysis.Span{}
 	}
 	rec.Result = res
 	return rec
@@ -252,15 +253,15 @@ func readFile(path string) (string, error) {
 }
 
 // decode is corpus.DecodeText with errors that do not repeat name. It
-// stops reading past analyze.MaxBytes: a larger article could not be
+// stops reading past analysis.MaxBytes: a larger article could not be
 // analysed anyway, and saying so names the limit that applies.
 func decode(name string, r io.Reader) (string, error) {
-	b, err := io.ReadAll(io.LimitReader(r, analyze.MaxBytes+1))
+	b, err := io.ReadAll(io.LimitReader(r, analysis.MaxBytes+1))
 	if err != nil {
 		return "", err
 	}
-	if len(b) > analyze.MaxBytes {
-		return "", errors.New(strings.TrimPrefix(analyze.ErrTooLarge.Error(), "analyze: "))
+	if len(b) > analysis.MaxBytes {
+		return "", errors.New(strings.TrimPrefix(analysis.ErrTooLarge.Error(), "analyze: "))
 	}
 	text, err := corpus.DecodeText(name, bytes.NewReader(b))
 	if err != nil {

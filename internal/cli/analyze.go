@@ -11,6 +11,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"unspun/internal/analysis"
 
 	"unspun/internal/analyze"
 	"unspun/internal/corpus"
@@ -57,7 +58,7 @@ Examples:
 `
 
 func runAnalyze(ctx context.Context, env *Env, args []string) error {
-	fs := newFlags(env, "analyze", fmt.Sprintf(analyzeUsage, analyze.MaxBytes>>20))
+	fs := newFlags(env, "analyze", fmt.Sprintf(analyzeUsage, analysis.MaxBytes>>20))
 	format := fs.String("format", "text", "output `format`: text, json or tsv")
 	modelPath := fs.String("model", "", "model `FILE` (default: the built-in model)")
 	rest, err := parseInterspersed(fs, args)
@@ -100,10 +101,10 @@ func runAnalyze(ctx context.Context, env *Env, args []string) error {
 	res, err := a.Analyze(ctx, id, text)
 	if err != nil {
 		switch {
-		case errors.Is(err, analyze.ErrEmpty):
+		case errors.Is(err, analysis.ErrEmpty):
 			return fmt.Errorf("%s: the article is empty", displayName(path))
-		case errors.Is(err, analyze.ErrTooLarge):
-			return fmt.Errorf("%s: the article is larger than %d MB", displayName(path), analyze.MaxBytes>>20)
+		case errors.Is(err, analysis.ErrTooLarge):
+			return fmt.Errorf("%s: the article is larger than %d MB", displayName(path), analysis.MaxBytes>>20)
 		}
 		return fmt.Errorf("%s: %w", displayName(path), err)
 	}
@@ -209,7 +210,7 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 // writeText prints the article with its fragments marked, a legend and one
 // explanation per fragment. Marks are ANSI colours when colour is true and
 // [brackets] otherwise; each fragment ends with its number in the legend.
-func writeText(w io.Writer, res *analyze.Result, colour bool) {
+func writeText(w io.Writer, res *analysis.Result, colour bool) {
 	counts := make([]int, technique.Count)
 	for _, s := range res.Spans {
 		counts[s.Technique]++

@@ -10,8 +10,7 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
-
-	"unspun/internal/analyze"
+	"unspun/internal/analysis"
 )
 
 // runMainEnv is runMain with standard input, a terminal flag and an
@@ -33,7 +32,7 @@ func TestAnalyzeFormats(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("json: exit %d: %s", code, stderr)
 	}
-	var res analyze.Result
+	var res analysis.Result
 	if err := json.Unmarshal([]byte(stdout), &res); err != nil {
 		t.Fatalf("json output: %v\n%s", err, stdout)
 	}

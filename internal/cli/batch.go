@@ -12,8 +12,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+	"unspun/internal/analysis"
 
-	"unspun/internal/analyze"
 	"unspun/internal/batch"
 	"unspun/internal/fetch"
 	"unspun/internal/store"
@@ -237,15 +237,15 @@ func runBatch(ctx context.Context, env *Env, args []string) error {
 
 // batchRecord is the JSON line of one article.
 type batchRecord struct {
-	Source    string          `json:"source"`
-	Path      string          `json:"path,omitempty"`
-	URL       string          `json:"url,omitempty"`
-	ID        string          `json:"id"`
-	Title     string          `json:"title,omitempty"`
-	Published *time.Time      `json:"published,omitempty"`
-	Note      string          `json:"note,omitempty"`
-	Error     string          `json:"error,omitempty"`
-	Result    *analyze.Result `json:"result,omitempty"`
+	Source    string           `json:"source"`
+	Path      string           `json:"path,omitempty"`
+	URL       string           `json:"url,omitempty"`
+	ID        string           `json:"id"`
+	Title     string           `json:"title,omitempty"`
+	Published *time.Time       `json:"published,omitempty"`
+	Note      string           `json:"note,omitempty"`
+	Error     string           `json:"error,omitempty"`
+	Result    *analysis.Result `json:"result,omitempty"`
 }
 
 func writeBatchJSON(w io.Writer, rec *batch.Record) error {

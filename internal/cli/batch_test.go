@@ -11,8 +11,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+	"unspun/internal/analysis"
 
-	"unspun/internal/analyze"
 	"unspun/internal/corpus"
 	"unspun/internal/store"
 )
@@ -227,8 +227,8 @@ func TestBatchLabelsReadable(t *testing.T) {
 	var want strings.Builder
 	for _, line := range strings.Split(strings.TrimSpace(jsonl), "\n") {
 		var r struct {
-			ID     string         `json:"id"`
-			Result analyze.Result `json:"result"`
+			ID     string          `json:"id"`
+			Result analysis.Result `json:"result"`
 		}
 		if err := json.Unmarshal([]byte(line), &r); err != nil {
 			t.Fatal(err)

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unspun/internal/analysis"
 
 	"unspun/internal/analyze"
 	"unspun/internal/corpus"
@@ -63,7 +64,7 @@ func runBench(ctx context.Context, env *Env, args []string) error {
 	if *minTime <= 0 {
 		return usageErrorf("--min-time must be positive")
 	}
-	arts, err := readArticleFolder("--articles", *articles, analyze.MaxBytes)
+	arts, err := readArticleFolder("--articles", *articles, analysis.MaxBytes)
 	if err != nil {
 		return err
 	}
@@ -107,7 +108,7 @@ func runBench(ctx context.Context, env *Env, args []string) error {
 	defer runtime.GOMAXPROCS(prev)
 	// One untimed pass warms caches and pools as a server would be.
 	for i, t := range texts {
-		if _, err := a.Analyze(ctx, strconv.Itoa(i), t); err != nil && err != analyze.ErrEmpty {
+		if _, err := a.Analyze(ctx, strconv.Itoa(i), t); err != nil && err != analysis.ErrEmpty {
 			return fmt.Errorf("%s: %w", paths[i], err)
 		}
 	}
@@ -164,7 +165,7 @@ func readValidation(dir string) ([]*corpus.Article, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := checkArticleFolder(filepath.Join(dir, "articles"), ids, analyze.MaxBytes); err != nil {
+	if err := checkArticleFolder(filepath.Join(dir, "articles"), ids, analysis.MaxBytes); err != nil {
 		return nil, err
 	}
 	arts, err := corpus.ReadPTC(dir, ids)

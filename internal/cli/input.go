@@ -7,8 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"unicode/utf8"
+	"unspun/internal/analysis"
 
-	"unspun/internal/analyze"
 	"unspun/internal/corpus"
 )
 
@@ -36,14 +36,14 @@ func requireDir(flag, path string) error {
 
 // readArticle reads one article from r, named name in errors, with
 // corpus.DecodeText's checks (binary, UTF-8), refusing more than
-// analyze.MaxBytes before reading further.
+// analysis.MaxBytes before reading further.
 func readArticle(name string, r io.Reader) (string, error) {
-	b, err := io.ReadAll(io.LimitReader(r, analyze.MaxBytes+1))
+	b, err := io.ReadAll(io.LimitReader(r, analysis.MaxBytes+1))
 	if err != nil {
 		return "", fmt.Errorf("%s: %w", name, err)
 	}
-	if len(b) > analyze.MaxBytes {
-		return "", fmt.Errorf("%s: the article is larger than %d MB", name, analyze.MaxBytes>>20)
+	if len(b) > analysis.MaxBytes {
+		return "", fmt.Errorf("%s: the article is larger than %d MB", name, analysis.MaxBytes>>20)
 	}
 	return corpus.DecodeText(name, bytes.NewReader(b))
 }
@@ -103,11 +103,11 @@ func checkArticleFolder(dir string, ids []string, maxBytes int64) error {
 
 // checkAnalysable refuses articles the pipeline refuses: corpus reads
 // articles of up to corpus.MaxArticleBytes, analysis takes up to
-// analyze.MaxBytes.
+// analysis.MaxBytes.
 func checkAnalysable(arts []*corpus.Article) error {
 	for _, a := range arts {
-		if len(a.Doc.Text) > analyze.MaxBytes {
-			return fmt.Errorf("%s: the article is larger than %d MB", a.Path, analyze.MaxBytes>>20)
+		if len(a.Doc.Text) > analysis.MaxBytes {
+			return fmt.Errorf("%s: the article is larger than %d MB", a.Path, analysis.MaxBytes>>20)
 		}
 	}
 	return nil

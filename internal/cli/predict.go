@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"unspun/internal/analysis"
 
 	"unspun/internal/analyze"
 	"unspun/internal/corpus"
@@ -91,7 +92,7 @@ func runPredict(ctx context.Context, env *Env, args []string) error {
 	if spansPath != nil && *spansPath == "" {
 		return usageErrorf("--spans is required")
 	}
-	arts, err := readArticleFolder("--articles", *articles, analyze.MaxBytes)
+	arts, err := readArticleFolder("--articles", *articles, analysis.MaxBytes)
 	if err != nil {
 		return err
 	}
@@ -140,7 +141,7 @@ func predictTechniques(a *analyze.Analyzer, arts []*corpus.Article, rows []corpu
 		id         string
 		start, end int
 	}
-	ranked := make(map[key][]analyze.Alternative)
+	ranked := make(map[key][]analysis.Alternative)
 	seen := make(map[key]int)
 	out := make([]corpus.Span, len(rows))
 	for i, r := range rows {

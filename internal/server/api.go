@@ -13,8 +13,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+	"unspun/internal/analysis"
 
-	"unspun/internal/analyze"
 	"unspun/internal/fetch"
 	"unspun/internal/store"
 	"unspun/internal/technique"
@@ -50,9 +50,9 @@ func (s *Server) statusOf(r *http.Request, err error) (int, string) {
 		return he.status, he.msg
 	case errors.As(err, &mbe):
 		return http.StatusRequestEntityTooLarge, fmt.Sprintf("request body larger than %d bytes", mbe.Limit)
-	case errors.Is(err, analyze.ErrEmpty):
+	case errors.Is(err, analysis.ErrEmpty):
 		return http.StatusBadRequest, "the article is empty: give some text or a URL"
-	case errors.Is(err, analyze.ErrTooLarge):
+	case errors.Is(err, analysis.ErrTooLarge):
 		return http.StatusRequestEntityTooLarge, err.Error()
 	case errors.As(err, &refused):
 		return http.StatusForbidden, err.Error()
@@ -123,7 +123,7 @@ type ArticleResponse struct {
 	Byline    string     `json:"byline,omitempty"`
 	Published *time.Time `json:"published,omitempty"`
 	Created   *time.Time `json:"created,omitempty"`
-	*analyze.Result
+	*analysis.Result
 }
 
 // job is one analysis request from the API or the form.
@@ -180,7 +180,7 @@ func (s *Server) analyze(ctx context.Context, j job) (*ArticleResponse, error) {
 		}
 	}
 	if strings.TrimSpace(text) == "" {
-		return nil, analyze.ErrEmpty
+		return nil, analysis.ErrEmpty
 	}
 	select {
 	case s.slots <- struct{}{}:
@@ -193,7 +193,7 @@ func (s *Server) analyze(ctx context.Context, j job) (*ArticleResponse, error) {
 		return nil, err
 	}
 	if res.Spans == nil {
-		res.Spans = []analyze.Span{}
+		res.Spans = []analysis.Span{}
 	}
 	resp.Result = res
 	s.metrics.analysed(res.Model)
@@ -397,12 +397,12 @@ func (s *Server) loadArticle(ctx context.Context, id int64) (*ArticleResponse, e
 	if err != nil {
 		return nil, err
 	}
-	var res analyze.Result
+	var res analysis.Result
 	if err := json.Unmarshal(a.Result, &res); err != nil {
 		return nil, fmt.Errorf("article %d: stored analysis: %w", id, err)
 	}
 	if res.Spans == nil {
-		res.Spans = []analyze.Span{}
+		res.Spans = []analysis.Span{}
 	}
 	resp := &ArticleResponse{ID: a.ID, Title: a.Title, Source: a.Source, URL: a.URL, Byline: a.Byline, Created: &a.Created, Result: &res}
 	if !a.Published.IsZero() {

@@ -16,8 +16,8 @@ import (
 	"runtime"
 	"strings"
 	"time"
+	"unspun/internal/analysis"
 
-	"unspun/internal/analyze"
 	"unspun/internal/fetch"
 	"unspun/internal/store"
 	"unspun/internal/web"
@@ -25,7 +25,7 @@ import (
 
 // Analyzer analyses one article; *analyze.Analyzer implements it.
 type Analyzer interface {
-	Analyze(ctx context.Context, id, text string) (*analyze.Result, error)
+	Analyze(ctx context.Context, id, text string) (*analysis.Result, error)
 }
 
 // DefaultMaxBody caps request bodies; larger requests get 413.

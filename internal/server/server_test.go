@@ -17,10 +17,10 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+	"unspun/internal/analysis"
 
 	"golang.org/x/net/html"
 
-	"unspun/internal/analyze"
 	"unspun/internal/fetch"
 	"unspun/internal/store"
 	"unspun/internal/technique"
@@ -43,7 +43,7 @@ var doubleWords = map[string]technique.Technique{
 	"everyone": technique.BandwagonReductio,
 }
 
-func (k *keywordAnalyzer) Analyze(ctx context.Context, id, text string) (*analyze.Result, error) {
+func (k *keywordAnalyzer) Analyze(ctx context.Context, id, text string) (*analysis.Result, error) {
 	if k.entered != nil {
 		close(k.entered)
 		k.entered = nil
@@ -52,9 +52,9 @@ func (k *keywordAnalyzer) Analyze(ctx context.Context, id, text string) (*analyz
 		<-k.gate
 	}
 	if strings.TrimSpace(text) == "" {
-		return nil, analyze.ErrEmpty
+		return nil, analysis.ErrEmpty
 	}
-	res := &analyze.Result{Text: text, Spans: []analyze.Span{}, Quotes: []analyze.Quote{}, Sentences: []analyze.Sentence{},
+	res := &analysis.Result{Text: text, Spans: []analysis.Span{}, Quotes: []analysis.Quote{}, Sentences: []analysis.Sentence{},
 		Words: len(strings.Fields(text)), Model: "keyword-double"}
 	lower := strings.ToLower(text)
 	cp := func(b int) int { return utf8.RuneCountInString(text[:b]) }
@@ -65,7 +65,7 @@ func (k *keywordAnalyzer) Analyze(ctx context.Context, id, text string) (*analyz
 				break
 			}
 			b := off + i
-			res.Spans = append(res.Spans, analyze.Span{Start: cp(b), End: cp(b + len(w)), Text: text[b : b+len(w)], Technique: t,
+			res.Spans = append(res.Spans, analysis.Span{Start: cp(b), End: cp(b + len(w)), Text: text[b : b+len(w)], Technique: t,
 				Confidence: 0.75, Voice: "author", Cues: []string{"the word " + w}})
 			off = b + len(w)
 		}
@@ -74,7 +74,7 @@ func (k *keywordAnalyzer) Analyze(ctx context.Context, id, text string) (*analyz
 	for i, r := range text {
 		if r == '.' || r == '?' {
 			if r == '?' {
-				res.Spans = append(res.Spans, analyze.Span{Start: cp(start), End: cp(i + 1), Text: text[start : i+1],
+				res.Spans = append(res.Spans, analysis.Span{Start: cp(start), End: cp(i + 1), Text: text[start : i+1],
 					Technique: technique.Doubt, Confidence: 0.5, Voice: "quote", Speaker: "A <b>Speaker</b>", Cues: []string{"a question"}})
 			}
 			start = i + 1
@@ -734,7 +734,7 @@ type countingAnalyzer struct {
 	running, hi int
 }
 
-func (c *countingAnalyzer) Analyze(ctx context.Context, id, text string) (*analyze.Result, error) {
+func (c *countingAnalyzer) Analyze(ctx context.Context, id, text string) (*analysis.Result, error) {
 	c.mu.Lock()
 	c.running++
 	c.hi = max(c.hi, c.running)

@@ -2,7 +2,7 @@
 // (modernc.org/sqlite, pure Go) in WAL mode, with full-text search over
 // titles and texts (FTS5) and the aggregate statistics the dashboard draws.
 //
-// The store knows the analysis only as data (analyze.Result): it keeps it
+// The store knows the analysis only as data (analysis.Result): it keeps it
 // as the JSON the API returns, plus one row per span so that filters and
 // statistics run in SQL.
 package store
@@ -19,10 +19,9 @@ import (
 	"sync"
 	"time"
 	"unicode/utf8"
+	"unspun/internal/analysis"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
-
-	"unspun/internal/analyze"
 )
 
 // ErrNotFound is returned when no article has the requested id.
@@ -65,7 +64,7 @@ type Meta struct {
 // FromResult builds the stored form of an analysed article: every front
 // end (the HTTP API, batch runs) stores articles through it, so the web
 // pages show and compare them alike.
-func FromResult(m Meta, res *analyze.Result) (*Article, error) {
+func FromResult(m Meta, res *analysis.Result) (*Article, error) {
 	if res == nil {
 		return nil, errors.New("store: no analysis to store")
 	}

@@ -6,8 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+	"unspun/internal/analysis"
 
-	"unspun/internal/analyze"
 	"unspun/internal/technique"
 )
 
@@ -65,7 +65,7 @@ func (s Segment) Label() string {
 
 // SortSpans orders spans by start, longer first on ties, so that the
 // indices Segments hands out are stable and outer spans come first.
-func SortSpans(spans []analyze.Span) {
+func SortSpans(spans []analysis.Span) {
 	sort.SliceStable(spans, func(i, j int) bool {
 		if spans[i].Start != spans[j].Start {
 			return spans[i].Start < spans[j].Start
@@ -77,7 +77,7 @@ func SortSpans(spans []analyze.Span) {
 // Segments cuts text at every boundary of spans (code-point offsets) and
 // returns the pieces in order. Spans outside the text, empty or inverted,
 // or with an invalid technique are ignored rather than trusted.
-func Segments(text string, spans []analyze.Span) []Segment {
+func Segments(text string, spans []analysis.Span) []Segment {
 	n := utf8.RuneCountInString(text)
 	cuts := map[int]bool{0: true, n: true}
 	valid := make([]bool, len(spans))

@@ -18,8 +18,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unspun/internal/analysis"
 
-	"unspun/internal/analyze"
 	"unspun/internal/store"
 	"unspun/internal/technique"
 )
@@ -184,7 +184,7 @@ type LegendItem struct {
 type ArticleData struct {
 	Base
 	Meta
-	Result   *analyze.Result
+	Result   *analysis.Result
 	Segments []Segment
 	Spans    []SpanView
 	Legend   []LegendItem
@@ -193,7 +193,7 @@ type ArticleData struct {
 }
 
 // NewArticleData prepares res for display. It sorts res.Spans.
-func NewArticleData(b Base, m Meta, res *analyze.Result) *ArticleData {
+func NewArticleData(b Base, m Meta, res *analysis.Result) *ArticleData {
 	SortSpans(res.Spans)
 	d := &ArticleData{Base: b, Meta: m, Result: res, Segments: Segments(res.Text, res.Spans)}
 	if d.PageTitle == "" {

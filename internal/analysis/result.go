@@ -1,9 +1,30 @@
-// Package analyze is the pipeline every front end calls: document →
-// quotes → features → span tagger → technique model → Result. Front ends
-// (CLI, HTTP API, web page) use it and never the models directly.
-package analyze
+// Package analysis holds the result of analysing an article: the
+// fragments found, their techniques, voices and cues, the quotes and the
+// sentence scores. It is data only, so front ends and the store can read
+// and write results without linking the models (package analyze produces
+// them).
+package analysis
 
-import "unspun/internal/technique"
+import (
+	"errors"
+	"fmt"
+
+	"unspun/internal/technique"
+)
+
+// MaxBytes is the largest text Analyze accepts; longer texts are not news
+// articles and would only tie up the server.
+const MaxBytes = 2 << 20
+
+// ErrEmpty is returned for a text with nothing but white space in it.
+var ErrEmpty = errors.New("analyze: the article is empty")
+
+// ErrTooLarge is returned for a text over MaxBytes.
+var ErrTooLarge = fmt.Errorf("analyze: the article is larger than %d MB", MaxBytes>>20)
+
+// ErrInvalidUTF8 is returned for a text that is not valid UTF-8: its
+// offsets would not survive the JSON encoding of the result.
+var ErrInvalidUTF8 = errors.New("analyze: the article is not valid UTF-8")
 
 // Result is the analysis of one article. Offsets are code points into
 // Text. Its JSON form is the one documented for "unspun analyze --format
