@@ -328,10 +328,9 @@ func embeddedModel(b *testing.B) *model.Model {
 // unlabeled news articles, one at a time.
 func BenchmarkAnalyze(b *testing.B) {
 	m := embeddedModel(b)
-	dir := filepath.Join("..", "..", "..", "shared", "data", "unlabeled-news")
-	arts, err := corpus.ReadArticles(dir, nil)
+	arts, err := corpus.ReadArticles(testenv.Unlabeled(b), nil)
 	if err != nil {
-		b.Skip(err)
+		b.Fatal(err)
 	}
 	a := New(m)
 	ctx := context.Background()

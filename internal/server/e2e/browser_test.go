@@ -4,7 +4,6 @@ import (
 	"context"
 	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -20,15 +19,6 @@ import (
 
 	"unspun/internal/testenv"
 )
-
-func chromiumPath() string {
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	return ""
-}
 
 // artifactDir is where screenshots go: $UNSPUN_ARTIFACTS if set, so CI can
 // keep them, else the test's temporary directory.
@@ -74,10 +64,7 @@ func startServer(t *testing.T) string {
 }
 
 func TestBrowserHighlightsDemoArticle(t *testing.T) {
-	chromium := chromiumPath()
-	if chromium == "" {
-		t.Skip("no chromium binary on PATH (install Debian's chromium: scripts/browser-deps.sh); skipping the browser test")
-	}
+	chromium := testenv.Chromium(t)
 	article, err := os.ReadFile(testenv.Demo())
 	if err != nil {
 		t.Fatal(err)
