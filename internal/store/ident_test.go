@@ -270,7 +270,7 @@ func TestMigration2Backfill(t *testing.T) {
 		{"https://a.example/1?utm_source=x", "feed item one"},
 		{"https://a.example/1", "feed item one"}, // the same item stored twice
 		{"", "pasted"},
-		{"", "pasted"},                         // pasted twice
+		{"", "pasted"},                           // pasted twice
 		{"https://b.example/z", "feed item one"}, // syndicated
 	} {
 		if _, err := db.Exec(`INSERT INTO articles (url, created, day, words, score, model, text, result)
