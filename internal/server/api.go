@@ -146,6 +146,12 @@ func (s *Server) analyze(ctx context.Context, j job) (*ArticleResponse, error) {
 	if j.Text != "" && j.URL != "" {
 		return nil, errorf(http.StatusBadRequest, "give either text or url, not both")
 	}
+	if i := strings.IndexByte(j.Text, 0); i >= 0 {
+		// As the CLI refuses a file with a NUL byte: it is binary data,
+		// not an article.
+		return nil, errorf(http.StatusBadRequest, "text contains a NUL character (U+0000) at offset %d: send the article's text, not binary data",
+			utf8.RuneCountInString(j.Text[:i]))
+	}
 	resp := &ArticleResponse{Title: strings.TrimSpace(j.Title), Source: strings.TrimSpace(j.Source)}
 	if j.Published != "" {
 		t, err := parseDate(j.Published)

@@ -46,27 +46,12 @@ func (s *Server) pageHome(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, web.PageHome, web.HomeData{Base: s.base("Analyze an article", "home"), Recent: recent})
 }
 
-// sameOrigin rejects form posts made by other sites (cross-site request
-// forgery). Browsers send Sec-Fetch-Site, which decides when present;
-// older ones send Origin on POST, which must then name this host.
-func sameOrigin(r *http.Request) bool {
-	if site := r.Header.Get("Sec-Fetch-Site"); site != "" {
-		return site == "same-origin" || site == "none"
-	}
-	origin := r.Header.Get("Origin")
-	if origin == "" {
-		return true // not a browser, or a browser too old to say
-	}
-	u, err := url.Parse(origin)
-	return err == nil && u.Host == r.Host
-}
-
 // formWrite admits a form post that changes something: from this site's
 // own pages, well-formed, and carrying the token when one is set. It has
 // answered the request when it returns false.
 func (s *Server) formWrite(w http.ResponseWriter, r *http.Request) bool {
-	if !sameOrigin(r) {
-		s.fail(w, r, http.StatusForbidden, "cross-site form submission refused")
+	if ok, why := s.sameOrigin(r); !ok {
+		s.fail(w, r, http.StatusForbidden, why)
 		return false
 	}
 	if err := r.ParseForm(); err != nil {

@@ -64,6 +64,15 @@ type Config struct {
 	// adds memory and makes latency less even; requests beyond the
 	// bound wait their turn.
 	MaxAnalyses int
+	// Hosts are the names the server answers to, as a request's Host
+	// header gives them: "host" (any port) or "host:port". Other names
+	// get 421 Misdirected Request, and page forms are accepted only from
+	// origins among them (DNS rebinding). Empty means the loopback names
+	// localhost, 127.0.0.1 and ::1, on any port.
+	Hosts []string
+	// AnyHost answers every Host instead (a server reachable under names
+	// it cannot know, whose writes a Token guards).
+	AnyHost bool
 }
 
 // Server serves the API and the pages.
@@ -74,6 +83,7 @@ type Server struct {
 	mux     *http.ServeMux
 	// slots holds one token per analysis allowed to run.
 	slots chan struct{}
+	hosts hostSet
 }
 
 // New returns a Server for cfg.
@@ -90,12 +100,16 @@ func New(cfg Config) (*Server, error) {
 	if cfg.MaxAnalyses <= 0 {
 		cfg.MaxAnalyses = runtime.GOMAXPROCS(0)
 	}
+	hosts, err := newHostSet(cfg.Hosts, cfg.AnyHost)
+	if err != nil {
+		return nil, err
+	}
 	pages, err := web.New()
 	if err != nil {
 		return nil, err
 	}
 	s := &Server{cfg: cfg, pages: pages, metrics: newMetrics(), mux: http.NewServeMux(),
-		slots: make(chan struct{}, cfg.MaxAnalyses)}
+		slots: make(chan struct{}, cfg.MaxAnalyses), hosts: hosts}
 	if cfg.ModelVersion != "" {
 		s.metrics.models[cfg.ModelVersion] = true
 	}
@@ -149,6 +163,9 @@ func (s *Server) Handler() http.Handler {
 			}
 			s.metrics.observe(r.Pattern, rec.status, time.Since(start))
 		}()
+		if !s.checkHost(rec, r) {
+			return
+		}
 		if r.Body != nil {
 			r.Body = http.MaxBytesReader(rec, r.Body, s.cfg.MaxBody)
 		}
