@@ -92,7 +92,7 @@ type fixture struct {
 	store *store.Store
 }
 
-func newFixture(t *testing.T, cfg Config) *fixture {
+func newFixture(t testing.TB, cfg Config) *fixture {
 	t.Helper()
 	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), store.DefaultFile))
 	if err != nil {
@@ -115,7 +115,7 @@ type call struct {
 	header             map[string]string
 }
 
-func (f *fixture) do(t *testing.T, c call) *httptest.ResponseRecorder {
+func (f *fixture) do(t testing.TB, c call) *httptest.ResponseRecorder {
 	t.Helper()
 	var body io.Reader
 	if c.body != "" {
@@ -140,7 +140,7 @@ func (f *fixture) do(t *testing.T, c call) *httptest.ResponseRecorder {
 	return rec
 }
 
-func jsonBody(t *testing.T, rec *httptest.ResponseRecorder) map[string]any {
+func jsonBody(t testing.TB, rec *httptest.ResponseRecorder) map[string]any {
 	t.Helper()
 	var m map[string]any
 	if err := json.Unmarshal(rec.Body.Bytes(), &m); err != nil {
@@ -286,7 +286,7 @@ func TestTokenAuth(t *testing.T) {
 }
 
 // seedAPI stores three articles through the API and returns their ids.
-func seedAPI(t *testing.T, f *fixture) []int64 {
+func seedAPI(t testing.TB, f *fixture) []int64 {
 	t.Helper()
 	var ids []int64
 	for _, b := range []string{
