@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -73,8 +74,11 @@ func (s *Server) pageAnalyze(w http.ResponseWriter, r *http.Request) {
 		Text: r.PostForm.Get("text"), URL: r.PostForm.Get("url"),
 		Title: r.PostForm.Get("title"), Source: r.PostForm.Get("source"), Published: r.PostForm.Get("published"),
 	}, store: r.PostForm.Get("store") == "true"}
-	resp, err := s.analyze(r.Context(), j)
+	ctx, cancel := context.WithTimeout(r.Context(), RequestTimeout)
+	defer cancel()
+	resp, err := s.analyze(ctx, j)
 	if err != nil {
+		setRetryAfter(w, err)
 		status, msg := s.statusOf(r, err)
 		// Show the form again with the error and what was typed.
 		recent, _, _ := s.cfg.Store.List(r.Context(), store.Filter{}, 1, 5)
