@@ -540,6 +540,7 @@ func (s *Server) runAnalysis(ctx context.Context, text string) (*analysis.Result
 			s.cfg.QueueTimeout, cap(s.slots), s.cfg.MaxTextBytes)}
 	}
 	actx, cancel := context.WithTimeout(ctx, s.cfg.AnalysisTimeout)
+	defer cancel() // when it returns early, actx has ended already
 	type outcome struct {
 		res *analysis.Result
 		err error
@@ -549,7 +550,6 @@ func (s *Server) runAnalysis(ctx context.Context, text string) (*analysis.Result
 		defer func() {
 			<-s.slots
 			s.text.release(n)
-			cancel()
 		}()
 		res, err := s.cfg.Analyzer.Analyze(actx, "request", text)
 		done <- outcome{res, err}
@@ -558,7 +558,11 @@ func (s *Server) runAnalysis(ctx context.Context, text string) (*analysis.Result
 	select {
 	case o = <-done:
 	case <-actx.Done():
-		o.err = actx.Err()
+		select {
+		case o = <-done: // finished as the deadline passed
+		default:
+			o.err = actx.Err()
+		}
 	}
 	if o.err != nil && actx.Err() != nil && errors.Is(o.err, actx.Err()) {
 		if ctx.Err() != nil {
