@@ -18,6 +18,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"unspun/internal/doc"
@@ -175,7 +176,8 @@ func ReadIDs(path string) ([]string, error) {
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
-		if strings.ContainsAny(line, " \t") {
+		if strings.IndexFunc(line, unicode.IsSpace) >= 0 {
+			// Also a lone carriage return: old Mac line ends.
 			return nil, &ParseError{File: path, Line: i + 1, Reason: fmt.Sprintf("expected one article id, got %q", line)}
 		}
 		ids = append(ids, line)
