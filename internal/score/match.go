@@ -45,3 +45,12 @@ func Match(gold, pred []technique.Technique, pair func(gold, pred technique.Tech
 	}
 	return hits
 }
+
+// Assign returns the technique of the k-th row (from 0) of one span in a
+// TC submission, given the span's techniques ranked most likely first:
+// the k-th most likely, so that the rows of a span differ, the ranking
+// starting over past its end (no span has more distinct techniques than
+// there are). It is the one rule by which unspun labels repeated rows.
+func Assign(ranked []technique.Technique, k int) technique.Technique {
+	return ranked[k%len(ranked)]
+}

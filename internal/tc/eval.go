@@ -3,6 +3,7 @@ package tc
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"unspun/internal/corpus"
@@ -28,7 +29,19 @@ type Eval struct {
 	// expected calibration error.
 	Reliability score.Reliability
 	ECE         float64
+	// Second[i] counts, for the ratio SecondRatios[i], the spans whose
+	// second most likely technique has at least that ratio of the first's
+	// probability (Offered) and those of them whose gold rows carry it
+	// (Right): how often a second technique shown beside the first would
+	// be one an annotator gave. MultiGold counts the spans with two or
+	// more distinct gold techniques.
+	Second    [len(SecondRatios)]struct{ Offered, Right int }
+	MultiGold int
+	Spans     int
 }
+
+// SecondRatios are the ratios Eval.Second is measured at.
+var SecondRatios = [...]float64{0.3, 0.5, 0.7, 0.9}
 
 // add scores the prediction p for one span whose gold rows are gold.
 func (ev *Eval) add(gold []technique.Technique, p Prediction) {
@@ -49,6 +62,19 @@ func (ev *Eval) add(gold []technique.Technique, p Prediction) {
 	top, pr := p.Top()
 	for _, t := range gold {
 		ev.Reliability.Add(pr, t == top)
+	}
+	ev.Spans++
+	if slices.ContainsFunc(gold, func(t technique.Technique) bool { return t != gold[0] }) {
+		ev.MultiGold++
+	}
+	r := p.Ranked()
+	for i, ratio := range SecondRatios {
+		if p.Probs[r[1]] >= ratio*p.Probs[r[0]] {
+			ev.Second[i].Offered++
+			if slices.Contains(gold, r[1]) {
+				ev.Second[i].Right++
+			}
+		}
 	}
 }
 

@@ -155,6 +155,12 @@ func crossValidate(arts []*corpus.Article, vecs tc.Vectors, o tc.Options, repeat
 		ev := cv.Eval
 		fmt.Printf("cv repeat=%d folds=%d articles=%d micro_f1=%.4f macro_f1=%.4f temperature=%.3f ece_raw=%.4f ece=%.4f nll=%.4f\n",
 			r, cv.Folds, len(arts), ev.MicroF1, ev.MacroF1(), cv.Temperature, cv.ECERaw, cv.ECE, cv.NLL)
+		fmt.Printf("  second technique: %d of %d spans have two or more gold techniques;", ev.MultiGold, ev.Spans)
+		for i, ratio := range tc.SecondRatios {
+			sec := ev.Second[i]
+			fmt.Printf(" p2≥%.1f·p1: %d offered, %d right;", ratio, sec.Offered, sec.Right)
+		}
+		fmt.Println()
 		micro = append(micro, ev.MicroF1)
 		macro = append(macro, ev.MacroF1())
 		for _, t := range technique.All() {
