@@ -112,7 +112,11 @@ func (a *Analyzer) AnalyzeDoc(ctx context.Context, d *doc.Document) (*analysis.R
 			Voice:      "author",
 			Cues:       mergeCues(s.Cues, p.Cues),
 		}
-		for _, t := range ranked[1:] {
+		given := p.Techniques()
+		for _, t := range given {
+			sp.Techniques = append(sp.Techniques, analysis.Alternative{Technique: t, Confidence: round(clamp01(s.Score) * p.Probs[t])})
+		}
+		for _, t := range ranked[len(given):] {
 			c := round(clamp01(s.Score) * p.Probs[t])
 			if len(sp.Alternatives) == maxAlternatives || c < minAlternative {
 				break

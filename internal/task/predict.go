@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 
+	"unspun/internal/analysis"
 	"unspun/internal/analyze"
 	"unspun/internal/corpus"
 	"unspun/internal/score"
@@ -84,4 +85,33 @@ func WriteTC(ctx context.Context, w io.Writer, a *analyze.Analyzer, arts []*corp
 		return err
 	}
 	return corpus.WriteTC(w, out)
+}
+
+// ResultRows returns the TC rows of an analysis of article id: one row per
+// technique a fragment is given (analysis.Span.Techniques, or its
+// Technique for results without them), so a fragment with two techniques
+// gives two rows of the same span, as the corpus writes them. SI rows are
+// the same spans with the technique ignored (ResultSpans).
+func ResultRows(id string, res *analysis.Result) []corpus.Span {
+	out := make([]corpus.Span, 0, len(res.Spans))
+	for _, s := range res.Spans {
+		if len(s.Techniques) == 0 {
+			out = append(out, corpus.Span{Article: id, Start: s.Start, End: s.End, Technique: s.Technique, HasTechnique: true})
+			continue
+		}
+		for _, t := range s.Techniques {
+			out = append(out, corpus.Span{Article: id, Start: s.Start, End: s.End, Technique: t.Technique, HasTechnique: true})
+		}
+	}
+	return out
+}
+
+// ResultSpans returns the SI rows of an analysis of article id: one per
+// fragment.
+func ResultSpans(id string, res *analysis.Result) []corpus.Span {
+	out := make([]corpus.Span, len(res.Spans))
+	for i, s := range res.Spans {
+		out[i] = corpus.Span{Article: id, Start: s.Start, End: s.End}
+	}
+	return out
 }

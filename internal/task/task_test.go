@@ -5,9 +5,11 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"testing"
 
+	"unspun/internal/analysis"
 	"unspun/internal/corpus"
 	"unspun/internal/doc"
 	"unspun/internal/si"
@@ -144,5 +146,24 @@ func TestFitSentenceCalibration(t *testing.T) {
 	}
 	if rep.Calibrated.N() != 120 || rep.Empty != 80 || rep.EmptyShare != 0 || rep.EmptyMean > 0.05 {
 		t.Errorf("cross-check: %d sentences, %d empty, share %.3f, mean %.3f", rep.Calibrated.N(), rep.Empty, rep.EmptyShare, rep.EmptyMean)
+	}
+}
+
+func TestResultRows(t *testing.T) {
+	res := &analysis.Result{Spans: []analysis.Span{
+		{Start: 0, End: 4, Technique: technique.LoadedLanguage, Techniques: []analysis.Alternative{
+			{Technique: technique.LoadedLanguage, Confidence: 0.3}, {Technique: technique.NameCalling, Confidence: 0.25}}},
+		{Start: 9, End: 20, Technique: technique.Doubt}, // a result without Techniques
+	}}
+	want := []corpus.Span{
+		{Article: "7", Start: 0, End: 4, Technique: technique.LoadedLanguage, HasTechnique: true},
+		{Article: "7", Start: 0, End: 4, Technique: technique.NameCalling, HasTechnique: true},
+		{Article: "7", Start: 9, End: 20, Technique: technique.Doubt, HasTechnique: true},
+	}
+	if got := ResultRows("7", res); !slices.Equal(got, want) {
+		t.Errorf("ResultRows = %v\nwant %v", got, want)
+	}
+	if got := ResultSpans("7", res); len(got) != 2 || got[1] != (corpus.Span{Article: "7", Start: 9, End: 20}) {
+		t.Errorf("ResultSpans = %v", got)
 	}
 }
