@@ -219,7 +219,7 @@ func writeBRAT(t *testing.T, txt, ann string) string {
 func TestBRATLineBreaksAndCodePoints(t *testing.T) {
 	txt := "🐱 Title\n\nThey lie.\nAlways.\n"
 	a := &Article{ID: "9", Text: txt, Annotated: true, Labels: []Fragment{
-		{Start: 9, End: 26, Technique: technique.Doubt}, // "They lie.\nAlways."
+		{Start: 9, End: 26, Technique: technique.Doubt},  // "They lie.\nAlways."
 		{Start: 2, End: 7, Technique: technique.Slogans}, // "Title", after the emoji
 	}}
 	dir := filepath.Join(t.TempDir(), "b")
