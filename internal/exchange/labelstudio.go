@@ -3,6 +3,7 @@ package exchange
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -163,6 +164,9 @@ func ReadLabelStudio(name string, r io.Reader) ([]*Article, error) {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	syntax := func(err error) error {
 		line := lineAt(dec.InputOffset())
+		if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+			line = lineAt(int64(len(b)))
+		}
 		if se, ok := err.(*json.SyntaxError); ok {
 			line = lineAt(se.Offset)
 		}
