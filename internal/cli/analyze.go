@@ -15,8 +15,8 @@ import (
 
 	"unspun/internal/analyze"
 	"unspun/internal/corpus"
-	"unspun/internal/store"
 	"unspun/internal/model"
+	"unspun/internal/store"
 	"unspun/internal/technique"
 )
 
