@@ -92,7 +92,7 @@ func Identify(text string) Judgement {
 	name := info.Lang.String()
 	return Judgement{
 		Language: name,
-		Reason:   fmt.Sprintf("identified as %s (confidence %.2f) with few English words", name, info.Confidence),
+		Reason:   fmt.Sprintf("few English words; identified with confidence %.2f", info.Confidence),
 	}
 }
 

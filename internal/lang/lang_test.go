@@ -53,7 +53,7 @@ func TestIdentifyReasons(t *testing.T) {
 		t.Errorf("persian reason = %q", got)
 	}
 	got := Identify("Le gouvernement a annoncé mardi une série de mesures destinées à soutenir les agriculteurs touchés par la sécheresse.").Reason
-	if !strings.HasPrefix(got, "identified as French (confidence ") {
+	if !strings.HasPrefix(got, "few English words; identified with confidence ") {
 		t.Errorf("french reason = %q", got)
 	}
 }
