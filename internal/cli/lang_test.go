@@ -45,3 +45,23 @@ func TestAnalyzeSkipsForeignParagraphs(t *testing.T) {
 		}
 	}
 }
+
+// TestAnalyzeTitleLine: line 1 of a file is its title, analysed like the
+// rest (the corpus annotates titles).
+func TestAnalyzeTitleLine(t *testing.T) {
+	const article = "testdata/analyze/title-line.txt"
+	golden(t, "analyze", "title-line", "analyze", article)
+	stdout, _, code := runMain("analyze", "--format", "json", article)
+	var res analysis.Result
+	if err := json.Unmarshal([]byte(stdout), &res); code != 0 || err != nil {
+		t.Fatalf("exit %d: %v", code, err)
+	}
+	titleEnd := len([]rune("Corrupt Thugs Plunder the Nation While Their Minions Cheer"))
+	inTitle := false
+	for _, s := range res.Spans {
+		inTitle = inTitle || s.Start < titleEnd
+	}
+	if !inTitle || len(res.Sentences) == 0 || res.Sentences[0].Start != 0 || res.Sentences[0].End != titleEnd {
+		t.Errorf("the title is not analysed: spans %+v, sentences %+v", res.Spans, res.Sentences)
+	}
+}
