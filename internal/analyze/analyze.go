@@ -130,6 +130,7 @@ func (a *Analyzer) AnalyzeDoc(ctx context.Context, d *doc.Document) (*analysis.R
 		res.Spans = append(res.Spans, sp)
 	}
 	res.Sentences, res.Score = a.sentenceScores(d, found)
+	skipForeign(d, res)
 	return res, nil
 }
 
