@@ -105,7 +105,7 @@ func (m *memStore) QueuedItems(_ context.Context, canon string) ([]store.FeedIte
 	return out, nil
 }
 
-func (m *memStore) SaveArticle(_ context.Context, a *store.Article) (int64, bool, error) {
+func (m *memStore) Save(_ context.Context, a *store.Article) (int64, bool, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	canon, _ := canonicalURL(a.URL)

@@ -19,9 +19,9 @@ type Items interface {
 	// QueuedItems returns the queued items with this canonical URL (one
 	// per feed that has it), oldest first, with their feeds' titles.
 	QueuedItems(ctx context.Context, canonicalURL string) ([]store.FeedItem, error)
-	// SaveArticle stores a; an article already stored under the same
+	// Save stores a; an article already stored under the same
 	// identity returns its id and existed.
-	SaveArticle(ctx context.Context, a *store.Article) (id int64, existed bool, err error)
+	Save(ctx context.Context, a *store.Article) (id int64, existed bool, err error)
 	// FinishItems marks the queued items with canonicalURL as done with
 	// article id: the first item that reaches an article is stored, every
 	// later one (in this or another feed) a duplicate. It returns how many
@@ -138,7 +138,7 @@ func (p *Processor) Process(ctx context.Context, canonicalURL, rawURL string) (O
 	if err != nil {
 		return Outcome{}, err
 	}
-	id, _, err := p.Items.SaveArticle(ctx, a)
+	id, _, err := p.Items.Save(ctx, a)
 	if err != nil {
 		return Outcome{}, fmt.Errorf("store %s: %w", rawURL, err)
 	}
