@@ -136,6 +136,15 @@ func (s *Set) Analysed(model string) {
 	}
 }
 
+// Model records the model version analyses are made with, before the
+// first analysis ("" records nothing).
+func (s *Set) Model(version string) {
+	if s == nil || version == "" {
+		return
+	}
+	s.model.WithLabelValues(version).Set(1)
+}
+
 // Poll records one poll of feed with its outcome: "ok", "not_modified" or
 // "failed".
 func (s *Set) Poll(feed, outcome string, d time.Duration) {

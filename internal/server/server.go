@@ -19,6 +19,7 @@ import (
 	"unspun/internal/analysis"
 
 	"unspun/internal/fetch"
+	"unspun/internal/metrics"
 	"unspun/internal/store"
 	"unspun/internal/web"
 )
@@ -64,13 +65,16 @@ type Config struct {
 	// adds memory and makes latency less even; requests beyond the
 	// bound wait their turn.
 	MaxAnalyses int
+	// Metrics are the process's Prometheus collectors, served at
+	// /metrics; nil makes the server its own.
+	Metrics *metrics.Set
 }
 
 // Server serves the API and the pages.
 type Server struct {
 	cfg     Config
 	pages   *web.Renderer
-	metrics *metrics
+	metrics *serverMetrics
 	mux     *http.ServeMux
 	// slots holds one token per analysis allowed to run.
 	slots chan struct{}
@@ -94,11 +98,9 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, pages: pages, metrics: newMetrics(), mux: http.NewServeMux(),
+	s := &Server{cfg: cfg, pages: pages, metrics: newMetrics(cfg.Metrics), mux: http.NewServeMux(),
 		slots: make(chan struct{}, cfg.MaxAnalyses)}
-	if cfg.ModelVersion != "" {
-		s.metrics.models[cfg.ModelVersion] = true
-	}
+	s.metrics.set.Model(cfg.ModelVersion)
 	for _, r := range s.routes() {
 		s.mux.Handle(r.method+" "+r.pattern, r.handler)
 	}
