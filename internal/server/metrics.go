@@ -19,7 +19,9 @@ func newMetrics(set *metrics.Set) *serverMetrics {
 	return &serverMetrics{set: set}
 }
 
-func (m *serverMetrics) observe(route string, code int, d time.Duration) { m.set.Request(route, code, d) }
+func (m *serverMetrics) observe(route string, code int, d time.Duration) {
+	m.set.Request(route, code, d)
+}
 
 func (m *serverMetrics) analysed(model string) { m.set.Analysed(model) }
 

@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"unspun/internal/ident"
 	"unspun/internal/store"
 )
 
@@ -108,9 +109,9 @@ func (m *memStore) QueuedItems(_ context.Context, canon string) ([]store.FeedIte
 func (m *memStore) Save(_ context.Context, a *store.Article) (int64, bool, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	canon, _ := canonicalURL(a.URL)
+	canon, _ := ident.CanonicalURL(a.URL)
 	for _, o := range m.articles {
-		if c, _ := canonicalURL(o.URL); c == canon {
+		if c, _ := ident.CanonicalURL(o.URL); c == canon {
 			return o.ID, true, nil
 		}
 	}

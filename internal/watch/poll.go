@@ -24,6 +24,7 @@ import (
 
 	"github.com/mmcdole/gofeed"
 
+	"unspun/internal/ident"
 	"unspun/internal/metrics"
 	"unspun/internal/store"
 )
@@ -286,7 +287,7 @@ func (p *Poller) fetch(ctx context.Context, f store.Feed) (*fetched, error) {
 			skipped++
 			continue
 		}
-		canon, err := canonicalURL(link)
+		canon, err := ident.CanonicalURL(link)
 		if err != nil || seen[canon] {
 			skipped++
 			continue
