@@ -123,6 +123,10 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/articles/{id}", h(s.apiGet), false},
 		{"DELETE", "/api/v1/articles/{id}", h(s.apiDelete), true},
 		{"GET", "/api/v1/stats", h(s.apiStats), false},
+		{"GET", "/api/v1/feeds", h(s.apiFeeds), false},
+		{"POST", "/api/v1/feeds", h(s.apiAddFeed), true},
+		{"GET", "/api/v1/feeds/{id}", h(s.apiFeed), false},
+		{"DELETE", "/api/v1/feeds/{id}", h(s.apiDeleteFeed), true},
 		{"GET", "/api/openapi.json", h(s.openAPI), false},
 		{"GET", "/healthz", h(s.healthz), false},
 		{"GET", "/metrics", h(s.serveMetrics), false},
@@ -132,6 +136,7 @@ func (s *Server) routes() []route {
 		{"GET", "/articles/{id}", h(s.pageArticle), false},
 		{"POST", "/articles/{id}/delete", h(s.pageDelete), true},
 		{"GET", "/dashboard", h(s.pageDashboard), false},
+		{"GET", "/feeds", h(s.pageFeeds), false},
 		{"GET", "/static/", web.Static(), false},
 	}
 }

@@ -340,3 +340,14 @@ func redact(raw string) string {
 	}
 	return u.Redacted()
 }
+
+// CheckURL checks that raw is an absolute http(s) URL with a host, as a
+// feed's must be, and returns it trimmed.
+func CheckURL(raw string) (string, error) {
+	raw = strings.TrimSpace(raw)
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return "", fmt.Errorf("%q is not a feed URL (want http:// or https://)", raw)
+	}
+	return raw, nil
+}
