@@ -10,13 +10,8 @@ import (
 	"time"
 )
 
-// feedBackends runs fn on each database the store supports.
-func feedBackends(t *testing.T, fn func(t *testing.T, s *Store)) {
-	t.Run("sqlite", func(t *testing.T) { fn(t, open(t)) })
-}
-
 func TestFeedsAddListDelete(t *testing.T) {
-	feedBackends(t, func(t *testing.T, s *Store) {
+	each(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		f, err := s.AddFeed(ctx, "https://news.example/rss", "", 15*time.Minute)
 		if err != nil {
@@ -49,7 +44,7 @@ func TestFeedsAddListDelete(t *testing.T) {
 }
 
 func TestClaimAndRecordPoll(t *testing.T) {
-	feedBackends(t, func(t *testing.T, s *Store) {
+	each(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		f, _ := s.AddFeed(ctx, "https://news.example/rss", "", time.Minute)
 		now := time.Now().Add(time.Second)
@@ -81,7 +76,7 @@ func TestClaimAndRecordPoll(t *testing.T) {
 }
 
 func TestFeedItemsLifecycle(t *testing.T) {
-	feedBackends(t, func(t *testing.T, s *Store) {
+	each(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		f1, _ := s.AddFeed(ctx, "https://one.example/rss", "One", time.Minute)
 		f2, _ := s.AddFeed(ctx, "https://two.example/rss", "Two", time.Minute)
@@ -159,7 +154,7 @@ func TestFeedItemsLifecycle(t *testing.T) {
 }
 
 func TestFinishItemsConcurrentlyStoresOnce(t *testing.T) {
-	feedBackends(t, func(t *testing.T, s *Store) {
+	each(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		const feeds = 6
 		u := "https://a.example/shared"
