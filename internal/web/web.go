@@ -65,7 +65,7 @@ const (
 // New parses the embedded templates.
 func New() (*Renderer, error) {
 	r := &Renderer{pages: map[string]*template.Template{}}
-	for _, p := range []string{PageHome, PageArticle, PageList, PageDashboard, PageError} {
+	for _, p := range []string{PageHome, PageArticle, PageList, PageDashboard, PageError, PageFeeds} {
 		t, err := template.New(p).Funcs(funcs).ParseFS(templateFS, "templates/base.html", "templates/summaries.html", "templates/parts.html", "templates/"+p+".html")
 		if err != nil {
 			return nil, fmt.Errorf("web: parse template %s: %w", p, err)
