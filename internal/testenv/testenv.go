@@ -111,7 +111,7 @@ func Postgres(t testing.TB) string {
 	url := os.Getenv("UNSPUN_TEST_POSTGRES")
 	if url == "" {
 		missing(t, inCI() || os.Getenv("UNSPUN_REQUIRE_POSTGRES") != "", "CI or UNSPUN_REQUIRE_POSTGRES",
-			"UNSPUN_TEST_POSTGRES is not set (bash scripts/postgres-ci.sh start prints it)")
+			"UNSPUN_TEST_POSTGRES is not set (eval \"$(bash scripts/postgres-ci.sh start)\" starts a throwaway server)")
 	}
 	return url
 }
