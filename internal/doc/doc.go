@@ -50,8 +50,8 @@ type Document struct {
 	// Words are the UAX #29 words, numbers and punctuation marks, in
 	// order; white space is never part of one.
 	Words []Word
-	// Sentences never cross a line and never start or end with white
-	// space.
+	// Sentences never cross a line, never start or end with white
+	// space and have at most MaxSentenceWords words.
 	Sentences []Span
 	// Lines are the text between line feeds, without "\n" or "\r\n".
 	Lines []Span

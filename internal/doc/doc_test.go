@@ -494,3 +494,33 @@ func BenchmarkNew(b *testing.B) {
 		benchmarkNew(b, best)
 	})
 }
+
+// TestLongSentencesCut checks that text without sentence breaks is cut
+// into sentences of at most MaxSentenceWords words that cover every word
+// in order, and that ordinary sentences are left alone.
+func TestLongSentencesCut(t *testing.T) {
+	long := "They" + strings.Repeat(" lie and we fight,", 300) + " end."
+	text := "Short one. " + long + " Last one."
+	d := New("1", text)
+	next := 0
+	for _, s := range d.Sentences {
+		i, j := d.WordsIn(s.Start, s.End)
+		if j-i > MaxSentenceWords {
+			t.Errorf("sentence %v has %d words, more than %d", s, j-i, MaxSentenceWords)
+		}
+		if i != next {
+			t.Errorf("sentence %v starts at word %d, want %d", s, i, next)
+		}
+		next = j
+	}
+	if next != len(d.Words) {
+		t.Errorf("sentences cover %d of %d words", next, len(d.Words))
+	}
+	if first, last := d.TextOf(d.Sentences[0]), d.TextOf(d.Sentences[len(d.Sentences)-1]); first != "Short one." || last != "Last one." {
+		t.Errorf("ordinary sentences changed: %q, %q", first, last)
+	}
+	nl := len(New("", long).Words)
+	if n := len(d.Sentences); n != 2+(nl+MaxSentenceWords-1)/MaxSentenceWords {
+		t.Errorf("%d sentences, want 2 and the long run cut in pieces of %d", n, MaxSentenceWords)
+	}
+}

@@ -326,23 +326,8 @@ func (s *docStats) span(start, end int) spanCtx {
 	}
 	c.si, _ = d.WordsIn(c.sentStart, c.sentEnd)
 	c.sj = c.si + sort.Search(len(d.Words)-c.si, func(k int) bool { return d.Words[c.si+k].Start >= c.sentEnd })
-	// The sentence as context reaches at most maxContext words on each
-	// side of the span: corpus sentences are far shorter (at most 129
-	// words), and a text without sentence breaks must not make every
-	// span's features as long as the text.
-	if c.wi-c.si > maxContext {
-		c.si = c.wi - maxContext
-		c.sentStart = d.Words[c.si].Start
-	}
-	if c.sj-c.wj > maxContext {
-		c.sj = c.wj + maxContext
-		c.sentEnd = d.Words[c.sj-1].End
-	}
 	return c
 }
-
-// maxContext bounds the sentence context of a span, in words each side.
-const maxContext = 200
 
 func searchWordEnd(ws []doc.Word, cp int) int {
 	lo, hi := 0, len(ws)
