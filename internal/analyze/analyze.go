@@ -156,7 +156,7 @@ func (a *Analyzer) AnalyzeDocWith(ctx context.Context, d *doc.Document, opt Opti
 			}
 			sp.Alternatives = append(sp.Alternatives, analysis.Alternative{Technique: t, Confidence: c})
 		}
-		if q := quoteOf(qs, s.Start, s.End); q >= 0 {
+		if q := speechOf(d, qs, s.Start, s.End); q >= 0 {
 			sp.Voice = "quote"
 			sp.Speaker = qs[q].Speaker
 		}
@@ -166,30 +166,21 @@ func (a *Analyzer) AnalyzeDocWith(ctx context.Context, d *doc.Document, opt Opti
 	return res, nil
 }
 
-// quoteOf returns the index of the quote holding most of [start, end), or
-// -1 when most of it is the author's. Spans that start in a quote and run
-// past it count as quoted when at least half lies inside.
-func quoteOf(qs []quotes.Quote, start, end int) int {
-	best, bestOver := -1, 0
-	// Quotes are in text order and do not overlap: skip those ending
-	// before the span.
-	first, _ := slices.BinarySearchFunc(qs, start, func(q quotes.Quote, cp int) int {
-		return cmp.Compare(q.End, cp+1)
-	})
-	for i := first; i < len(qs); i++ {
-		q := qs[i]
-		if q.Start >= end {
-			break
-		}
-		over := min(end, q.End) - max(start, q.Start)
-		if over > bestOver {
-			best, bestOver = i, over
-		}
+// speechOf returns the index in qs of the quoted speech holding most of
+// [start, end), or -1 when most of it is the author's. The region is
+// doc's (Document.QuoteOf), the one the features and cues read; it is
+// speech unless quotes found it a scare quote.
+func speechOf(d *doc.Document, qs []quotes.Quote, start, end int) int {
+	k := d.QuoteOf(start, end)
+	if k < 0 {
+		return -1
 	}
-	if best >= 0 && 2*bestOver >= end-start {
-		return best
+	r := d.Quotes[k]
+	i, ok := slices.BinarySearchFunc(qs, r.Start, func(q quotes.Quote, cp int) int { return cmp.Compare(q.Start, cp) })
+	if !ok || qs[i].End != r.End {
+		return -1
 	}
-	return -1
+	return i
 }
 
 // mergeCues interleaves the tagger's and the classifier's cues, dropping

@@ -58,8 +58,10 @@ type Document struct {
 	// Paragraphs are maximal runs of lines that are not blank.
 	Paragraphs []Span
 	// Quotes are the quoted-speech regions between double quotation
-	// marks (straight or curly), marks included, within a paragraph; see
-	// splitQuotes for how ambiguous marks are read.
+	// marks (straight or curly) or guillemets (« » ‹ ›), marks included,
+	// within a paragraph, nested quotes inside their outermost region; see
+	// splitQuotes for how ambiguous marks are read. Every stage that asks
+	// whether text is quoted reads these regions.
 	Quotes []Span
 }
 

@@ -273,6 +273,16 @@ func TestQuotes(t *testing.T) {
 		{"curly nested in straight", `"It is not “censoring” work — it is resisting," he claimed.`, []string{`"It is not “censoring” work — it is resisting,"`}},
 		{"straight nested in curly", `“The "best" plan,” he said, “is ours.”`, []string{`“The "best" plan,”`, "“is ours.”"}},
 		{"empty quote", `An empty "" quote.`, []string{`""`}},
+		{"guillemets", "Il a dit «nous gagnerons» hier.", []string{"«nous gagnerons»"}},
+		{"guillemets with spaces", "He said « we will win » and left.", []string{"« we will win »"}},
+		{"single guillemets", "He said ‹we will win› and left.", []string{"‹we will win›"}},
+		{"single guillemets nested in guillemets", "«He said ‹no› to them» she wrote.", []string{"«He said ‹no› to them»"}},
+		{"curly nested in curly", "He said: “The “elites” lie” and left.", []string{"“The “elites” lie”"}},
+		{"twice nested", "“A “B “C” B” A” end", []string{"“A “B “C” B” A”"}},
+		{"straight nested in guillemets", `«The "best" plan» he said.`, []string{`«The "best" plan»`}},
+		{"unclosed guillemet, closed at paragraph end", "«We will fight.\nWe will win.\n\nHe left.", []string{"«We will fight.\nWe will win."}},
+		{"guillemets across lines", "He said «this is\nnot over» today.", []string{"«this is\nnot over»"}},
+		{"straight across lines", "He said \"this is\nnot over\" today.", []string{"\"this is\nnot over\""}},
 		{"none", "No quotes here.", []string{}},
 	}
 	for _, tt := range tests {
@@ -522,5 +532,30 @@ func TestLongSentencesCut(t *testing.T) {
 	nl := len(New("", long).Words)
 	if n := len(d.Sentences); n != 2+(nl+MaxSentenceWords-1)/MaxSentenceWords {
 		t.Errorf("%d sentences, want 2 and the long run cut in pieces of %d", n, MaxSentenceWords)
+	}
+}
+
+func TestQuoteOf(t *testing.T) {
+	// Quotes at [10,20) and [30,60).
+	text := "0123456789" + `"quoted 1"` + "0123456789" + `"quoted for thirty code point"` + "0123456789"
+	d := New("", text)
+	if len(d.Quotes) != 2 || d.Quotes[0].Start != 10 || d.Quotes[0].End != 20 || d.Quotes[1].Start != 30 || d.Quotes[1].End != 60 {
+		t.Fatalf("quotes %v, want [10,20) and [30,60)", d.Quotes)
+	}
+	tests := []struct {
+		start, end, want int
+	}{
+		{0, 5, -1},
+		{11, 19, 0},
+		{5, 15, 0},   // half inside
+		{5, 14, -1},  // mostly outside
+		{18, 35, -1}, // more of it in the second quote, but not half
+		{25, 70, 1},
+		{61, 70, -1},
+	}
+	for _, tt := range tests {
+		if got := d.QuoteOf(tt.start, tt.end); got != tt.want {
+			t.Errorf("QuoteOf(%d, %d) = %d, want %d", tt.start, tt.end, got, tt.want)
+		}
 	}
 }

@@ -171,7 +171,7 @@ func (m *Model) describe(d *doc.Document, s *scratch, c cue) string {
 	case tCaps:
 		return fmt.Sprintf("“%s” is written in capitals", w)
 	case tQuote:
-		return "it is in quoted speech"
+		return "it is inside a quotation"
 	case tSentExcl:
 		return "the sentence exclaims"
 	case tSentQuest:
