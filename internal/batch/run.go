@@ -45,6 +45,10 @@ type Record struct {
 type Runner struct {
 	// Analyzer runs the analyses; it must be set.
 	Analyzer *analyze.Analyzer
+	// Known, if set, returns an analysis already made of the record's
+	// text (a stored one, say), or nil; a record it answers is not
+	// analysed again.
+	Known func(ctx context.Context, rec *Record, text string) *analysis.Result
 	// Fetcher fetches feed items' links; when nil, feed items are
 	// analysed from the feed's own text.
 	Fetcher *fetch.Fetcher
@@ -150,6 +154,12 @@ func (r *Runner) analyse(ctx context.Context, it Item) *Record {
 	}
 	if rec.Title == "" {
 		rec.Title = store.TitleOf(text)
+	}
+	if r.Known != nil {
+		if res := r.Known(ctx, rec, text); res != nil {
+			rec.Result = res
+			return rec
+		}
 	}
 	res, err := r.Analyzer.Analyze(ctx, it.ID, text)
 	switch {

@@ -11,7 +11,6 @@ import (
 	"unspun/internal/analyze"
 	"unspun/internal/fetch"
 	"unspun/internal/server"
-	"unspun/internal/store"
 )
 
 func init() {
@@ -24,13 +23,14 @@ func init() {
 
 const serveUsage = `
 Usage:
-  unspun serve [--addr 127.0.0.1:8080] [--data DIR] [--token T] [--allow-private-urls]
+  unspun serve [--addr 127.0.0.1:8080] [--db URL | --data DIR] [--token T] [--allow-private-urls]
 
 Serves the web page (paste an article or a URL, read it back with every
 technique highlighted and explained; browse stored articles; compare
 sources on the dashboard) and the JSON API under /api/v1, described at
-/api/openapi.json. Articles are kept in an SQLite database in DIR, created
-on first start. Health is at /healthz, Prometheus metrics at /metrics.
+/api/openapi.json. Articles are kept in the database --db names (a file,
+sqlite:PATH or postgres://… URL), else $UNSPUN_DB, else the SQLite file
+unspun.db in DIR, created on first start. Health is at /healthz, Prometheus metrics at /metrics.
 
 The server listens on loopback only unless --addr names another address;
 then --token (or the UNSPUN_TOKEN environment variable) is required and
@@ -50,7 +50,7 @@ Examples:
 func runServe(ctx context.Context, env *Env, args []string) error {
 	fs := newFlags(env, "serve", serveUsage)
 	addr := fs.String("addr", "127.0.0.1:8080", "listen `address` (host:port)")
-	data := fs.String("data", "", "data `DIR` for the database (default: the user's data directory, .../unspun)")
+	db := AddDBFlags(fs)
 	token := fs.String("token", "", "access `token` required for writes (default: $UNSPUN_TOKEN)")
 	allowPrivate := fs.Bool("allow-private-urls", false, "allow fetching URLs on loopback, private and link-local addresses")
 	if err := parseFlags(fs, args); err != nil {
@@ -68,14 +68,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	if !server.IsLoopback(*addr) && *token == "" {
 		return usageErrorf("--addr %s is reachable from other machines: set --token or UNSPUN_TOKEN so that only you can write", *addr)
 	}
-	dir := *data
-	if dir == "" {
-		var err error
-		if dir, err = defaultDataDir(env); err != nil {
-			return err
-		}
-	}
-	st, err := store.Open(ctx, filepath.Join(dir, store.DefaultFile))
+	st, err := db.Open(ctx, env)
 	if err != nil {
 		return err
 	}
@@ -100,7 +93,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
-	fmt.Fprintf(env.Stderr, "unspun: serving on http://%s (data in %s); Ctrl-C stops\n", ln.Addr(), dir)
+	fmt.Fprintf(env.Stderr, "unspun: serving on http://%s (database %s); Ctrl-C stops\n", ln.Addr(), st.Name())
 	if err := srv.Serve(ctx, ln); err != nil {
 		return err
 	}
