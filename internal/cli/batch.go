@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 	"unspun/internal/analysis"
 
+	"unspun/internal/analyze"
 	"unspun/internal/batch"
 	"unspun/internal/fetch"
 	"unspun/internal/store"
@@ -141,8 +142,11 @@ func runBatch(ctx context.Context, env *Env, args []string) error {
 	if *format == "tsv" || *format == "si" {
 		warnDuplicateIDs(env.Stderr, items)
 	}
-	a, err := loadAnalyzer(*modelPath)
+	a, err := untilDone(ctx, func() (*analyze.Analyzer, error) { return loadAnalyzer(*modelPath) })
 	if err != nil {
+		if ctx.Err() != nil {
+			return fmt.Errorf("interrupted after 0 of %d articles, while loading the model", len(items))
+		}
 		return fmt.Errorf("load model: %w", err)
 	}
 	var st *store.Store
