@@ -13,7 +13,6 @@ import (
 	"unspun/internal/analyze"
 	"unspun/internal/fetch"
 	"unspun/internal/server"
-	"unspun/internal/store"
 )
 
 func init() {
@@ -26,13 +25,14 @@ func init() {
 
 const serveUsage = `
 Usage:
-  unspun serve [--addr 127.0.0.1:8080] [--data DIR] [--token T] [--public-url URL]... [--allow-private-urls]
+  unspun serve [--addr 127.0.0.1:8080] [--db URL | --data DIR] [--token T] [--public-url URL]... [--allow-private-urls]
 
 Serves the web page (paste an article or a URL, read it back with every
 technique highlighted and explained; browse stored articles; compare
 sources on the dashboard) and the JSON API under /api/v1, described at
-/api/openapi.json. Articles are kept in an SQLite database in DIR, created
-on first start. Health is at /healthz, Prometheus metrics at /metrics.
+/api/openapi.json. Articles are kept in the database --db names (a file,
+sqlite:PATH or postgres://… URL), else $UNSPUN_DB, else the SQLite file
+unspun.db in DIR, created on first start. Health is at /healthz, Prometheus metrics at /metrics.
 
 The server listens on loopback only unless --addr names another address;
 then --token (or the UNSPUN_TOKEN environment variable) is required and
@@ -61,7 +61,7 @@ Examples:
 func runServe(ctx context.Context, env *Env, args []string) error {
 	fs := newFlags(env, "serve", serveUsage)
 	addr := fs.String("addr", "127.0.0.1:8080", "listen `address` (host:port)")
-	data := fs.String("data", "", "data `DIR` for the database (default: the user's data directory, .../unspun)")
+	db := AddDBFlags(fs)
 	token := fs.String("token", "", "access `token` required for writes (default: $UNSPUN_TOKEN)")
 	allowPrivate := fs.Bool("allow-private-urls", false, "allow fetching URLs on loopback, private and link-local addresses")
 	var publicURLs []string
@@ -99,20 +99,13 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	dir := *data
-	if dir == "" {
-		var err error
-		if dir, err = defaultDataDir(env); err != nil {
-			return err
-		}
-	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
 	defer ln.Close()
 	hosts, anyHost := acceptedHosts(ln.Addr(), loopback, publicHosts)
-	st, err := store.Open(ctx, filepath.Join(dir, store.DefaultFile))
+	st, err := db.Open(ctx, env)
 	if err != nil {
 		return err
 	}
@@ -135,7 +128,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stderr, "unspun: serving on http://%s (data in %s); Ctrl-C stops\n", ln.Addr(), dir)
+	fmt.Fprintf(env.Stderr, "unspun: serving on http://%s (database %s); Ctrl-C stops\n", ln.Addr(), st.Name())
 	if err := srv.Serve(ctx, ln); err != nil {
 		return err
 	}

@@ -134,13 +134,18 @@ type ArticleResponse struct {
 	Byline    string     `json:"byline,omitempty"`
 	Published *time.Time `json:"published,omitempty"`
 	Created   *time.Time `json:"created,omitempty"`
+	// CopyOf is the id of the article this one is a syndicated copy of.
+	CopyOf int64 `json:"copy_of,omitempty"`
 	*analysis.Result
+	// existed is set when the article was stored before this request.
+	existed bool
 }
 
 // job is one analysis request from the API or the form.
 type job struct {
 	AnalyzeRequest
 	store bool
+	key   string // Idempotency-Key, stored with the article
 }
 
 func parseDate(s string) (time.Time, error) {
@@ -218,20 +223,51 @@ func (s *Server) analyze(ctx context.Context, j job) (*ArticleResponse, error) {
 	if err != nil {
 		return nil, err
 	}
+	a.Key = j.key
 	// An article is stored only for a request that can still be
 	// answered: a client that has gone, or whose deadline has passed,
-	// would not learn its id and would retry. A save once started
-	// finishes, so that a half-finished request leaves no half a row.
+	// would not learn its id and would retry (and a retry with the same
+	// Idempotency-Key or identity finds the stored one anyway). A save
+	// once started finishes, so that a half-finished request leaves no
+	// half a row.
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	id, err := s.cfg.Store.Save(context.WithoutCancel(ctx), a)
+	id, existed, err := s.cfg.Store.Save(context.WithoutCancel(ctx), a)
 	if err != nil {
 		return nil, err
+	}
+	if existed {
+		// Stored before (same canonical URL, or same text): answer with
+		// the stored article, re-analysed only if the model changed.
+		stored, err := s.loadArticle(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		stored.existed = true
+		return stored, nil
 	}
 	resp.ID = id
 	resp.Created = &a.Created
 	return resp, nil
+}
+
+// maxIdempotencyKey caps an Idempotency-Key header, in bytes.
+const maxIdempotencyKey = 255
+
+// idempotencyKey returns the request's Idempotency-Key header: at most
+// 255 visible ASCII characters, or a 400 error.
+func idempotencyKey(r *http.Request) (string, error) {
+	k := strings.TrimSpace(r.Header.Get("Idempotency-Key"))
+	if len(k) > maxIdempotencyKey {
+		return "", errorf(http.StatusBadRequest, "Idempotency-Key longer than %d characters", maxIdempotencyKey)
+	}
+	for _, c := range []byte(k) {
+		if c < 0x21 || c > 0x7e {
+			return "", errorf(http.StatusBadRequest, "Idempotency-Key: want visible ASCII characters only")
+		}
+	}
+	return k, nil
 }
 
 func (s *Server) apiAnalyze(w http.ResponseWriter, r *http.Request) {
@@ -244,6 +280,31 @@ func (s *Server) apiAnalyze(w http.ResponseWriter, r *http.Request) {
 		s.failErr(w, r, err)
 		return
 	}
+	key, err := idempotencyKey(r)
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	if !storeIt {
+		key = "" // nothing is stored, so there is nothing to repeat
+	}
+	if key != "" {
+		// A repeat of an answered request: the same answer, without
+		// analysing again.
+		id, existed, err := s.cfg.Store.KeyArticle(r.Context(), key)
+		if err == nil {
+			var resp *ArticleResponse
+			if resp, err = s.loadArticle(r.Context(), id); err == nil {
+				resp.existed = existed
+				s.answerAnalyze(w, resp)
+				return
+			}
+		}
+		if !errors.Is(err, store.ErrNotFound) {
+			s.failErr(w, r, err)
+			return
+		}
+	}
 	var req AnalyzeRequest
 	if err := decodeJSON(r, &req); err != nil {
 		s.failErr(w, r, err)
@@ -251,15 +312,23 @@ func (s *Server) apiAnalyze(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), RequestTimeout)
 	defer cancel()
-	resp, err := s.analyze(ctx, job{AnalyzeRequest: req, store: storeIt})
+	resp, err := s.analyze(ctx, job{AnalyzeRequest: req, store: storeIt, key: key})
 	if err != nil {
 		s.failErr(w, r, err)
 		return
 	}
+	s.answerAnalyze(w, resp)
+}
+
+// answerAnalyze writes POST /api/v1/analyze's answer: 201 and Location for
+// a new stored article, 200 for one stored before or not stored.
+func (s *Server) answerAnalyze(w http.ResponseWriter, resp *ArticleResponse) {
 	status := http.StatusOK
 	if resp.ID != 0 {
-		status = http.StatusCreated
 		w.Header().Set("Location", fmt.Sprintf("/api/v1/articles/%d", resp.ID))
+		if !resp.existed {
+			status = http.StatusCreated
+		}
 	}
 	writeJSON(w, status, resp)
 }
@@ -422,7 +491,8 @@ func (s *Server) loadArticle(ctx context.Context, id int64) (*ArticleResponse, e
 	if res.Spans == nil {
 		res.Spans = []analysis.Span{}
 	}
-	resp := &ArticleResponse{ID: a.ID, Title: a.Title, Source: a.Source, URL: a.URL, Byline: a.Byline, Created: &a.Created, Result: &res}
+	resp := &ArticleResponse{ID: a.ID, Title: a.Title, Source: a.Source, URL: a.URL, Byline: a.Byline, Created: &a.Created,
+		CopyOf: a.CopyOf, Result: &res}
 	if !a.Published.IsZero() {
 		resp.Published = &a.Published
 	}

@@ -180,6 +180,7 @@ func (s *Server) routes() []route {
 		{"POST", "/analyze", h(s.pageAnalyze), true},
 		{"GET", "/articles", h(s.pageList), false},
 		{"GET", "/articles/{id}", h(s.pageArticle), false},
+		{"GET", "/articles/{id}/report.html", h(s.pageReport), false},
 		{"POST", "/articles/{id}/delete", h(s.pageDelete), true},
 		{"GET", "/dashboard", h(s.pageDashboard), false},
 		{"GET", "/static/", web.Static(), false},
