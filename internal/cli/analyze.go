@@ -17,8 +17,8 @@ import (
 	"unspun/internal/corpus"
 	"unspun/internal/ctxio"
 	"unspun/internal/model"
-	"unspun/internal/task"
 	"unspun/internal/store"
+	"unspun/internal/task"
 	"unspun/internal/technique"
 )
 

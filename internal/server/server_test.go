@@ -495,7 +495,7 @@ func TestOpenAPICoversRoutes(t *testing.T) {
 	}
 	served := map[string]bool{}
 	for _, r := range f.srv.routes() {
-		if strings.HasPrefix(r.pattern, "/api/") || r.pattern == "/healthz" || r.pattern == "/metrics" {
+		if strings.HasPrefix(r.pattern, "/api/") || r.pattern == "/healthz" || r.pattern == "/readyz" || r.pattern == "/metrics" {
 			served[r.method+" "+r.pattern] = true
 			if !documented[r.method+" "+r.pattern] {
 				t.Errorf("route %s %s is not in the OpenAPI document", r.method, r.pattern)
