@@ -600,7 +600,7 @@ func (s *Server) runAnalysis(ctx context.Context, text string) (*analysis.Result
 			return nil, s.deadlineError(ctx)
 		}
 		return nil, &httpError{status: http.StatusServiceUnavailable, retryAfter: 5, msg: fmt.Sprintf(
-			"the server is busy: no analysis could start within %s (%d running, %d bytes of text in analysis at most); try again shortly",
+			"the server is busy: no analysis could start within %s (it runs at most %d at once, with at most %d bytes of text); try again shortly",
 			s.cfg.QueueTimeout, cap(s.slots), s.cfg.MaxTextBytes)}
 	}
 	actx, cancel := context.WithTimeout(ctx, s.cfg.AnalysisTimeout)
