@@ -72,6 +72,18 @@ func interrupt(t *testing.T, cmd *exec.Cmd, sig os.Signal, wait, bound time.Dura
 	return cmd.ProcessState.ExitCode(), stderr.String(), time.Since(sent)
 }
 
+// idleStdin is "sleep 30 | unspun args...": a command whose standard input
+// is a pipe nobody writes to; cleanup closes it.
+func idleStdin(t *testing.T, bin string, args ...string) (*exec.Cmd, func()) {
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := exec.Command(bin, args...)
+	c.Stdin = pr
+	return c, func() { pr.Close(); pw.Close() }
+}
+
 // TestSignalStopsBlockedRead: "sleep 30 | unspun analyze -" and "unspun
 // analyze FIFO" (no writer yet, or a writer that sends nothing) stop on
 // SIGINT or SIGTERM at once, with a message and a non-zero status.
@@ -88,15 +100,8 @@ func TestSignalStopsBlockedRead(t *testing.T) {
 			cmd  func() (*exec.Cmd, func())
 			want string
 		}{
-			{"idle stdin pipe", func() (*exec.Cmd, func()) {
-				pr, pw, err := os.Pipe()
-				if err != nil {
-					t.Fatal(err)
-				}
-				c := exec.Command(bin, "analyze", "-")
-				c.Stdin = pr
-				return c, func() { pr.Close(); pw.Close() }
-			}, "standard input: stopped before the article was read"},
+			{"idle stdin pipe", func() (*exec.Cmd, func()) { return idleStdin(t, bin, "analyze", "-") },
+				"standard input: stopped before the article was read"},
 			{"fifo without writer", func() (*exec.Cmd, func()) {
 				return exec.Command(bin, "analyze", fifo), func() {}
 			}, fifo + ": stopped before the article was read"},
@@ -108,15 +113,8 @@ func TestSignalStopsBlockedRead(t *testing.T) {
 				}
 				return exec.Command(bin, "analyze", fifo), func() { w.Close() }
 			}, fifo + ": stopped before the article was read"},
-			{"batch of idle stdin", func() (*exec.Cmd, func()) {
-				pr, pw, err := os.Pipe()
-				if err != nil {
-					t.Fatal(err)
-				}
-				c := exec.Command(bin, "batch", "-")
-				c.Stdin = pr
-				return c, func() { pr.Close(); pw.Close() }
-			}, "interrupted after 0 of 1 articles"},
+			{"batch of idle stdin", func() (*exec.Cmd, func()) { return idleStdin(t, bin, "batch", "-") },
+				"interrupted after 0 of 1 articles"},
 		} {
 			t.Run(tc.name+"/"+sig.String(), func(t *testing.T) {
 				cmd, cleanup := tc.cmd()

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -135,15 +134,9 @@ func TestReadyz(t *testing.T) {
 	if rec := f.do(t, call{method: "GET", path: "/readyz"}); rec.Code != 503 || !strings.Contains(rec.Body.String(), "starting") {
 		t.Errorf("readyz before serving = %d %s", rec.Code, rec.Body)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- f.srv.Serve(ctx, ln) }()
+	addr, stop, done := serveLoopback(t, f)
 	waitFor(t, "the server to serve", func() bool { return f.srv.state.Load() == stateServing })
-	resp, err := http.Get("http://" + ln.Addr().String() + "/readyz")
+	resp, err := http.Get("http://" + addr + "/readyz")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -151,8 +144,8 @@ func TestReadyz(t *testing.T) {
 	if resp.StatusCode != 200 {
 		t.Errorf("readyz while serving = %d", resp.StatusCode)
 	}
-	cancel()
-	<-done
+	stop()
+	done()
 	if rec := f.do(t, call{method: "GET", path: "/readyz"}); rec.Code != 503 || !strings.Contains(rec.Body.String(), "shutting down") {
 		t.Errorf("readyz after stopping = %d %s", rec.Code, rec.Body)
 	}
