@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 	"unspun/internal/analysis"
 
+	"unspun/internal/analyze"
 	"unspun/internal/batch"
 	"unspun/internal/corpus"
 	"unspun/internal/fetch"
@@ -145,8 +146,11 @@ func runBatch(ctx context.Context, env *Env, args []string) error {
 	if *format == "tsv" || *format == "si" {
 		warnDuplicateIDs(env.Stderr, items)
 	}
-	a, err := loadAnalyzer(*modelPath)
+	a, err := untilDone(ctx, func() (*analyze.Analyzer, error) { return loadAnalyzer(*modelPath) })
 	if err != nil {
+		if ctx.Err() != nil {
+			return fmt.Errorf("interrupted after 0 of %d articles, while loading the model", len(items))
+		}
 		return fmt.Errorf("load model: %w", err)
 	}
 	var st *store.Store

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 
 	"unspun/internal/analyze"
@@ -114,6 +115,13 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("load model: %w", err)
 	}
+	if env.Getenv("GOMEMLIMIT") == "" {
+		// A soft limit makes the garbage collector return the memory of
+		// finished analyses before the heap doubles; with the server's
+		// budget on text in analysis, it keeps the peak of concurrent
+		// large articles near one large article's working memory.
+		debug.SetMemoryLimit(serveMemoryLimit)
+	}
 	logger := slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	srv, err := server.New(server.Config{
 		Analyzer:     a,
@@ -151,6 +159,10 @@ func defaultDataDir(env *Env) (string, error) {
 	}
 	return filepath.Join(d, "unspun"), nil
 }
+
+// serveMemoryLimit is the server's soft memory limit unless GOMEMLIMIT
+// sets another.
+const serveMemoryLimit = 400 << 20
 
 // hostsOf returns the host[:port] of each --public-url.
 func hostsOf(urls []string) ([]string, error) {
