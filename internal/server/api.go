@@ -186,6 +186,9 @@ func (s *Server) analyze(ctx context.Context, j job) (*ArticleResponse, error) {
 			return nil, errorf(http.StatusBadRequest, "%s longer than 500 characters", name)
 		}
 	}
+	if stored, err := s.storedAnswer(ctx, j); stored != nil || err != nil {
+		return stored, err
+	}
 	text := j.Text
 	if j.URL != "" {
 		if s.cfg.Fetcher == nil {
@@ -254,6 +257,37 @@ func (s *Server) analyze(ctx context.Context, j job) (*ArticleResponse, error) {
 	}
 	resp.ID = id
 	resp.Created = &a.Created
+	return resp, nil
+}
+
+// storedAnswer returns the stored article a job to store would save as,
+// when this server's model analysed it: so that posting a stored article
+// again costs neither a fetch nor an analysis. It returns nil when the
+// article must be (re-)analysed: not stored, stored by another model
+// version, or the model version unknown. A URL is matched as given; one
+// that redirects is matched after the fetch, by Save.
+func (s *Server) storedAnswer(ctx context.Context, j job) (*ArticleResponse, error) {
+	if !j.store || s.cfg.ModelVersion == "" {
+		return nil, nil
+	}
+	var id int64
+	var model string
+	var err error
+	if j.URL != "" {
+		id, model, err = s.cfg.Store.LookupURL(ctx, j.URL)
+	} else {
+		id, model, err = s.cfg.Store.Lookup(ctx, "", j.Text)
+	}
+	if err != nil || model != s.cfg.ModelVersion {
+		// A URL that is not http(s) is refused by the fetch, with its
+		// reason; a store failure shows at the save.
+		return nil, nil
+	}
+	resp, err := s.loadArticle(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	resp.existed = true
 	return resp, nil
 }
 
