@@ -166,6 +166,9 @@ func New(c Config) (*Queue, error) {
 		rc.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: max(c.Concurrency, 1)}}
 		rc.JobTimeout = jobTimeout
 		rc.RescueStuckJobsAfter = jobTimeout + rescue
+		// River waits FetchCooldown between fetches of jobs; its 100 ms
+		// default caps a worker at 10×MaxWorkers short jobs a second.
+		rc.FetchCooldown = 10 * time.Millisecond
 		rc.FetchPollInterval = 500 * time.Millisecond
 		if c.Pool == nil {
 			rc.PollOnly = true
