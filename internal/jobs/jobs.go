@@ -128,8 +128,11 @@ type Config struct {
 	// (its worker killed) is handed to another after JobTimeout plus
 	// RescueAfter (15 s if 0) at River's next rescue sweep.
 	JobTimeout, RescueAfter time.Duration
-	Log                     *slog.Logger
-	Metrics                 *metrics.Set
+	// RetryPolicy schedules retries; nil is River's (attempt⁴ seconds
+	// with jitter).
+	RetryPolicy river.ClientRetryPolicy
+	Log         *slog.Logger
+	Metrics     *metrics.Set
 }
 
 // Queue is River over unspun's PostgreSQL database.
@@ -150,7 +153,7 @@ func New(c Config) (*Queue, error) {
 	} else {
 		driver = riverdatabasesql.New(c.DB)
 	}
-	rc := &river.Config{Logger: log.With("component", "river"), MaxAttempts: DefaultMaxAttempts}
+	rc := &river.Config{Logger: log.With("component", "river"), MaxAttempts: DefaultMaxAttempts, RetryPolicy: c.RetryPolicy}
 	if c.Processor != nil {
 		jobTimeout := c.JobTimeout
 		if jobTimeout <= 0 {
