@@ -151,7 +151,7 @@ func exportSummary(arts []*exchange.Article, out string) string {
 	if out == "-" {
 		out = "standard output"
 	}
-	return fmt.Sprintf("wrote %s (%d reviewed or labelled, %s) to %s", plural(len(arts), "article"), annotated, plural(frags, "fragment"), out)
+	return fmt.Sprintf("wrote %s (%d reviewed or labelled, %s) to %s", batchPlural(len(arts), "article"), annotated, batchPlural(frags, "fragment"), out)
 }
 
 // writeOut writes a file format to out ("-": standard output) through a
