@@ -60,11 +60,17 @@ type Span struct {
 	Speaker string `json:"speaker"`
 	// Cues are the few signals that drove the decision, in plain words.
 	Cues []string `json:"cues"`
-	// Alternatives are the next most likely techniques, most likely first.
+	// Techniques are the techniques the fragment is given, most likely
+	// first, each with its confidence: Technique, and a second one when
+	// its probability comes close to the first's (the corpus gives some
+	// fragments two techniques; a TC submission repeats the row).
+	Techniques []Alternative `json:"techniques"`
+	// Alternatives are the next most likely techniques after Techniques,
+	// most likely first.
 	Alternatives []Alternative `json:"alternatives,omitempty"`
 }
 
-// Alternative is a less likely technique for a span.
+// Alternative is a technique for a span with its confidence.
 type Alternative struct {
 	Technique  technique.Technique `json:"technique"`
 	Confidence float64             `json:"confidence"`

@@ -17,6 +17,7 @@ import (
 	"unspun/internal/corpus"
 	"unspun/internal/model"
 	"unspun/internal/store"
+	"unspun/internal/task"
 	"unspun/internal/technique"
 )
 
@@ -45,11 +46,13 @@ Formats:
         colour, a legend and an explanation of each fragment; plain text
         with [bracketed] markers when standard output is not a terminal
         or NO_COLOR is set
-  json  {"spans":[{"start","end","text","technique","confidence","voice",
-        "speaker","cues"}],"quotes":[{"start","end","speaker"}],
-        "sentences":[{"start","end","score"}],"score":…}; offsets are
-        code points
-  tsv   ID TECHNIQUE START END rows (SemEval-2020 Task 11 TC format)
+  json  {"spans":[{"start","end","text","technique","confidence",
+        "techniques","voice","speaker","cues"}],"quotes":[{"start",
+        "end","speaker"}],"sentences":[{"start","end","score"}],
+        "score":…}; offsets are code points; "techniques" holds a
+        second technique when it comes close to the first
+  tsv   ID TECHNIQUE START END rows (SemEval-2020 Task 11 TC format),
+        one per technique of a fragment, as the corpus repeats them
   html  a report to share: one self-contained HTML file with the page's
         highlighting, legend, tooltips and explanations, its style and
         script inline (allowed by hash in a strict Content-Security-Policy;
@@ -124,9 +127,7 @@ func runAnalyze(ctx context.Context, env *Env, args []string) error {
 	case "html":
 		err = writeReport(w, store.TitleOf(text), res)
 	case "tsv":
-		for _, s := range res.Spans {
-			fmt.Fprintf(w, "%s\t%s\t%d\t%d\n", id, s.Technique, s.Start, s.End)
-		}
+		err = corpus.WriteTC(w, task.ResultRows(id, res))
 	default:
 		colour := env.StdoutIsTerminal && (env.Getenv == nil || env.Getenv("NO_COLOR") == "")
 		writeText(w, res, colour)

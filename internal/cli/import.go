@@ -102,4 +102,3 @@ func runImport(ctx context.Context, env *Env, args []string) error {
 	fmt.Fprintln(env.Stderr)
 	return nil
 }
-

@@ -44,7 +44,7 @@ func seed(t *testing.T, s *Store) []int64 {
 	for _, a := range arts {
 		a.Model = "test"
 		a.Result = json.RawMessage(`{"text":"x"}`)
-		id, err := s.Save(context.Background(), a)
+		id, _, err := s.Save(context.Background(), a)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -238,8 +238,8 @@ func TestConcurrentWrites(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for i := range each {
-				_, err := s.Save(ctx, &Article{Title: fmt.Sprintf("w%d-%d", w, i), Source: fmt.Sprintf("s%d", w%3), Words: 10,
-					Text: "concurrent words", Model: "test", Result: json.RawMessage("{}"),
+				_, _, err := s.Save(ctx, &Article{Title: fmt.Sprintf("w%d-%d", w, i), Source: fmt.Sprintf("s%d", w%3), Words: 10,
+					Text: fmt.Sprintf("concurrent words %d %d", w, i), Model: "test", Result: json.RawMessage("{}"),
 					Spans: []Span{{"Doubt", 0, 5, 0.5}}})
 				if err != nil {
 					errs <- err
