@@ -42,6 +42,22 @@ type Result struct {
 	Words int `json:"words"`
 	// Model names the model version that produced the result.
 	Model string `json:"model"`
+	// Skipped are the paragraphs that were not analysed because they are
+	// not in English (the models read English only): they have no spans,
+	// quotes or sentence scores, and their words are not counted.
+	Skipped []Skipped `json:"skipped,omitempty"`
+}
+
+// Skipped is a paragraph left out of the analysis, and why.
+type Skipped struct {
+	Start int `json:"start"`
+	End   int `json:"end"`
+	// Language names the paragraph's language ("Persian") or, when only
+	// its script is known, the script ("Thai script").
+	Language string `json:"language"`
+	// Reason says why it was judged not to be English ("written in
+	// Arabic script").
+	Reason string `json:"reason"`
 }
 
 // Span is one fragment that uses a technique.

@@ -15,6 +15,7 @@ import (
 	"unspun/internal/model"
 	"unspun/internal/quotes"
 	"unspun/internal/si"
+	"unspun/internal/tc"
 )
 
 // maxCues is the most cues a span reports.
@@ -52,12 +53,25 @@ func Default() (*Analyzer, error) {
 // Model returns the analyzer's model.
 func (a *Analyzer) Model() *model.Model { return a.m }
 
+// Options choose what an analysis computes beyond the spans and scores.
+type Options struct {
+	// NoCues leaves every span's Cues empty, for outputs that never print
+	// them: wording them is about a tenth of the analysis.
+	NoCues bool
+}
+
 // Analyze runs the whole pipeline on one article: its quotes and speakers,
 // the fragments that use a technique, each fragment's technique with a
 // confidence, cues and voice, and the sentence and article scores. id
 // names the article (it may be empty). Offsets in the result are code
-// points into text.
+// points into text. The pipeline checks ctx between sentences and between
+// spans and returns ctx.Err() soon after ctx is done.
 func (a *Analyzer) Analyze(ctx context.Context, id, text string) (*analysis.Result, error) {
+	return a.AnalyzeWith(ctx, id, text, Options{})
+}
+
+// AnalyzeWith is Analyze with options.
+func (a *Analyzer) AnalyzeWith(ctx context.Context, id, text string, opt Options) (*analysis.Result, error) {
 	if len(text) > analysis.MaxBytes {
 		return nil, analysis.ErrTooLarge
 	}
@@ -71,12 +85,17 @@ func (a *Analyzer) Analyze(ctx context.Context, id, text string) (*analysis.Resu
 		return nil, err
 	}
 	d := doc.New(id, text)
-	return a.AnalyzeDoc(ctx, d)
+	return a.AnalyzeDocWith(ctx, d, opt)
 }
 
 // AnalyzeDoc is Analyze on a segmented document, for callers (training,
 // evaluation, benchmarks) that have one already.
 func (a *Analyzer) AnalyzeDoc(ctx context.Context, d *doc.Document) (*analysis.Result, error) {
+	return a.AnalyzeDocWith(ctx, d, Options{})
+}
+
+// AnalyzeDocWith is AnalyzeDoc with options.
+func (a *Analyzer) AnalyzeDocWith(ctx context.Context, d *doc.Document, opt Options) (*analysis.Result, error) {
 	if a.m == nil || a.m.SI == nil || a.m.TC == nil {
 		return nil, errors.New("analyze: the analyzer has no model")
 	}
@@ -93,7 +112,10 @@ func (a *Analyzer) AnalyzeDoc(ctx context.Context, d *doc.Document) (*analysis.R
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	found := a.m.SI.Predict(d)
+	found, err := a.m.SI.Tag(ctx, d, !opt.NoCues)
+	if err != nil {
+		return nil, err
+	}
 	slices.SortStableFunc(found, func(x, y si.Span) int { return cmp.Compare(x.Start, y.Start) })
 	res.Spans = make([]analysis.Span, 0, len(found))
 	art := a.m.TC.Article(d)
@@ -101,7 +123,15 @@ func (a *Analyzer) AnalyzeDoc(ctx context.Context, d *doc.Document) (*analysis.R
 		if s.End <= s.Start {
 			continue
 		}
-		p := art.Classify(s.Start, s.End)
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		var p tc.Prediction
+		if opt.NoCues {
+			p = art.Probabilities(s.Start, s.End)
+		} else {
+			p = art.Classify(s.Start, s.End)
+		}
 		ranked := p.Ranked()
 		sp := analysis.Span{
 			Start:      s.Start,
@@ -123,40 +153,32 @@ func (a *Analyzer) AnalyzeDoc(ctx context.Context, d *doc.Document) (*analysis.R
 			}
 			sp.Alternatives = append(sp.Alternatives, analysis.Alternative{Technique: t, Confidence: c})
 		}
-		if q := quoteOf(qs, s.Start, s.End); q >= 0 {
+		if q := speechOf(d, qs, s.Start, s.End); q >= 0 {
 			sp.Voice = "quote"
 			sp.Speaker = qs[q].Speaker
 		}
 		res.Spans = append(res.Spans, sp)
 	}
 	res.Sentences, res.Score = a.sentenceScores(d, found)
+	skipForeign(d, res)
 	return res, nil
 }
 
-// quoteOf returns the index of the quote holding most of [start, end), or
-// -1 when most of it is the author's. Spans that start in a quote and run
-// past it count as quoted when at least half lies inside.
-func quoteOf(qs []quotes.Quote, start, end int) int {
-	best, bestOver := -1, 0
-	// Quotes are in text order and do not overlap: skip those ending
-	// before the span.
-	first, _ := slices.BinarySearchFunc(qs, start, func(q quotes.Quote, cp int) int {
-		return cmp.Compare(q.End, cp+1)
-	})
-	for i := first; i < len(qs); i++ {
-		q := qs[i]
-		if q.Start >= end {
-			break
-		}
-		over := min(end, q.End) - max(start, q.Start)
-		if over > bestOver {
-			best, bestOver = i, over
-		}
+// speechOf returns the index in qs of the quoted speech holding most of
+// [start, end), or -1 when most of it is the author's. The region is
+// doc's (Document.QuoteOf), the one the features and cues read; it is
+// speech unless quotes found it a scare quote.
+func speechOf(d *doc.Document, qs []quotes.Quote, start, end int) int {
+	k := d.QuoteOf(start, end)
+	if k < 0 {
+		return -1
 	}
-	if best >= 0 && 2*bestOver >= end-start {
-		return best
+	r := d.Quotes[k]
+	i, ok := slices.BinarySearchFunc(qs, r.Start, func(q quotes.Quote, cp int) int { return cmp.Compare(q.Start, cp) })
+	if !ok || qs[i].End != r.End {
+		return -1
 	}
-	return -1
+	return i
 }
 
 // mergeCues interleaves the tagger's and the classifier's cues, dropping

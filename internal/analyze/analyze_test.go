@@ -13,7 +13,6 @@ import (
 
 	"unspun/internal/corpus"
 	"unspun/internal/model"
-	"unspun/internal/quotes"
 	"unspun/internal/si"
 	"unspun/internal/tc"
 	"unspun/internal/testenv"
@@ -246,28 +245,6 @@ func TestDefault(t *testing.T) {
 	checkResult(t, text, res)
 	if res.Model != a.Model().Version {
 		t.Errorf("result names model %q, analyzer has %q", res.Model, a.Model().Version)
-	}
-}
-
-func TestQuoteOf(t *testing.T) {
-	qs := []quotes.Quote{{}, {}}
-	qs[0].Start, qs[0].End = 10, 20
-	qs[1].Start, qs[1].End = 30, 60
-	tests := []struct {
-		start, end, want int
-	}{
-		{0, 5, -1},
-		{11, 19, 0},
-		{5, 15, 0},   // half inside
-		{5, 14, -1},  // mostly outside
-		{18, 35, -1}, // more of it in the second quote, but not half
-		{25, 70, 1},
-		{61, 70, -1},
-	}
-	for _, tt := range tests {
-		if got := quoteOf(qs, tt.start, tt.end); got != tt.want {
-			t.Errorf("quoteOf([%d,%d)) = %d, want %d", tt.start, tt.end, got, tt.want)
-		}
 	}
 }
 

@@ -217,6 +217,25 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
+// writeSkipped lists the paragraphs that were not analysed because they
+// are not in English, each with its line, language, reason and opening
+// words. text is res.Text as runes.
+func writeSkipped(w io.Writer, res *analysis.Result, text []rune) {
+	if len(res.Skipped) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "Not analysed (not in English; unspun reads English only):\n")
+	for _, sk := range res.Skipped {
+		line := 1 + strings.Count(string(text[:sk.Start]), "\n")
+		frag := strings.Join(strings.Fields(string(text[sk.Start:sk.End])), " ")
+		if r := []rune(frag); len(r) > 50 {
+			frag = string(r[:47]) + "…"
+		}
+		fmt.Fprintf(w, "  line %d: %s (%s): %s\n", line, sk.Language, sk.Reason, frag)
+	}
+	fmt.Fprintln(w)
+}
+
 // writeText prints the article with its fragments marked, a legend and one
 // explanation per fragment. Marks are ANSI colours when colour is true and
 // [brackets] otherwise; each fragment ends with its number in the legend.
@@ -304,6 +323,7 @@ func writeText(w io.Writer, res *analysis.Result, colour bool) {
 	}
 
 	fmt.Fprintf(w, "\n%s\n", strings.Repeat("─", 60))
+	writeSkipped(w, res, text)
 	if len(res.Spans) == 0 {
 		fmt.Fprintf(w, "No propaganda technique found (article score %.2f, model %s).\n", res.Score, res.Model)
 		return

@@ -19,6 +19,7 @@ import (
 	"unspun/internal/analysis"
 
 	"unspun/internal/fetch"
+	"unspun/internal/metrics"
 	"unspun/internal/store"
 	"unspun/internal/web"
 )
@@ -81,6 +82,9 @@ type Config struct {
 	// adds memory and makes latency less even; requests beyond the
 	// bound wait their turn.
 	MaxAnalyses int
+	// Metrics are the process's Prometheus collectors, served at
+	// /metrics; nil makes the server its own.
+	Metrics *metrics.Set
 	// MaxTextBytes bounds the bytes of text in analysis at once; zero
 	// means DefaultMaxTextBytes. An article waits until its bytes fit.
 	MaxTextBytes int64
@@ -106,7 +110,7 @@ type Config struct {
 type Server struct {
 	cfg     Config
 	pages   *web.Renderer
-	metrics *metrics
+	metrics *serverMetrics
 	mux     *http.ServeMux
 	// slots holds one token per analysis allowed to run.
 	slots chan struct{}
@@ -146,11 +150,9 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, pages: pages, metrics: newMetrics(), mux: http.NewServeMux(),
+	s := &Server{cfg: cfg, pages: pages, metrics: newMetrics(cfg.Metrics), mux: http.NewServeMux(),
 		slots: make(chan struct{}, cfg.MaxAnalyses), text: newBudget(cfg.MaxTextBytes), hosts: hosts}
-	if cfg.ModelVersion != "" {
-		s.metrics.models[cfg.ModelVersion] = true
-	}
+	s.metrics.set.Model(cfg.ModelVersion)
 	for _, r := range s.routes() {
 		s.mux.Handle(r.method+" "+r.pattern, r.handler)
 	}
@@ -175,6 +177,10 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/articles/{id}/review", h(s.apiGetReview), false},
 		{"PUT", "/api/v1/articles/{id}/review", h(s.apiPutReview), true},
 		{"GET", "/api/v1/stats", h(s.apiStats), false},
+		{"GET", "/api/v1/feeds", h(s.apiFeeds), false},
+		{"POST", "/api/v1/feeds", h(s.apiAddFeed), true},
+		{"GET", "/api/v1/feeds/{id}", h(s.apiFeed), false},
+		{"DELETE", "/api/v1/feeds/{id}", h(s.apiDeleteFeed), true},
 		{"GET", "/api/openapi.json", h(s.openAPI), false},
 		{"GET", "/healthz", h(s.healthz), false},
 		{"GET", "/metrics", h(s.serveMetrics), false},
@@ -186,6 +192,7 @@ func (s *Server) routes() []route {
 		{"POST", "/articles/{id}/delete", h(s.pageDelete), true},
 		{"GET", "/dashboard", h(s.pageDashboard), false},
 		{"GET", "/review", h(s.pageReviewQueue), false},
+		{"GET", "/feeds", h(s.pageFeeds), false},
 		{"GET", "/static/", web.Static(), false},
 	}
 }

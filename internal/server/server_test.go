@@ -428,9 +428,9 @@ func TestHealthAndMetrics(t *testing.T) {
 	}
 	body := rec.Body.String()
 	for _, want := range []string{
-		`unspun_http_requests_total{route="POST /api/v1/analyze",code="201"} 3`,
-		`unspun_http_requests_total{route="GET /api/v1/articles/{id}",code="404"} 1`,
-		`unspun_http_requests_total{route="GET /healthz",code="200"} 1`,
+		`unspun_http_requests_total{code="201",route="POST /api/v1/analyze"} 3`,
+		`unspun_http_requests_total{code="404",route="GET /api/v1/articles/{id}"} 1`,
+		`unspun_http_requests_total{code="200",route="GET /healthz"} 1`,
 		`unspun_http_request_duration_seconds_bucket{route="POST /api/v1/analyze",le="+Inf"} 3`,
 		`unspun_http_request_duration_seconds_count{route="POST /api/v1/analyze"} 3`,
 		"unspun_articles_analysed_total 3",

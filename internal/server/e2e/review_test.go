@@ -202,4 +202,3 @@ func selectJS(a, b int) string {
   const s = window.getSelection(); s.removeAllRanges(); s.addRange(r);
 })()`, a, b)
 }
-
