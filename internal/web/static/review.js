@@ -183,7 +183,14 @@
       switch (name) {
         case "accept": s.status = "accepted"; break;
         case "reject": spans.splice(cur, 1); cur = Math.min(cur, spans.length - 1); break;
-        case "relabel": if (s.technique !== tech) { s.technique = tech; s.status = "relabelled"; } break;
+        case "relabel":
+          if (s.technique === tech) break;
+          // Relabelling one of a fragment's two techniques to the other
+          // leaves one fragment, not a duplicate row.
+          if (spans.some(function (x) { return x !== s && x.start === s.start && x.end === s.end && x.technique === tech; })) {
+            spans.splice(cur, 1); cur = Math.min(cur, spans.length - 1); break;
+          }
+          s.technique = tech; s.status = "relabelled"; break;
         case "second":
           var n = { start: s.start, end: s.end, technique: tech, status: "added" };
           if (!spans.some(function (x) { return x.start === n.start && x.end === n.end && x.technique === n.technique; })) spans.push(n);
