@@ -5,7 +5,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strings"
 
@@ -56,8 +55,6 @@ func newReportSet(dir string) (*reportSet, error) {
 	return &reportSet{dir: dir, r: r}, nil
 }
 
-var slugChars = regexp.MustCompile(`[^a-z0-9]+`)
-
 // add writes one article's report (a failed article gets a row only).
 func (s *reportSet) add(rec *batch.Record) error {
 	row := web.SummaryRow{Title: rec.Title, Source: rec.Source}
@@ -73,11 +70,7 @@ func (s *reportSet) add(rec *batch.Record) error {
 	}
 	res := rec.Result
 	s.model = res.Model
-	slug := strings.Trim(slugChars.ReplaceAllString(strings.ToLower(row.Title), "-"), "-")
-	if len(slug) > 40 {
-		slug = strings.TrimRight(slug[:40], "-")
-	}
-	row.File = fmt.Sprintf("%04d-%s.html", n, slug)
+	row.File = fmt.Sprintf("%04d-%s.html", n, web.Slug(row.Title, 40))
 	row.Words, row.Spans, row.Score = res.Words, len(res.Spans), res.Score
 	row.Top = topTechniques(res.Spans, 3)
 	f, err := os.Create(filepath.Join(s.dir, row.File))
