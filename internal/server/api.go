@@ -423,6 +423,13 @@ const MaxPerPage = 100
 // filterParams reads the list and stats filters from a query.
 func filterParams(q url.Values) (store.Filter, error) {
 	f := store.Filter{Q: q.Get("q"), Source: q.Get("source"), Technique: q.Get("technique")}
+	if v := q.Get("reviewed"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return f, errorf(http.StatusBadRequest, "reviewed=%q: want true (a finished review) or false", v)
+		}
+		f.Reviewed = &b
+	}
 	if len(f.Q) > 1000 {
 		return f, errorf(http.StatusBadRequest, "q longer than 1000 bytes")
 	}
