@@ -78,6 +78,10 @@ type Span struct {
 	Cues []string `json:"cues"`
 	// Alternatives are the next most likely techniques, most likely first.
 	Alternatives []Alternative `json:"alternatives,omitempty"`
+	// Target is who is being labelled, for Name calling / labeling and
+	// Loaded language: the entity the label attaches to ("Iran" for "The
+	// dictators in Iran"); "" when none is found.
+	Target string `json:"target,omitempty"`
 }
 
 // Alternative is a less likely technique for a span.

@@ -134,6 +134,7 @@ func (a *Analyzer) AnalyzeDoc(ctx context.Context, d *doc.Document) (*analysis.R
 	}
 	res.Sentences, res.Score = a.sentenceScores(d, found)
 	skipForeign(d, res)
+	setTargets(d, res)
 	return res, nil
 }
 

@@ -169,6 +169,7 @@ type SpanView struct {
 	Text         string   `json:"text"`
 	Voice        string   `json:"voice"`
 	Speaker      string   `json:"speaker,omitempty"`
+	Target       string   `json:"target,omitempty"`
 	Cues         []string `json:"cues"`
 	Alternatives []string `json:"alternatives,omitempty"`
 }
@@ -234,7 +235,7 @@ func NewArticleData(b Base, m Meta, res *analysis.Result) *ArticleData {
 	counts := make([]int, technique.Count)
 	d.Spans = make([]SpanView, len(res.Spans))
 	for i, sp := range res.Spans {
-		v := SpanView{T: int(sp.Technique), Confidence: sp.Confidence, Text: sp.Text, Voice: sp.Voice, Speaker: sp.Speaker, Cues: sp.Cues}
+		v := SpanView{T: int(sp.Technique), Confidence: sp.Confidence, Text: sp.Text, Voice: sp.Voice, Speaker: sp.Speaker, Target: sp.Target, Cues: sp.Cues}
 		if v.Cues == nil {
 			v.Cues = []string{}
 		}
