@@ -76,7 +76,13 @@ type Span struct {
 	Speaker string `json:"speaker"`
 	// Cues are the few signals that drove the decision, in plain words.
 	Cues []string `json:"cues"`
-	// Alternatives are the next most likely techniques, most likely first.
+	// Techniques are the techniques the fragment is given, most likely
+	// first, each with its confidence: Technique, and a second one when
+	// its probability comes close to the first's (the corpus gives some
+	// fragments two techniques; a TC submission repeats the row).
+	Techniques []Alternative `json:"techniques"`
+	// Alternatives are the next most likely techniques after Techniques,
+	// most likely first.
 	Alternatives []Alternative `json:"alternatives,omitempty"`
 	// Target is who is being labelled, for Name calling / labeling and
 	// Loaded language: the entity the label attaches to ("Iran" for "The
@@ -84,7 +90,7 @@ type Span struct {
 	Target string `json:"target,omitempty"`
 }
 
-// Alternative is a less likely technique for a span.
+// Alternative is a technique for a span with its confidence.
 type Alternative struct {
 	Technique  technique.Technique `json:"technique"`
 	Confidence float64             `json:"confidence"`

@@ -15,6 +15,7 @@ import (
 	"unspun/internal/model"
 	"unspun/internal/quotes"
 	"unspun/internal/si"
+	"unspun/internal/tc"
 )
 
 // maxCues is the most cues a span reports.
@@ -30,21 +31,14 @@ const minAlternative = 0.05
 // Analyzer runs the pipeline with one model. It is safe for concurrent
 // use.
 type Analyzer struct {
-	m    *model.Model
-	sent SentenceCalibration
+	m *model.Model
 }
 
 // New returns an Analyzer using m, which must have SI and TC parts. A model
-// without a valid sentence calibration in its metadata gets raw sentence
+// without a sentence calibration (model.Model.Sentence) gets raw sentence
 // scores.
 func New(m *model.Model) *Analyzer {
-	a := &Analyzer{m: m}
-	if m != nil {
-		if c, err := ParseSentenceCalibration(m.Get(MetaSentenceCalibration)); err == nil {
-			a.sent = c
-		}
-	}
-	return a
+	return &Analyzer{m: m}
 }
 
 // Default returns an Analyzer using the model built into the binary.
@@ -59,12 +53,25 @@ func Default() (*Analyzer, error) {
 // Model returns the analyzer's model.
 func (a *Analyzer) Model() *model.Model { return a.m }
 
+// Options choose what an analysis computes beyond the spans and scores.
+type Options struct {
+	// NoCues leaves every span's Cues empty, for outputs that never print
+	// them: wording them is about a tenth of the analysis.
+	NoCues bool
+}
+
 // Analyze runs the whole pipeline on one article: its quotes and speakers,
 // the fragments that use a technique, each fragment's technique with a
 // confidence, cues and voice, and the sentence and article scores. id
 // names the article (it may be empty). Offsets in the result are code
-// points into text.
+// points into text. The pipeline checks ctx between sentences and between
+// spans and returns ctx.Err() soon after ctx is done.
 func (a *Analyzer) Analyze(ctx context.Context, id, text string) (*analysis.Result, error) {
+	return a.AnalyzeWith(ctx, id, text, Options{})
+}
+
+// AnalyzeWith is Analyze with options.
+func (a *Analyzer) AnalyzeWith(ctx context.Context, id, text string, opt Options) (*analysis.Result, error) {
 	if len(text) > analysis.MaxBytes {
 		return nil, analysis.ErrTooLarge
 	}
@@ -78,12 +85,17 @@ func (a *Analyzer) Analyze(ctx context.Context, id, text string) (*analysis.Resu
 		return nil, err
 	}
 	d := doc.New(id, text)
-	return a.AnalyzeDoc(ctx, d)
+	return a.AnalyzeDocWith(ctx, d, opt)
 }
 
 // AnalyzeDoc is Analyze on a segmented document, for callers (training,
 // evaluation, benchmarks) that have one already.
 func (a *Analyzer) AnalyzeDoc(ctx context.Context, d *doc.Document) (*analysis.Result, error) {
+	return a.AnalyzeDocWith(ctx, d, Options{})
+}
+
+// AnalyzeDocWith is AnalyzeDoc with options.
+func (a *Analyzer) AnalyzeDocWith(ctx context.Context, d *doc.Document, opt Options) (*analysis.Result, error) {
 	if a.m == nil || a.m.SI == nil || a.m.TC == nil {
 		return nil, errors.New("analyze: the analyzer has no model")
 	}
@@ -100,7 +112,10 @@ func (a *Analyzer) AnalyzeDoc(ctx context.Context, d *doc.Document) (*analysis.R
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	found := a.m.SI.Predict(d)
+	found, err := a.m.SI.Tag(ctx, d, !opt.NoCues)
+	if err != nil {
+		return nil, err
+	}
 	slices.SortStableFunc(found, func(x, y si.Span) int { return cmp.Compare(x.Start, y.Start) })
 	res.Spans = make([]analysis.Span, 0, len(found))
 	art := a.m.TC.Article(d)
@@ -108,7 +123,15 @@ func (a *Analyzer) AnalyzeDoc(ctx context.Context, d *doc.Document) (*analysis.R
 		if s.End <= s.Start {
 			continue
 		}
-		p := art.Classify(s.Start, s.End)
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		var p tc.Prediction
+		if opt.NoCues {
+			p = art.Probabilities(s.Start, s.End)
+		} else {
+			p = art.Classify(s.Start, s.End)
+		}
 		ranked := p.Ranked()
 		sp := analysis.Span{
 			Start:      s.Start,
@@ -119,14 +142,18 @@ func (a *Analyzer) AnalyzeDoc(ctx context.Context, d *doc.Document) (*analysis.R
 			Voice:      "author",
 			Cues:       mergeCues(s.Cues, p.Cues),
 		}
-		for _, t := range ranked[1:] {
+		given := p.Techniques()
+		for _, t := range given {
+			sp.Techniques = append(sp.Techniques, analysis.Alternative{Technique: t, Confidence: round(clamp01(s.Score) * p.Probs[t])})
+		}
+		for _, t := range ranked[len(given):] {
 			c := round(clamp01(s.Score) * p.Probs[t])
 			if len(sp.Alternatives) == maxAlternatives || c < minAlternative {
 				break
 			}
 			sp.Alternatives = append(sp.Alternatives, analysis.Alternative{Technique: t, Confidence: c})
 		}
-		if q := quoteOf(qs, s.Start, s.End); q >= 0 {
+		if q := speechOf(d, qs, s.Start, s.End); q >= 0 {
 			sp.Voice = "quote"
 			sp.Speaker = qs[q].Speaker
 		}
@@ -138,30 +165,21 @@ func (a *Analyzer) AnalyzeDoc(ctx context.Context, d *doc.Document) (*analysis.R
 	return res, nil
 }
 
-// quoteOf returns the index of the quote holding most of [start, end), or
-// -1 when most of it is the author's. Spans that start in a quote and run
-// past it count as quoted when at least half lies inside.
-func quoteOf(qs []quotes.Quote, start, end int) int {
-	best, bestOver := -1, 0
-	// Quotes are in text order and do not overlap: skip those ending
-	// before the span.
-	first, _ := slices.BinarySearchFunc(qs, start, func(q quotes.Quote, cp int) int {
-		return cmp.Compare(q.End, cp+1)
-	})
-	for i := first; i < len(qs); i++ {
-		q := qs[i]
-		if q.Start >= end {
-			break
-		}
-		over := min(end, q.End) - max(start, q.Start)
-		if over > bestOver {
-			best, bestOver = i, over
-		}
+// speechOf returns the index in qs of the quoted speech holding most of
+// [start, end), or -1 when most of it is the author's. The region is
+// doc's (Document.QuoteOf), the one the features and cues read; it is
+// speech unless quotes found it a scare quote.
+func speechOf(d *doc.Document, qs []quotes.Quote, start, end int) int {
+	k := d.QuoteOf(start, end)
+	if k < 0 {
+		return -1
 	}
-	if best >= 0 && 2*bestOver >= end-start {
-		return best
+	r := d.Quotes[k]
+	i, ok := slices.BinarySearchFunc(qs, r.Start, func(q quotes.Quote, cp int) int { return cmp.Compare(q.Start, cp) })
+	if !ok || qs[i].End != r.End {
+		return -1
 	}
-	return -1
+	return i
 }
 
 // mergeCues interleaves the tagger's and the classifier's cues, dropping
@@ -194,24 +212,6 @@ func mergeCues(a, b []string) []string {
 // cueQuotes makes cues that differ only in their quotation marks equal:
 // the tagger and the classifier quote words differently.
 var cueQuotes = strings.NewReplacer("“", `"`, "”", `"`, "‘", "'", "’", "'")
-
-// sentenceScores scores every sentence (see Sentence) and the article,
-// the mean over its sentences: the expected share of its sentences that
-// use a technique. found must be in text order.
-func (a *Analyzer) sentenceScores(d *doc.Document, found []si.Span) ([]analysis.Sentence, float64) {
-	raw := rawSentenceScores(d, found, make([]float64, 0, len(d.Sentences)))
-	out := make([]analysis.Sentence, len(d.Sentences))
-	sum := 0.0
-	for i, s := range d.Sentences {
-		p := a.sent.Apply(raw[i])
-		out[i] = analysis.Sentence{Start: s.Start, End: s.End, Score: round(p)}
-		sum += p
-	}
-	if len(out) == 0 {
-		return out, 0
-	}
-	return out, round(sum / float64(len(out)))
-}
 
 func countWords(d *doc.Document) int {
 	n := 0

@@ -546,7 +546,7 @@ func TestStoreArticle(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	id, err := st.Save(ctx, art)
+	id, _, err := st.Save(ctx, art)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -45,6 +45,10 @@ type Record struct {
 type Runner struct {
 	// Analyzer runs the analyses; it must be set.
 	Analyzer *analyze.Analyzer
+	// Known, if set, returns an analysis already made of the record's
+	// text (a stored one, say), or nil; a record it answers is not
+	// analysed again.
+	Known func(ctx context.Context, rec *Record, text string) *analysis.Result
 	// Fetcher fetches feed items' links; when nil, feed items are
 	// analysed from the feed's own text.
 	Fetcher *fetch.Fetcher
@@ -150,6 +154,12 @@ func (r *Runner) analyse(ctx context.Context, it Item) *Record {
 	}
 	if rec.Title == "" {
 		rec.Title = store.TitleOf(text)
+	}
+	if r.Known != nil {
+		if res := r.Known(ctx, rec, text); res != nil {
+			rec.Result = res
+			return rec
+		}
 	}
 	res, err := r.Analyzer.Analyze(ctx, it.ID, text)
 	switch {
@@ -261,12 +271,13 @@ func decode(name string, r io.Reader) (string, error) {
 		return "", err
 	}
 	if len(b) > analysis.MaxBytes {
-		return "", errors.New(strings.TrimPrefix(analysis.ErrTooLarge.Error(), "analyze: "))
+		return "", fmt.Errorf("the article is larger than %d MB", analysis.MaxBytes>>20)
 	}
 	text, err := corpus.DecodeText(name, bytes.NewReader(b))
 	if err != nil {
-		if msg, ok := strings.CutPrefix(err.Error(), name+": "); ok {
-			return "", errors.New(msg)
+		// DecodeText's errors are "name: what"; the record names the item.
+		if inner := errors.Unwrap(err); inner != nil {
+			return "", inner
 		}
 		return "", err
 	}

@@ -8,15 +8,16 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 	"unicode/utf8"
 	"unspun/internal/analysis"
 
 	"unspun/internal/batch"
+	"unspun/internal/corpus"
 	"unspun/internal/fetch"
 	"unspun/internal/store"
+	"unspun/internal/task"
 )
 
 func init() {
@@ -74,8 +75,11 @@ private and link-local addresses are refused unless --allow-private-urls
 is given. The feed URL itself, typed by you, is fetched as given.
 
 With --store every analysed article is saved, with its source, title, URL
-and date, in the database 'unspun serve' uses (same --data default), so
-its dashboard compares the sources.
+and date, in the database 'unspun serve' uses (same --db and --data
+defaults), so its dashboard compares the sources. An article is stored
+once (by canonical URL, else by text): one already stored by the same
+model is not analysed again, so rerunning an interrupted batch does the
+rest.
 
 Examples:
   unspun batch ../shared/data/unlabeled-news
@@ -102,7 +106,7 @@ func runBatch(ctx context.Context, env *Env, args []string) error {
 	noFetch := fs.Bool("no-fetch", false, "analyse feed items from the feed's own text, without fetching their links")
 	allowPrivate := fs.Bool("allow-private-urls", false, "allow fetching feed links on loopback, private and link-local addresses")
 	storeIt := fs.Bool("store", false, "save every analysed article in the database of 'unspun serve'")
-	data := fs.String("data", "", "data `DIR` of the database for --store (default: the one 'unspun serve' uses)")
+	db := AddDBFlags(fs)
 	progress := fs.Bool("progress", false, "print a progress line on standard error (default: when it is a terminal)")
 	modelPath := fs.String("model", "", "model `FILE` (default: the built-in model)")
 	sources, err := parseInterspersed(fs, args)
@@ -126,8 +130,8 @@ func runBatch(ctx context.Context, env *Env, args []string) error {
 	if *workers < 0 {
 		return usageErrorf("--workers %d: want a positive number", *workers)
 	}
-	if *data != "" && !*storeIt {
-		return usageErrorf("--data is only used with --store")
+	if db.Given() && !*storeIt {
+		return usageErrorf("--db and --data are only used with --store")
 	}
 	if !*progress {
 		f, ok := env.Stderr.(*os.File)
@@ -146,28 +150,24 @@ func runBatch(ctx context.Context, env *Env, args []string) error {
 		return fmt.Errorf("load model: %w", err)
 	}
 	var st *store.Store
-	var dbPath string
 	if *storeIt {
-		dir := *data
-		if dir == "" {
-			if dir, err = defaultDataDir(env); err != nil {
-				return err
-			}
-		}
-		dbPath = filepath.Join(dir, store.DefaultFile)
-		if st, err = store.Open(ctx, dbPath); err != nil {
+		if st, err = db.Open(ctx, env); err != nil {
 			return err
 		}
 		defer st.Close()
 	}
 	r := &batch.Runner{Analyzer: a, Stdin: env.Stdin, Workers: *workers}
+	if st != nil {
+		// A rerun after an interruption analyses only what is not stored.
+		r.Known = storedAnalysis(st, a.Model().Version)
+	}
 	if !*noFetch {
 		r.Fetcher = fetch.New(fetch.Options{AllowPrivate: *allowPrivate})
 	}
 
 	out := bufio.NewWriter(env.Stdout)
 	var sum batch.Summary
-	var analysed, failed, stored int
+	var analysed, failed, stored, already int
 	start, lastProgress := time.Now(), time.Now()
 	emit := func(rec *batch.Record) error {
 		if rec.Err != nil {
@@ -196,10 +196,15 @@ func runBatch(ctx context.Context, env *Env, args []string) error {
 				return err
 			}
 			// Stored even when interrupted: the analysis is done.
-			if _, err := st.Save(context.WithoutCancel(ctx), art); err != nil {
+			_, existed, err := st.Save(context.WithoutCancel(ctx), art)
+			if err != nil {
 				return err
 			}
-			stored++
+			if existed {
+				already++
+			} else {
+				stored++
+			}
 		}
 		done := analysed + failed
 		if *progress && (done%progressEvery == 0 || time.Since(lastProgress) >= progressPeriod) && done < len(items) {
@@ -217,7 +222,11 @@ func runBatch(ctx context.Context, env *Env, args []string) error {
 		runErr = err
 	}
 	if st != nil {
-		fmt.Fprintf(env.Stderr, "unspun batch: stored %s in %s\n", batchPlural(stored, "article"), dbPath)
+		msg := "stored " + batchPlural(stored, "article")
+		if already > 0 {
+			msg += fmt.Sprintf(" (%d already stored)", already)
+		}
+		fmt.Fprintf(env.Stderr, "unspun batch: %s in %s\n", msg, st.Name())
 	}
 	tally := fmt.Sprintf("analysed %s, %d failed", batchPlural(analysed, "article"), failed)
 	if *progress {
@@ -267,18 +276,10 @@ func writeBatchLabels(w io.Writer, rec *batch.Record, si bool) error {
 	if rec.Result == nil {
 		return nil
 	}
-	for _, s := range rec.Result.Spans {
-		var err error
-		if si {
-			_, err = fmt.Fprintf(w, "%s\t%d\t%d\n", rec.ID, s.Start, s.End)
-		} else {
-			_, err = fmt.Fprintf(w, "%s\t%s\t%d\t%d\n", rec.ID, s.Technique, s.Start, s.End)
-		}
-		if err != nil {
-			return err
-		}
+	if si {
+		return corpus.WriteSI(w, task.ResultSpans(rec.ID, rec.Result))
 	}
-	return nil
+	return corpus.WriteTC(w, task.ResultRows(rec.ID, rec.Result))
 }
 
 // writeBatchSummary prints the per-source table, with a total row when
@@ -350,5 +351,26 @@ func warnDuplicateIDs(w io.Writer, items []batch.Item) {
 	}
 	if dups > 0 {
 		fmt.Fprintf(w, "unspun batch: warning: %d articles share the id of an earlier one, e.g. %s; their rows cannot be told apart\n", dups, example)
+	}
+}
+
+// storedAnalysis returns a batch.Runner.Known function: the stored
+// analysis of an article the store holds (by identity, see store.Lookup)
+// from the same model version, or nil.
+func storedAnalysis(st *store.Store, model string) func(context.Context, *batch.Record, string) *analysis.Result {
+	return func(ctx context.Context, rec *batch.Record, text string) *analysis.Result {
+		id, m, err := st.Lookup(ctx, rec.URL, text)
+		if err != nil || m != model {
+			return nil
+		}
+		a, err := st.Get(ctx, id)
+		if err != nil {
+			return nil
+		}
+		var res analysis.Result
+		if json.Unmarshal(a.Result, &res) != nil || res.Text == "" {
+			return nil
+		}
+		return &res
 	}
 }

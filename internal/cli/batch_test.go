@@ -251,13 +251,18 @@ func TestBatchStore(t *testing.T) {
 	if code != 1 {
 		t.Fatalf("exit %d, want 1 (one empty article): %s", code, stderr)
 	}
-	wantLine := "unspun batch: stored 3 articles in " + filepath.Join(data, store.DefaultFile)
+	// beta/1.txt has the text of alpha/1.txt: one article, stored once.
+	wantLine := "unspun batch: stored 2 articles (1 already stored) in " + filepath.Join(data, store.DefaultFile)
 	if !strings.Contains(stderr, wantLine+"\n") {
 		t.Errorf("stderr lacks %q:\n%s", wantLine, stderr)
 	}
-	// Again under one chosen source name.
-	if _, stderr, code := runMain("batch", "--store", "--data", data, "--source", "Chosen Name", "--format", "si", b); code != 0 {
+	// Again under one chosen source name: stored already, not again.
+	_, stderr, code = runMain("batch", "--store", "--data", data, "--source", "Chosen Name", "--format", "si", b)
+	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if want := "unspun batch: stored 0 articles (1 already stored) in "; !strings.Contains(stderr, want) {
+		t.Errorf("rerun: stderr lacks %q:\n%s", want, stderr)
 	}
 
 	ctx := context.Background()
@@ -270,15 +275,15 @@ func TestBatchStore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := []string{"Chosen Name", "alpha", "beta"}; !slices.Equal(sources, want) {
+	if want := []string{"alpha"}; !slices.Equal(sources, want) {
 		t.Errorf("stored sources %q, want %q", sources, want)
 	}
 	n, err := st.Count(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n != 4 {
-		t.Errorf("%d stored articles, want 4", n)
+	if n != 2 {
+		t.Errorf("%d stored articles, want 2", n)
 	}
 	for id := int64(1); id <= int64(n); id++ {
 		art, err := st.Get(ctx, id)

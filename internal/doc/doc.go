@@ -50,16 +50,18 @@ type Document struct {
 	// Words are the UAX #29 words, numbers and punctuation marks, in
 	// order; white space is never part of one.
 	Words []Word
-	// Sentences never cross a line and never start or end with white
-	// space.
+	// Sentences never cross a line, never start or end with white
+	// space and have at most MaxSentenceWords words.
 	Sentences []Span
 	// Lines are the text between line feeds, without "\n" or "\r\n".
 	Lines []Span
 	// Paragraphs are maximal runs of lines that are not blank.
 	Paragraphs []Span
 	// Quotes are the quoted-speech regions between double quotation
-	// marks (straight or curly), marks included, within a paragraph; see
-	// splitQuotes for how ambiguous marks are read.
+	// marks (straight or curly) or guillemets (« » ‹ ›), marks included,
+	// within a paragraph, nested quotes inside their outermost region; see
+	// splitQuotes for how ambiguous marks are read. Every stage that asks
+	// whether text is quoted reads these regions.
 	Quotes []Span
 }
 

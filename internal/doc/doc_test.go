@@ -273,6 +273,16 @@ func TestQuotes(t *testing.T) {
 		{"curly nested in straight", `"It is not “censoring” work — it is resisting," he claimed.`, []string{`"It is not “censoring” work — it is resisting,"`}},
 		{"straight nested in curly", `“The "best" plan,” he said, “is ours.”`, []string{`“The "best" plan,”`, "“is ours.”"}},
 		{"empty quote", `An empty "" quote.`, []string{`""`}},
+		{"guillemets", "Il a dit «nous gagnerons» hier.", []string{"«nous gagnerons»"}},
+		{"guillemets with spaces", "He said « we will win » and left.", []string{"« we will win »"}},
+		{"single guillemets", "He said ‹we will win› and left.", []string{"‹we will win›"}},
+		{"single guillemets nested in guillemets", "«He said ‹no› to them» she wrote.", []string{"«He said ‹no› to them»"}},
+		{"curly nested in curly", "He said: “The “elites” lie” and left.", []string{"“The “elites” lie”"}},
+		{"twice nested", "“A “B “C” B” A” end", []string{"“A “B “C” B” A”"}},
+		{"straight nested in guillemets", `«The "best" plan» he said.`, []string{`«The "best" plan»`}},
+		{"unclosed guillemet, closed at paragraph end", "«We will fight.\nWe will win.\n\nHe left.", []string{"«We will fight.\nWe will win."}},
+		{"guillemets across lines", "He said «this is\nnot over» today.", []string{"«this is\nnot over»"}},
+		{"straight across lines", "He said \"this is\nnot over\" today.", []string{"\"this is\nnot over\""}},
 		{"none", "No quotes here.", []string{}},
 	}
 	for _, tt := range tests {
@@ -493,4 +503,59 @@ func BenchmarkNew(b *testing.B) {
 		}
 		benchmarkNew(b, best)
 	})
+}
+
+// TestLongSentencesCut checks that text without sentence breaks is cut
+// into sentences of at most MaxSentenceWords words that cover every word
+// in order, and that ordinary sentences are left alone.
+func TestLongSentencesCut(t *testing.T) {
+	long := "They" + strings.Repeat(" lie and we fight,", 300) + " end."
+	text := "Short one. " + long + " Last one."
+	d := New("1", text)
+	next := 0
+	for _, s := range d.Sentences {
+		i, j := d.WordsIn(s.Start, s.End)
+		if j-i > MaxSentenceWords {
+			t.Errorf("sentence %v has %d words, more than %d", s, j-i, MaxSentenceWords)
+		}
+		if i != next {
+			t.Errorf("sentence %v starts at word %d, want %d", s, i, next)
+		}
+		next = j
+	}
+	if next != len(d.Words) {
+		t.Errorf("sentences cover %d of %d words", next, len(d.Words))
+	}
+	if first, last := d.TextOf(d.Sentences[0]), d.TextOf(d.Sentences[len(d.Sentences)-1]); first != "Short one." || last != "Last one." {
+		t.Errorf("ordinary sentences changed: %q, %q", first, last)
+	}
+	nl := len(New("", long).Words)
+	if n := len(d.Sentences); n != 2+(nl+MaxSentenceWords-1)/MaxSentenceWords {
+		t.Errorf("%d sentences, want 2 and the long run cut in pieces of %d", n, MaxSentenceWords)
+	}
+}
+
+func TestQuoteOf(t *testing.T) {
+	// Quotes at [10,20) and [30,60).
+	text := "0123456789" + `"quoted 1"` + "0123456789" + `"quoted for thirty code point"` + "0123456789"
+	d := New("", text)
+	if len(d.Quotes) != 2 || d.Quotes[0].Start != 10 || d.Quotes[0].End != 20 || d.Quotes[1].Start != 30 || d.Quotes[1].End != 60 {
+		t.Fatalf("quotes %v, want [10,20) and [30,60)", d.Quotes)
+	}
+	tests := []struct {
+		start, end, want int
+	}{
+		{0, 5, -1},
+		{11, 19, 0},
+		{5, 15, 0},   // half inside
+		{5, 14, -1},  // mostly outside
+		{18, 35, -1}, // more of it in the second quote, but not half
+		{25, 70, 1},
+		{61, 70, -1},
+	}
+	for _, tt := range tests {
+		if got := d.QuoteOf(tt.start, tt.end); got != tt.want {
+			t.Errorf("QuoteOf(%d, %d) = %d, want %d", tt.start, tt.end, got, tt.want)
+		}
+	}
 }

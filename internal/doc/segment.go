@@ -144,6 +144,49 @@ func splitSentences(d *Document) []Span {
 		}
 		out = appendTrimmed(out, d, ln.ByteStart+start, ln.ByteEnd)
 	}
+	return boundSentences(d, out)
+}
+
+// MaxSentenceWords is the most words (punctuation included) a sentence
+// has: a longer run without a sentence break is cut into pieces of this
+// many words. Corpus sentences have at most 143, and every stage that
+// reads a sentence as a whole (the span taggers' sequences, a span's
+// sentence context, whole-sentence spans) stays linear in the text's
+// length on text without sentence breaks.
+const MaxSentenceWords = 200
+
+// boundSentences cuts every sentence of more than MaxSentenceWords words
+// into pieces of at most that many, in one pass over the words.
+func boundSentences(d *Document, ss []Span) []Span {
+	ws := d.Words
+	var out []Span
+	w := 0
+	for k, s := range ss {
+		for w < len(ws) && ws[w].Start < s.Start {
+			w++
+		}
+		e := w
+		for e < len(ws) && ws[e].End <= s.End {
+			e++
+		}
+		if e-w <= MaxSentenceWords {
+			if out != nil {
+				out = append(out, s)
+			}
+			w = e
+			continue
+		}
+		if out == nil {
+			out = append(make([]Span, 0, len(ss)+(e-w)/MaxSentenceWords), ss[:k]...)
+		}
+		for ; w < e; w += MaxSentenceWords {
+			last := min(w+MaxSentenceWords, e) - 1
+			out = append(out, d.spanFromBytes(ws[w].ByteStart, ws[last].ByteEnd))
+		}
+	}
+	if out == nil {
+		return ss
+	}
 	return out
 }
 

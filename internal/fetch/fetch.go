@@ -214,7 +214,7 @@ func (f *Fetcher) Fetch(ctx context.Context, rawURL string) (*Page, error) {
 	defer resp.Body.Close()
 	final := resp.Request.URL
 	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("fetch %s: server answered %s", final.Redacted(), resp.Status)
+		return nil, &StatusError{URL: final.Redacted(), Code: resp.StatusCode, Status: resp.Status}
 	}
 	ct := resp.Header.Get("Content-Type")
 	mt, params, err := mime.ParseMediaType(ct)

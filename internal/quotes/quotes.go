@@ -1,6 +1,7 @@
-// Package quotes finds quoted speech in an article and attributes it to a
-// speaker, so that the analysis can tell the author's voice from the voices
-// the author quotes.
+// Package quotes attributes the quoted-speech regions doc finds
+// (doc.Document.Quotes, the one quote detector) to their speakers, so that
+// the analysis can tell the author's voice from the voices the author
+// quotes. It detects no quotation marks itself.
 //
 // Attribution reads the words around a quotation with rules of general
 // English news style, without a parser: a speech verb before the quote

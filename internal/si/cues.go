@@ -19,6 +19,7 @@ const commonWords = 150
 // "inside a span".
 type cue struct {
 	tpl  uint8
+	seq  int32 // first-seen order, which breaks ties in pull
 	tok  int
 	pull float64
 }
@@ -29,6 +30,7 @@ type cue struct {
 // extract left in s.
 func (m *Model) cues(weights *crf, d *doc.Document, s *scratch, sp Span) []string {
 	a, b := d.WordsIn(sp.Start, sp.End)
+	m.spanFeatures(d, s, a, b)
 	// cs in first-seen order (ties keep it when sorted), found by
 	// template and word through s.cueAt, a table over the words the
 	// span's features describe (a map was a tenth of tagging; a search of
@@ -62,7 +64,7 @@ func (m *Model) cues(weights *crf, d *doc.Document, s *scratch, sp Span) []strin
 			if *at > 0 {
 				cs[*at-1].pull += pull
 			} else {
-				cs = append(cs, cue{tpl: f.tpl, tok: k, pull: pull})
+				cs = append(cs, cue{tpl: f.tpl, seq: int32(len(cs)), tok: k, pull: pull})
 				*at = int32(len(cs))
 			}
 		}
@@ -70,17 +72,53 @@ func (m *Model) cues(weights *crf, d *doc.Document, s *scratch, sp Span) []strin
 	// Only positive pulls explain the span; about half the cues are not,
 	// and sorting was most of the cost of explaining.
 	cs = slices.DeleteFunc(cs, func(c cue) bool { return c.pull <= 0 })
-	slices.SortStableFunc(cs, func(x, y cue) int { return cmp.Compare(y.pull, x.pull) })
+	// Strongest first, ties by first sight (the order a stable sort
+	// gives). Most spans are explained by their few strongest cues, so
+	// only those are ordered first; the rest only when they run out.
 	var out []string
-	for _, c := range cs {
-		if len(out) == maxCues {
-			break
-		}
-		if t := m.describe(d, s, c); t != "" && !slices.Contains(out, t) {
+	top := strongest(cs, topCues)
+	for k := 0; k < len(top) && len(out) < maxCues; k++ {
+		if t := m.describe(d, s, top[k]); t != "" && !slices.Contains(out, t) {
 			out = append(out, t)
+		}
+		if k == len(top)-1 && len(top) < len(cs) && len(out) < maxCues {
+			slices.SortFunc(cs, cueOrder)
+			top = cs
 		}
 	}
 	return out
+}
+
+// topCues is how many of a span's strongest cues are ordered before any
+// is worded: enough for maxCues nearly always.
+const topCues = 16
+
+// cueOrder orders cues by pull, strongest first, then by first sight.
+func cueOrder(x, y cue) int {
+	if c := cmp.Compare(y.pull, x.pull); c != 0 {
+		return c
+	}
+	return cmp.Compare(x.seq, y.seq)
+}
+
+// strongest returns the k first cues of cs in cueOrder, in that order,
+// in one pass over cs.
+func strongest(cs []cue, k int) []cue {
+	top := make([]cue, 0, k)
+	for _, c := range cs {
+		if len(top) == k && cueOrder(c, top[k-1]) >= 0 {
+			continue
+		}
+		if len(top) < k {
+			top = append(top, c)
+		} else {
+			top[k-1] = c
+		}
+		for j := len(top) - 1; j > 0 && cueOrder(top[j], top[j-1]) < 0; j-- {
+			top[j], top[j-1] = top[j-1], top[j]
+		}
+	}
+	return top
 }
 
 // describe words one cue for a reader; "" for signals that explain
@@ -133,7 +171,7 @@ func (m *Model) describe(d *doc.Document, s *scratch, c cue) string {
 	case tCaps:
 		return fmt.Sprintf("“%s” is written in capitals", w)
 	case tQuote:
-		return "it is in quoted speech"
+		return "it is inside a quotation"
 	case tSentExcl:
 		return "the sentence exclaims"
 	case tSentQuest:

@@ -24,6 +24,7 @@ package si
 
 import (
 	"cmp"
+	"context"
 	"math"
 	"slices"
 	"strings"
@@ -125,9 +126,12 @@ func (m *Model) Groups() []technique.Set {
 
 // scratch is the per-call memory of Predict.
 type scratch struct {
-	di    docInfo
-	x     extractor
-	offs  []int // feature range of each token in x.out
+	di   docInfo
+	x    extractor
+	offs []int // feature range of each token in x.out
+	// kept reports that x.out holds every token's features; otherwise
+	// only those spanFeatures last extracted.
+	kept  bool
 	dense []float32
 	e     []float64
 	alpha []float64
@@ -155,31 +159,47 @@ func (m *Model) getScratch() *scratch {
 
 // Predict returns the propaganda spans of d, sorted and non-overlapping,
 // each with the cues that explain it.
-func (m *Model) Predict(d *doc.Document) []Span { return m.predict(d, true) }
+func (m *Model) Predict(d *doc.Document) []Span {
+	spans, _ := m.Tag(context.Background(), d, true)
+	return spans
+}
 
 // Locate returns the spans Predict returns, without their cues: for
 // scoring and SemEval output, where nobody reads them and they cost a
 // second pass over every span's features and their wording.
-func (m *Model) Locate(d *doc.Document) []Span { return m.predict(d, false) }
+func (m *Model) Locate(d *doc.Document) []Span {
+	spans, _ := m.Tag(context.Background(), d, false)
+	return spans
+}
 
-func (m *Model) predict(d *doc.Document, withCues bool) []Span {
+// Tag returns the spans Predict returns, with their cues when withCues.
+// It checks ctx between sentences and between spans, and returns
+// ctx.Err() soon after ctx is done.
+func (m *Model) Tag(ctx context.Context, d *doc.Document, withCues bool) ([]Span, error) {
 	s := m.getScratch()
 	defer m.pool.Put(s)
-	m.extract(d, s)
+	if err := m.extractCtx(ctx, d, s, !m.interleaved()); err != nil {
+		return nil, err
+	}
 	s.found = s.found[:0]
 	for t, tg := range m.taggers {
-		m.marginals(tg, s)
+		if err := m.marginalsCtx(ctx, tg, s); err != nil {
+			return nil, err
+		}
 		s.found = m.find(s.found, t, d, &s.di, s.prob)
 	}
 	merged := mergeFound(s.found)
 	var spans []Span
 	for _, f := range merged {
 		if withCues {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
 			f.Cues = m.cues(m.taggers[f.tagger].crf, d, s, f.Span)
 		}
 		spans = append(spans, f.Span)
 	}
-	return spans
+	return spans, nil
 }
 
 // find appends to dst the spans tagger t finds in the word probabilities
@@ -234,25 +254,80 @@ func mergeFound(fs []found) []found {
 // extract analyses d and extracts every word's sparse features into s:
 // they are the same for every tagger.
 func (m *Model) extract(d *doc.Document, s *scratch) {
+	_ = m.extractCtx(context.Background(), d, s, true)
+}
+
+// extractCtx is extract, checking ctx between sentences. Unless keep, it
+// keeps only the summed emissions (s.emis) and drops each sentence's
+// features once they are summed: a 2 MB article's features are hundreds
+// of megabytes, and only the words of the spans found need them again
+// (see spanFeatures).
+func (m *Model) extractCtx(ctx context.Context, d *doc.Document, s *scratch, keep bool) error {
 	m.analyse(d, &s.di)
 	n := len(d.Words)
 	s.x.m = m
 	s.x.bits = m.bits
 	s.x.out = s.x.out[:0]
 	s.offs = resize(s.offs, n+1)
-	for i := range n {
-		s.x.features(d, &s.di, i)
-		s.offs[i+1] = len(s.x.out)
-	}
-	if k := m.sparseK; k > 0 {
-		// Summed in the order emit sums them: the same scores.
+	s.kept = keep
+	k := m.sparseK
+	if k > 0 {
 		s.emis = resize(s.emis, n*k)
-		for i := range n {
-			acc := s.emis[i*k : (i+1)*k]
-			for _, f := range s.x.out[s.offs[i]:s.offs[i+1]] {
-				add(acc, m.sparse[int(f.row)*k:int(f.row)*k+k])
+	}
+	for _, r := range s.di.sents {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		for i := r[0]; i < r[1]; i++ {
+			s.x.features(d, &s.di, i)
+			s.offs[i+1] = len(s.x.out)
+		}
+		if k > 0 {
+			// Summed in the order emit sums them: the same scores.
+			for i := r[0]; i < r[1]; i++ {
+				acc := s.emis[i*k : (i+1)*k]
+				for _, f := range s.x.out[s.offs[i]:s.offs[i+1]] {
+					add(acc, m.sparse[int(f.row)*k:int(f.row)*k+k])
+				}
 			}
 		}
+		if !keep {
+			s.x.out = s.x.out[:0]
+			s.offs[r[1]] = 0
+		}
+	}
+	return nil
+}
+
+// interleaved reports whether every CRF of every tagger reads its sparse
+// weights from m.sparse, so that tagging needs only the summed emissions
+// extract leaves.
+func (m *Model) interleaved() bool {
+	if m.sparseK == 0 {
+		return false
+	}
+	for _, tg := range m.taggers {
+		for _, c := range tg.members {
+			if c.col == 0 {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// spanFeatures makes sure s holds the features of words [a, b) at
+// s.x.out[s.offs[i]:s.offs[i+1]], extracting them again when extract
+// dropped them.
+func (m *Model) spanFeatures(d *doc.Document, s *scratch, a, b int) {
+	if s.kept {
+		return
+	}
+	s.x.out = s.x.out[:0]
+	s.offs[a] = 0
+	for i := a; i < b; i++ {
+		s.x.features(d, &s.di, i)
+		s.offs[i+1] = len(s.x.out)
 	}
 }
 
@@ -268,6 +343,11 @@ func add(dst, src []float32) {
 // span of tg's group: the mean over tg's members. It reads the features
 // extract left in s.
 func (m *Model) marginals(tg *tagger, s *scratch) {
+	_ = m.marginalsCtx(context.Background(), tg, s)
+}
+
+// marginalsCtx is marginals, checking ctx between sentences.
+func (m *Model) marginalsCtx(ctx context.Context, tg *tagger, s *scratch) error {
 	n := len(s.di.toks)
 	s.prob = resize(s.prob, n)
 	inv := 1 / float64(len(tg.members))
@@ -277,6 +357,9 @@ func (m *Model) marginals(tg *tagger, s *scratch) {
 			m.project(c, &s.di, s)
 		}
 		for _, r := range s.di.sents {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
 			l := r[1] - r[0]
 			s.e = resize(s.e, l*nTags)
 			s.alpha = resize(s.alpha, l*nTags)
@@ -332,6 +415,7 @@ func (m *Model) marginals(tg *tagger, s *scratch) {
 			}
 		}
 	}
+	return nil
 }
 
 // sparseEmit writes word i's sparse emission scores under CRF c to e:

@@ -19,17 +19,37 @@ type Filter struct {
 	// From and To bound the article's day (published, else stored),
 	// inclusive, compared as dates.
 	From, To time.Time
+	// Reviewed, when set, keeps only the articles whose review is done
+	// (true) or those without a finished review (false).
+	Reviewed *bool
 }
 
-func (f Filter) where() (string, []any) {
+// where is f as SQL conditions on articles a, with s's placeholders.
+// Statistics pass firsts to leave syndicated copies out.
+func (s *Store) where(f Filter, firsts bool) (string, []any) {
 	var conds []string
 	var args []any
 	if q := ftsQuery(f.Q); q != "" {
-		conds = append(conds, "a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
+		if s.pg {
+			conds = append(conds, "a.fts @@ websearch_to_tsquery('simple', ?)")
+		} else {
+			conds = append(conds, "a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
+		}
 		args = append(args, q)
 	} else if strings.TrimSpace(f.Q) != "" {
 		// Only punctuation: nothing can match.
-		conds = append(conds, "0")
+		conds = append(conds, "1 = 0")
+	}
+	if firsts {
+		conds = append(conds, "a.copy_of IS NULL")
+	}
+	if f.Reviewed != nil {
+		not := ""
+		if !*f.Reviewed {
+			not = "NOT "
+		}
+		conds = append(conds, not+"EXISTS (SELECT 1 FROM reviews r WHERE r.article_id = a.id AND r.done = ?)")
+		args = append(args, true)
 	}
 	if f.Source != "" {
 		conds = append(conds, "a.source = ?")
@@ -50,7 +70,7 @@ func (f Filter) where() (string, []any) {
 	if len(conds) == 0 {
 		return "", nil
 	}
-	return " WHERE " + strings.Join(conds, " AND "), args
+	return s.q(" WHERE " + strings.Join(conds, " AND ")), args
 }
 
 // List returns one page (counting from 1) of the articles f selects, newest
@@ -62,16 +82,16 @@ func (s *Store) List(ctx context.Context, f Filter, page, perPage int) ([]Summar
 	if perPage < 1 {
 		perPage = 20
 	}
-	where, args := f.where()
+	where, args := s.where(f, false)
 	var total int
 	if err := s.r.QueryRowContext(ctx, "SELECT count(*) FROM articles a"+where, args...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("store: count articles: %w", err)
+		return nil, 0, s.classify("count articles", err)
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT a.id, a.title, a.source, a.url, a.published, a.created, a.words, a.score
-		FROM articles a`+where+` ORDER BY a.day DESC, a.id DESC LIMIT ? OFFSET ?`,
-		append(args, perPage, (page-1)*perPage)...)
+	rows, err := s.r.QueryContext(ctx, `SELECT a.id, a.title, a.source, a.url, a.published, a.created, a.words, a.score, a.copy_of
+		FROM articles a`+where+fmt.Sprintf(` ORDER BY a.day DESC, a.id DESC LIMIT %d OFFSET %d`, perPage, (page-1)*perPage),
+		args...)
 	if err != nil {
-		return nil, 0, fmt.Errorf("store: list articles: %w", err)
+		return nil, 0, s.classify("list articles", err)
 	}
 	defer rows.Close()
 	out := []Summary{}
@@ -79,11 +99,12 @@ func (s *Store) List(ctx context.Context, f Filter, page, perPage int) ([]Summar
 	for rows.Next() {
 		var sm Summary
 		var published sql.NullString
+		var copyOf sql.NullInt64
 		var created string
-		if err := rows.Scan(&sm.ID, &sm.Title, &sm.Source, &sm.URL, &published, &created, &sm.Words, &sm.Score); err != nil {
-			return nil, 0, fmt.Errorf("store: list articles: %w", err)
+		if err := rows.Scan(&sm.ID, &sm.Title, &sm.Source, &sm.URL, &published, &created, &sm.Words, &sm.Score, &copyOf); err != nil {
+			return nil, 0, s.classify("list articles", err)
 		}
-		sm.Created, _ = time.Parse(time.RFC3339Nano, created)
+		sm.Created, sm.CopyOf = parseTime(created), copyOf.Int64
 		if published.Valid {
 			if t, err := time.Parse(time.RFC3339, published.String); err == nil {
 				sm.Published = &t
@@ -94,22 +115,20 @@ func (s *Store) List(ctx context.Context, f Filter, page, perPage int) ([]Summar
 		out = append(out, sm)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, 0, fmt.Errorf("store: list articles: %w", err)
+		return nil, 0, s.classify("list articles", err)
 	}
 	rows.Close()
 	if len(out) == 0 {
 		return out, total, nil
 	}
 	ids := make([]string, len(out))
-	idArgs := make([]any, len(out))
 	for i, sm := range out {
-		ids[i] = "?"
-		idArgs[i] = sm.ID
+		ids[i] = fmt.Sprint(sm.ID)
 	}
 	trows, err := s.r.QueryContext(ctx, `SELECT article_id, technique, count(*) FROM spans
-		WHERE article_id IN (`+strings.Join(ids, ",")+`) GROUP BY article_id, technique`, idArgs...)
+		WHERE article_id IN (`+strings.Join(ids, ",")+`) GROUP BY article_id, technique`)
 	if err != nil {
-		return nil, 0, fmt.Errorf("store: count techniques: %w", err)
+		return nil, 0, s.classify("count techniques", err)
 	}
 	defer trows.Close()
 	for trows.Next() {
@@ -117,7 +136,7 @@ func (s *Store) List(ctx context.Context, f Filter, page, perPage int) ([]Summar
 		var tech string
 		var n int
 		if err := trows.Scan(&id, &tech, &n); err != nil {
-			return nil, 0, fmt.Errorf("store: count techniques: %w", err)
+			return nil, 0, s.classify("count techniques", err)
 		}
 		sm := &out[byID[id]]
 		sm.Techniques[tech] = n
@@ -153,11 +172,12 @@ const (
 	ByDay       Grouping = "day"
 )
 
-// Stats counts the articles f selects, grouped by g. For ByTechnique, Words
-// is the words of all selected articles, so rates compare across
-// techniques; Articles counts those that use the technique.
+// Stats counts the articles f selects, grouped by g, each text once: a
+// syndicated copy (CopyOf set) is counted with its first article only. For
+// ByTechnique, Words is the words of all selected articles, so rates
+// compare across techniques; Articles counts those that use the technique.
 func (s *Store) Stats(ctx context.Context, g Grouping, f Filter) ([]Stat, error) {
-	where, args := f.where()
+	where, args := s.where(f, true)
 	var key string
 	switch g {
 	case BySource:
@@ -170,9 +190,9 @@ func (s *Store) Stats(ctx context.Context, g Grouping, f Filter) ([]Stat, error)
 		return nil, fmt.Errorf("store: unknown grouping %q (want source, technique or day)", g)
 	}
 	rows, err := s.r.QueryContext(ctx, "SELECT "+key+", count(*), coalesce(sum(a.words), 0) FROM articles a"+where+
-		" GROUP BY 1 ORDER BY 1", args...)
+		" GROUP BY 1", args...)
 	if err != nil {
-		return nil, fmt.Errorf("store: stats by %s: %w", g, err)
+		return nil, s.classify("stats by "+string(g), err)
 	}
 	var out []Stat
 	idx := map[string]int{}
@@ -180,26 +200,26 @@ func (s *Store) Stats(ctx context.Context, g Grouping, f Filter) ([]Stat, error)
 		st := Stat{Techniques: map[string]int{}, TechniqueRates: map[string]float64{}}
 		if err := rows.Scan(&st.Key, &st.Articles, &st.Words); err != nil {
 			rows.Close()
-			return nil, fmt.Errorf("store: stats by %s: %w", g, err)
+			return nil, s.classify("stats by "+string(g), err)
 		}
 		idx[st.Key] = len(out)
 		out = append(out, st)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: stats by %s: %w", g, err)
+		return nil, s.classify("stats by "+string(g), err)
 	}
 	trows, err := s.r.QueryContext(ctx, "SELECT "+key+", s.technique, count(*) FROM articles a JOIN spans s ON s.article_id = a.id"+
 		where+" GROUP BY 1, 2", args...)
 	if err != nil {
-		return nil, fmt.Errorf("store: stats by %s: %w", g, err)
+		return nil, s.classify("stats by "+string(g), err)
 	}
 	defer trows.Close()
 	for trows.Next() {
 		var k, tech string
 		var n int
 		if err := trows.Scan(&k, &tech, &n); err != nil {
-			return nil, fmt.Errorf("store: stats by %s: %w", g, err)
+			return nil, s.classify("stats by "+string(g), err)
 		}
 		if i, ok := idx[k]; ok {
 			out[i].Techniques[tech] = n
@@ -207,7 +227,7 @@ func (s *Store) Stats(ctx context.Context, g Grouping, f Filter) ([]Stat, error)
 		}
 	}
 	if err := trows.Err(); err != nil {
-		return nil, fmt.Errorf("store: stats by %s: %w", g, err)
+		return nil, s.classify("stats by "+string(g), err)
 	}
 	for i := range out {
 		st := &out[i]
@@ -219,31 +239,34 @@ func (s *Store) Stats(ctx context.Context, g Grouping, f Filter) ([]Stat, error)
 	if out == nil {
 		out = []Stat{}
 	}
+	// Sorted here, not in SQL: PostgreSQL's collation may order text
+	// unlike SQLite's byte order.
+	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
 	return out, nil
 }
 
 func (s *Store) techniqueStats(ctx context.Context, where string, args []any) ([]Stat, error) {
 	var words int
 	if err := s.r.QueryRowContext(ctx, "SELECT coalesce(sum(a.words), 0) FROM articles a"+where, args...).Scan(&words); err != nil {
-		return nil, fmt.Errorf("store: stats by technique: %w", err)
+		return nil, s.classify("stats by technique", err)
 	}
 	rows, err := s.r.QueryContext(ctx, "SELECT s.technique, count(DISTINCT a.id), count(*) FROM articles a JOIN spans s ON s.article_id = a.id"+
 		where+" GROUP BY 1", args...)
 	if err != nil {
-		return nil, fmt.Errorf("store: stats by technique: %w", err)
+		return nil, s.classify("stats by technique", err)
 	}
 	defer rows.Close()
 	out := []Stat{}
 	for rows.Next() {
 		st := Stat{Words: words}
 		if err := rows.Scan(&st.Key, &st.Articles, &st.Spans); err != nil {
-			return nil, fmt.Errorf("store: stats by technique: %w", err)
+			return nil, s.classify("stats by technique", err)
 		}
 		st.Rate = per1000(st.Spans, words)
 		out = append(out, st)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: stats by technique: %w", err)
+		return nil, s.classify("stats by technique", err)
 	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].Spans != out[j].Spans {

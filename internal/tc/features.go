@@ -123,8 +123,6 @@ type docStats struct {
 	// concurrent classifications.
 	recurMu sync.Mutex
 	recur   map[string][]int32
-	// quotes are code-point ranges [start,end) between quotation marks.
-	quotes [][2]int
 	// lexWord is each token's one-word lexicon lists (with regular
 	// superlatives), valence its VADER valence or 0 when unrated.
 	lexWord []lexicon.Kind
@@ -189,7 +187,6 @@ func newDocStats(d *doc.Document, vecs Vectors, dim int) *docStats {
 	if len(d.Lines) > 0 {
 		s.title = d.Lines[0].End
 	}
-	s.quotes = findQuotes(d)
 	if vecs != nil && dim > 0 {
 		s.articleVec = make([]float32, dim)
 		var buf []float32
@@ -244,57 +241,9 @@ func stem(w string) string {
 	return w
 }
 
-// findQuotes pairs quotation marks within each paragraph: straight double
-// quotes alternate open/close, curly ones open with “ and close with ”.
-// An unclosed quote runs to the paragraph's end, as in news copy where a
-// quoted paragraph continues.
-func findQuotes(d *doc.Document) [][2]int {
-	var out [][2]int
-	for _, p := range d.Paragraphs {
-		text := d.TextOf(p)
-		open := -1
-		cp := p.Start
-		for _, r := range text {
-			switch r {
-			case '“', '«':
-				if open < 0 {
-					open = cp
-				}
-			case '”', '»':
-				if open >= 0 {
-					out = append(out, [2]int{open, cp + 1})
-					open = -1
-				}
-			case '"':
-				if open < 0 {
-					open = cp
-				} else {
-					out = append(out, [2]int{open, cp + 1})
-					open = -1
-				}
-			}
-			cp++
-		}
-		if open >= 0 {
-			out = append(out, [2]int{open, p.End})
-		}
-	}
-	return out
-}
-
-// inQuote reports whether [start,end) lies mostly inside one quotation.
-func (s *docStats) inQuote(start, end int) bool {
-	for _, q := range s.quotes {
-		if q[0] >= end {
-			break
-		}
-		lo, hi := max(q[0], start), min(q[1], end)
-		if hi > lo && 2*(hi-lo) >= end-start {
-			return true
-		}
-	}
-	return false
-}
+// inQuote reports whether [start,end) lies mostly inside one quotation
+// (doc's quoted-speech regions, which every stage reads).
+func (s *docStats) inQuote(start, end int) bool { return s.d.QuoteOf(start, end) >= 0 }
 
 // spanCtx is a span being featurised.
 type spanCtx struct {
@@ -326,23 +275,8 @@ func (s *docStats) span(start, end int) spanCtx {
 	}
 	c.si, _ = d.WordsIn(c.sentStart, c.sentEnd)
 	c.sj = c.si + sort.Search(len(d.Words)-c.si, func(k int) bool { return d.Words[c.si+k].Start >= c.sentEnd })
-	// The sentence as context reaches at most maxContext words on each
-	// side of the span: corpus sentences are far shorter (at most 129
-	// words), and a text without sentence breaks must not make every
-	// span's features as long as the text.
-	if c.wi-c.si > maxContext {
-		c.si = c.wi - maxContext
-		c.sentStart = d.Words[c.si].Start
-	}
-	if c.sj-c.wj > maxContext {
-		c.sj = c.wj + maxContext
-		c.sentEnd = d.Words[c.sj-1].End
-	}
 	return c
 }
-
-// maxContext bounds the sentence context of a span, in words each side.
-const maxContext = 200
 
 func searchWordEnd(ws []doc.Word, cp int) int {
 	lo, hi := 0, len(ws)

@@ -23,6 +23,7 @@ import (
 	"sync/atomic"
 
 	"unspun/internal/doc"
+	"unspun/internal/score"
 	"unspun/internal/technique"
 )
 
@@ -120,7 +121,7 @@ func (p Prediction) Assign(k int) []technique.Technique {
 	r := p.Ranked()
 	out := make([]technique.Technique, k)
 	for i := range out {
-		out[i] = r[i%len(r)]
+		out[i] = score.Assign(r, i)
 	}
 	return out
 }
@@ -166,7 +167,13 @@ func (m *Model) Article(d *doc.Document) *Article {
 
 // Classify predicts the technique of the span [start, end) of the
 // article's document, as Model.Classify does.
-func (a *Article) Classify(start, end int) Prediction {
+func (a *Article) Classify(start, end int) Prediction { return a.classify(start, end, true) }
+
+// Probabilities is Classify without the cues, for outputs that never show
+// them: wording the cues is a tenth of classifying.
+func (a *Article) Probabilities(start, end int) Prediction { return a.classify(start, end, false) }
+
+func (a *Article) classify(start, end int, withCues bool) Prediction {
 	m, st := a.m, a.st
 	n := st.d.Len()
 	start = min(max(start, 0), n)
@@ -195,7 +202,9 @@ func (a *Article) Classify(start, end int) Prediction {
 	}
 	var p Prediction
 	softmax(logits[:], 1/temp, p.Probs[:])
-	p.Cues = m.cues(&c, sc, &p)
+	if withCues {
+		p.Cues = m.cues(&c, sc, &p)
+	}
 	return p
 }
 

@@ -417,23 +417,6 @@ func TestAssignAndRanked(t *testing.T) {
 	}
 }
 
-func TestMultisetHits(t *testing.T) {
-	D, R, S := technique.Doubt, technique.Repetition, technique.Slogans
-	tests := []struct {
-		gold, pred []technique.Technique
-		want       int
-	}{
-		{[]technique.Technique{D, R}, []technique.Technique{R, D}, 2},
-		{[]technique.Technique{D, D}, []technique.Technique{D, R}, 1},
-		{[]technique.Technique{D}, []technique.Technique{S}, 0},
-	}
-	for _, tt := range tests {
-		if got := multisetHits(tt.gold, tt.pred); got != tt.want {
-			t.Errorf("multisetHits(%v, %v) = %d, want %d", tt.gold, tt.pred, got, tt.want)
-		}
-	}
-}
-
 func TestConcurrentClassify(t *testing.T) {
 	m := trainToy(t, 6)
 	arts := toyCorpus(4)
@@ -682,17 +665,18 @@ func FuzzRead(f *testing.F) {
 	})
 }
 
-// TestSpanContextBounded checks that a span's sentence context stops
-// maxContext words each side of it in a text with no sentence breaks, and
-// is the whole sentence in an ordinary one.
+// TestSpanContextBounded checks that a span's sentence context is at most
+// doc.MaxSentenceWords words in a text with no sentence breaks (doc cuts
+// it into sentences of that many), and the whole sentence in an ordinary
+// one.
 func TestSpanContextBounded(t *testing.T) {
 	long := "Title\n\n" + strings.Repeat("they lie and we fight ", 400) + "the end"
 	d := doc.New("1", long)
 	st := newDocStats(d, nil, 0)
 	s, e := spanOf(t, d, "we fight", 200)
 	c := st.span(s, e)
-	if c.wi-c.si != maxContext || c.sj-c.wj != maxContext {
-		t.Errorf("context of a span mid-way through a %d-word sentence: %d words before, %d after; want %d each", len(d.Words), c.wi-c.si, c.sj-c.wj, maxContext)
+	if c.sj-c.si > doc.MaxSentenceWords || c.wi < c.si || c.sj < c.wj {
+		t.Errorf("context of a span mid-way through %d words without a sentence break: words [%d,%d) around [%d,%d); want at most %d", len(d.Words), c.si, c.sj, c.wi, c.wj, doc.MaxSentenceWords)
 	}
 	if c.sentStart != d.Words[c.si].Start || c.sentEnd != d.Words[c.sj-1].End {
 		t.Errorf("context [%d,%d) does not match its words [%d,%d)", c.sentStart, c.sentEnd, d.Words[c.si].Start, d.Words[c.sj-1].End)
