@@ -180,5 +180,10 @@ func (s *Server) pageDashboard(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	s.render(w, r, http.StatusOK, web.PageDashboard, web.NewDashboardData(s.base("Dashboard", "dashboard"), n, stats[0], stats[1], stats[2]))
+	d := web.NewDashboardData(s.base("Dashboard", "dashboard"), n, stats[0], stats[1], stats[2])
+	if d.Targets, d.TargetArticles, err = s.labelledTargets(ctx); err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, web.PageDashboard, d)
 }

@@ -306,6 +306,10 @@ type DashboardData struct {
 	Articles    int
 	Mix, Time   template.HTML
 	ByTechnique []TechniqueStat
+	// Targets are each source's most-labelled targets (TopTargets), over
+	// the articles the caller counted; TargetArticles is how many.
+	Targets        []SourceTargets
+	TargetArticles int
 }
 
 // NewDashboardData draws the dashboard's charts from the store's
