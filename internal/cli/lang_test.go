@@ -91,3 +91,33 @@ func TestAnalyzeTargets(t *testing.T) {
 		t.Errorf("JSON lacks the target: %s", stdout)
 	}
 }
+
+// TestAnalyzeVoice: an embedded post is its author's voice, not the
+// article author's, and a book's title in quotation marks is not speech.
+func TestAnalyzeVoice(t *testing.T) {
+	const article = "testdata/analyze/voice.txt"
+	golden(t, "analyze", "voice", "analyze", article)
+	stdout, _, code := runMain("analyze", "--format", "json", article)
+	var res analysis.Result
+	if err := json.Unmarshal([]byte(stdout), &res); code != 0 || err != nil {
+		t.Fatalf("exit %d: %v", code, err)
+	}
+	text := []rune(res.Text)
+	for _, q := range res.Quotes {
+		if strings.Contains(string(text[q.Start:q.End]), "Black Muslim Religion") {
+			t.Errorf("a book title is quoted speech of %q", q.Speaker)
+		}
+	}
+	found := false
+	for _, s := range res.Spans {
+		if strings.Contains(s.Text, "clown") {
+			found = true
+			if s.Voice != "quote" || s.Speaker != "Javad Zarif (@JZarif)" {
+				t.Errorf("%q in the embedded post: voice %q, speaker %q", s.Text, s.Voice, s.Speaker)
+			}
+		}
+	}
+	if !found {
+		t.Log("the model found nothing in the post; only the quotes were checked")
+	}
+}
