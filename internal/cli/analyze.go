@@ -361,6 +361,9 @@ func writeText(w io.Writer, res *analysis.Result, colour bool) {
 			frag = string(r[:67]) + "…"
 		}
 		fmt.Fprintf(w, "  [%d] %s %.0f%% (%s): %q", num[s.Technique], s.Technique.Info().Name, 100*s.Confidence, voice, frag)
+		if s.Target != "" {
+			fmt.Fprintf(w, " → %s", s.Target)
+		}
 		if len(s.Cues) > 0 {
 			fmt.Fprintf(w, "\n      cues: %s", strings.Join(s.Cues, "; "))
 		}
