@@ -7,11 +7,11 @@ import (
 	"math"
 	"slices"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 	"unspun/internal/analysis"
 
 	"unspun/internal/doc"
+	"unspun/internal/lexicon"
 	"unspun/internal/model"
 	"unspun/internal/quotes"
 	"unspun/internal/si"
@@ -119,13 +119,17 @@ func (a *Analyzer) AnalyzeDocWith(ctx context.Context, d *doc.Document, opt Opti
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	found, err := a.m.SI.Tag(ctx, d, !opt.NoCues)
+	// One word table for the taggers and the classifier: each word is
+	// normalised, stemmed and looked up in the lexicons and the vectors
+	// once.
+	tab := a.m.SI.Words(d)
+	found, err := a.m.SI.Tag(ctx, d, tab, !opt.NoCues)
 	if err != nil {
 		return nil, err
 	}
 	slices.SortStableFunc(found, func(x, y si.Span) int { return cmp.Compare(x.Start, y.Start) })
 	res.Spans = make([]analysis.Span, 0, len(found))
-	art := a.m.TC.Article(d)
+	art := a.m.TC.ArticleOf(d, tab)
 	for _, s := range found {
 		if s.End <= s.Start {
 			continue
@@ -235,16 +239,11 @@ func (a *Analyzer) sentenceScores(d *doc.Document, found []si.Span) ([]analysis.
 func countWords(d *doc.Document) int {
 	n := 0
 	for _, w := range d.Words {
-		if isWordy(w.Text) {
+		if lexicon.IsWord(w.Text) {
 			n++
 		}
 	}
 	return n
-}
-
-func isWordy(w string) bool {
-	r, _ := utf8.DecodeRuneInString(w)
-	return unicode.IsLetter(r) || unicode.IsDigit(r)
 }
 
 func clamp01(x float64) float64 {
