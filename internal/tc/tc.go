@@ -62,7 +62,7 @@ type Model struct {
 	// table finds a hash's index in hashes (see features).
 	tableOnce sync.Once
 	table     *featureTable
-	w      []float32
+	w         []float32
 	// dense holds the weights of the vector features: denseBlocks×dim
 	// rows of technique.Count.
 	dense []float32
