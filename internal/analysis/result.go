@@ -42,6 +42,22 @@ type Result struct {
 	Words int `json:"words"`
 	// Model names the model version that produced the result.
 	Model string `json:"model"`
+	// Skipped are the paragraphs that were not analysed because they are
+	// not in English (the models read English only): they have no spans,
+	// quotes or sentence scores, and their words are not counted.
+	Skipped []Skipped `json:"skipped,omitempty"`
+}
+
+// Skipped is a paragraph left out of the analysis, and why.
+type Skipped struct {
+	Start int `json:"start"`
+	End   int `json:"end"`
+	// Language names the paragraph's language ("Persian") or, when only
+	// its script is known, the script ("Thai script").
+	Language string `json:"language"`
+	// Reason says why it was judged not to be English ("written in
+	// Arabic script").
+	Reason string `json:"reason"`
 }
 
 // Span is one fragment that uses a technique.
@@ -60,11 +76,17 @@ type Span struct {
 	Speaker string `json:"speaker"`
 	// Cues are the few signals that drove the decision, in plain words.
 	Cues []string `json:"cues"`
-	// Alternatives are the next most likely techniques, most likely first.
+	// Techniques are the techniques the fragment is given, most likely
+	// first, each with its confidence: Technique, and a second one when
+	// its probability comes close to the first's (the corpus gives some
+	// fragments two techniques; a TC submission repeats the row).
+	Techniques []Alternative `json:"techniques"`
+	// Alternatives are the next most likely techniques after Techniques,
+	// most likely first.
 	Alternatives []Alternative `json:"alternatives,omitempty"`
 }
 
-// Alternative is a less likely technique for a span.
+// Alternative is a technique for a span with its confidence.
 type Alternative struct {
 	Technique  technique.Technique `json:"technique"`
 	Confidence float64             `json:"confidence"`

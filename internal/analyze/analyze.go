@@ -31,21 +31,14 @@ const minAlternative = 0.05
 // Analyzer runs the pipeline with one model. It is safe for concurrent
 // use.
 type Analyzer struct {
-	m    *model.Model
-	sent SentenceCalibration
+	m *model.Model
 }
 
 // New returns an Analyzer using m, which must have SI and TC parts. A model
-// without a valid sentence calibration in its metadata gets raw sentence
+// without a sentence calibration (model.Model.Sentence) gets raw sentence
 // scores.
 func New(m *model.Model) *Analyzer {
-	a := &Analyzer{m: m}
-	if m != nil {
-		if c, err := ParseSentenceCalibration(m.Get(MetaSentenceCalibration)); err == nil {
-			a.sent = c
-		}
-	}
-	return a
+	return &Analyzer{m: m}
 }
 
 // Default returns an Analyzer using the model built into the binary.
@@ -153,7 +146,11 @@ func (a *Analyzer) AnalyzeDocWith(ctx context.Context, d *doc.Document, opt Opti
 			Voice:      "author",
 			Cues:       mergeCues(s.Cues, p.Cues),
 		}
-		for _, t := range ranked[1:] {
+		given := p.Techniques()
+		for _, t := range given {
+			sp.Techniques = append(sp.Techniques, analysis.Alternative{Technique: t, Confidence: round(clamp01(s.Score) * p.Probs[t])})
+		}
+		for _, t := range ranked[len(given):] {
 			c := round(clamp01(s.Score) * p.Probs[t])
 			if len(sp.Alternatives) == maxAlternatives || c < minAlternative {
 				break
@@ -167,6 +164,7 @@ func (a *Analyzer) AnalyzeDocWith(ctx context.Context, d *doc.Document, opt Opti
 		res.Spans = append(res.Spans, sp)
 	}
 	res.Sentences, res.Score = a.sentenceScores(d, found)
+	skipForeign(d, res)
 	return res, nil
 }
 
@@ -217,24 +215,6 @@ func mergeCues(a, b []string) []string {
 // cueQuotes makes cues that differ only in their quotation marks equal:
 // the tagger and the classifier quote words differently.
 var cueQuotes = strings.NewReplacer("“", `"`, "”", `"`, "‘", "'", "’", "'")
-
-// sentenceScores scores every sentence (see Sentence) and the article,
-// the mean over its sentences: the expected share of its sentences that
-// use a technique. found must be in text order.
-func (a *Analyzer) sentenceScores(d *doc.Document, found []si.Span) ([]analysis.Sentence, float64) {
-	raw := rawSentenceScores(d, found, make([]float64, 0, len(d.Sentences)))
-	out := make([]analysis.Sentence, len(d.Sentences))
-	sum := 0.0
-	for i, s := range d.Sentences {
-		p := a.sent.Apply(raw[i])
-		out[i] = analysis.Sentence{Start: s.Start, End: s.End, Score: round(p)}
-		sum += p
-	}
-	if len(out) == 0 {
-		return out, 0
-	}
-	return out, round(sum / float64(len(out)))
-}
 
 func countWords(d *doc.Document) int {
 	n := 0

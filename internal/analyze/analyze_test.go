@@ -3,8 +3,6 @@ package analyze
 import (
 	"context"
 	"errors"
-	"math"
-	"math/rand/v2"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -267,27 +265,6 @@ func TestMergeCues(t *testing.T) {
 	}
 }
 
-func TestCalibration(t *testing.T) {
-	var c Calibration
-	for range 10 {
-		c.Add(0.95, true)
-	}
-	for i := range 10 {
-		c.Add(0.25, i < 5) // 50% right at 25% confidence: off by 0.25
-	}
-	if c.N() != 20 {
-		t.Errorf("N = %d", c.N())
-	}
-	// Half the answers are off by 0.05, half by 0.25.
-	if got, want := c.ECE(), 0.15; got < want-1e-9 || got > want+1e-9 {
-		t.Errorf("ECE = %v, want %v", got, want)
-	}
-	var b strings.Builder
-	if err := c.WriteTable(&b); err != nil || !strings.Contains(b.String(), "| 0.9–1.0 | 10 | 0.950 | 1.000 |") {
-		t.Errorf("table:\n%s", b.String())
-	}
-}
-
 // embeddedModel returns the shipped model, skipping when the tree has
 // none.
 func embeddedModel(b *testing.B) *model.Model {
@@ -320,76 +297,6 @@ func BenchmarkAnalyze(b *testing.B) {
 		if _, err := a.Analyze(ctx, art.ID, art.Doc.Text); err != nil && !errors.Is(err, analysis.ErrEmpty) {
 			b.Fatal(err)
 		}
-	}
-}
-
-func TestSentenceCalibration(t *testing.T) {
-	for _, c := range []SentenceCalibration{{1.5, -2}, {0.1, 3e-7}, {-4, 0}} {
-		got, err := ParseSentenceCalibration(c.String())
-		if err != nil || got != c {
-			t.Errorf("round trip of %v: %v, %v", c, got, err)
-		}
-	}
-	for _, bad := range []string{"", "1", "1 2 3", "a b", "NaN 1", "1 +Inf"} {
-		if _, err := ParseSentenceCalibration(bad); err == nil {
-			t.Errorf("ParseSentenceCalibration(%q) accepted", bad)
-		}
-	}
-	if got := identity.Apply(0.3); got != 0.3 {
-		t.Errorf("identity.Apply(0.3) = %v", got)
-	}
-	// Data drawn from σ(4r − 2): the fit recovers it.
-	var x []float64
-	var y []bool
-	rng := rand.New(rand.NewPCG(1, 2))
-	for range 20000 {
-		r := rng.Float64()
-		p := 1 / (1 + math.Exp(-(4*r - 2)))
-		x = append(x, r)
-		y = append(y, rng.Float64() < p)
-	}
-	c := fitLogistic(x, y)
-	if math.Abs(c.A-4) > 0.6 || math.Abs(c.B+2) > 0.3 {
-		t.Errorf("fit %v, want about {4 -2}", c)
-	}
-}
-
-func TestFitSentenceCalibration(t *testing.T) {
-	dir := testenv.PTC(t)
-	ids, err := corpus.ReadIDs(filepath.Join(dir, "split-train.txt"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	arts, err := corpus.ReadPTC(dir, ids[:24])
-	if err != nil {
-		t.Fatal(err)
-	}
-	held := make([][]si.Span, len(arts))
-	reported := 0
-	opts := si.Options{Folds: 2, Epochs: 3, Bags: 1, HashBits: 16, HeldOut: func(i int, spans []si.Span) {
-		held[i] = spans
-		reported++
-	}}
-	if _, err := si.Train(arts, nil, opts); err != nil {
-		t.Fatal(err)
-	}
-	if reported != len(arts) {
-		t.Fatalf("held-out spans reported for %d articles, want %d", reported, len(arts))
-	}
-	c, err := FitSentenceCalibration(arts, held)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("calibration %v", c)
-	// More fragments, more propaganda; an empty sentence is not sure.
-	if !(c.A > 0) || !(c.Apply(0) > 0.01 && c.Apply(0) < 0.9) {
-		t.Errorf("calibration %v: Apply(0) = %v", c, c.Apply(0))
-	}
-	if _, err := FitSentenceCalibration(arts, held[:3]); err == nil {
-		t.Error("calibrated with held-out spans for 3 of 24 articles")
-	}
-	if _, err := FitSentenceCalibration(nil, nil); err == nil {
-		t.Error("calibrated on no articles")
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"unspun/internal/corpus"
 	"unspun/internal/model"
 	"unspun/internal/score"
+	"unspun/internal/technique"
 	"unspun/internal/testenv"
 )
 
@@ -47,14 +48,17 @@ func TestShippedModelGuard(t *testing.T) {
 		}
 		gold = append(gold, art.Spans...)
 		// One row per gold row; a span's k-th row gets its k-th most
-		// likely technique.
+		// likely technique (score.Assign, as task.PredictTC does).
 		type key struct{ start, end int }
 		seen := map[key]int{}
 		for _, s := range art.Spans {
 			k := key{s.Start, s.End}
-			alts := a.Techniques(art.Doc, s.Start, s.End)
+			var ranked []technique.Technique
+			for _, alt := range a.Techniques(art.Doc, s.Start, s.End) {
+				ranked = append(ranked, alt.Technique)
+			}
 			p := s
-			p.Technique = alts[seen[k]%len(alts)].Technique
+			p.Technique = score.Assign(ranked, seen[k])
 			seen[k]++
 			predTC = append(predTC, p)
 		}

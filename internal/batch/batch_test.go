@@ -428,7 +428,8 @@ func TestRunFeed(t *testing.T) {
 		want    []outcome // per item: prefix of the text, substring of note and error
 	}{
 		{"allow private", fetch.New(fetch.Options{AllowPrivate: true}), []outcome{
-			{text: paras[0][:30]},
+			// A fetched page is laid out as the corpus: title, blank line, body.
+			{text: "Page title\n\n" + paras[0][:30]},
 			{err: "could not fetch: server answered 404 Not Found; the feed gives no text for this item"},
 			{text: "Only the feed's words.", feedText: true},
 		}},

@@ -271,12 +271,13 @@ func decode(name string, r io.Reader) (string, error) {
 		return "", err
 	}
 	if len(b) > analysis.MaxBytes {
-		return "", errors.New(strings.TrimPrefix(analysis.ErrTooLarge.Error(), "analyze: "))
+		return "", fmt.Errorf("the article is larger than %d MB", analysis.MaxBytes>>20)
 	}
 	text, err := corpus.DecodeText(name, bytes.NewReader(b))
 	if err != nil {
-		if msg, ok := strings.CutPrefix(err.Error(), name+": "); ok {
-			return "", errors.New(msg)
+		// DecodeText's errors are "name: what"; the record names the item.
+		if inner := errors.Unwrap(err); inner != nil {
+			return "", inner
 		}
 		return "", err
 	}

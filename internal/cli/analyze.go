@@ -16,6 +16,8 @@ import (
 	"unspun/internal/analyze"
 	"unspun/internal/corpus"
 	"unspun/internal/model"
+	"unspun/internal/store"
+	"unspun/internal/task"
 	"unspun/internal/technique"
 )
 
@@ -29,7 +31,7 @@ func init() {
 
 const analyzeUsage = `
 Usage:
-  unspun analyze [FILE|-] [--format text|json|tsv] [--model FILE]
+  unspun analyze [FILE|-] [--format text|json|tsv|html] [--model FILE]
 
 Runs the whole pipeline on one article (FILE, or standard input when FILE
 is - or missing; missing FILE with standard input a terminal is an error):
@@ -44,22 +46,30 @@ Formats:
         colour, a legend and an explanation of each fragment; plain text
         with [bracketed] markers when standard output is not a terminal
         or NO_COLOR is set
-  json  {"spans":[{"start","end","text","technique","confidence","voice",
-        "speaker","cues"}],"quotes":[{"start","end","speaker"}],
-        "sentences":[{"start","end","score"}],"score":…}; offsets are
-        code points
-  tsv   ID TECHNIQUE START END rows (SemEval-2020 Task 11 TC format)
+  json  {"spans":[{"start","end","text","technique","confidence",
+        "techniques","voice","speaker","cues"}],"quotes":[{"start",
+        "end","speaker"}],"sentences":[{"start","end","score"}],
+        "score":…}; offsets are code points; "techniques" holds a
+        second technique when it comes close to the first
+  tsv   ID TECHNIQUE START END rows (SemEval-2020 Task 11 TC format),
+        one per technique of a fragment, as the corpus repeats them
+  html  a report to share: one self-contained HTML file with the page's
+        highlighting, legend, tooltips and explanations, its style and
+        script inline (allowed by hash in a strict Content-Security-Policy;
+        no request leaves the file); printed, each highlight is numbered
+        and its technique listed as a footnote
 
 Without --model the model built into unspun is used.
 
 Examples:
   unspun analyze testdata/demo/iran-mek-2018.txt
   curl -s https://example.com/article.txt | unspun analyze --format json -
+  unspun analyze --format html article.txt > report.html
 `
 
 func runAnalyze(ctx context.Context, env *Env, args []string) error {
 	fs := newFlags(env, "analyze", fmt.Sprintf(analyzeUsage, analysis.MaxBytes>>20))
-	format := fs.String("format", "text", "output `format`: text, json or tsv")
+	format := fs.String("format", "text", "output `format`: text, json, tsv or html")
 	modelPath := fs.String("model", "", "model `FILE` (default: the built-in model)")
 	rest, err := parseInterspersed(fs, args)
 	if err != nil {
@@ -69,9 +79,9 @@ func runAnalyze(ctx context.Context, env *Env, args []string) error {
 		return usageErrorf("expected one article, got %d arguments", len(rest))
 	}
 	switch *format {
-	case "text", "json", "tsv":
+	case "text", "json", "tsv", "html":
 	default:
-		return usageErrorf("unknown format %q: want text, json or tsv", *format)
+		return usageErrorf("unknown format %q: want text, json, tsv or html", *format)
 	}
 	path := "-"
 	if len(rest) == 1 {
@@ -114,10 +124,10 @@ func runAnalyze(ctx context.Context, env *Env, args []string) error {
 		enc := json.NewEncoder(w)
 		enc.SetEscapeHTML(false)
 		err = enc.Encode(res)
+	case "html":
+		err = writeReport(w, store.TitleOf(text), res)
 	case "tsv":
-		for _, s := range res.Spans {
-			fmt.Fprintf(w, "%s\t%s\t%d\t%d\n", id, s.Technique, s.Start, s.End)
-		}
+		err = corpus.WriteTC(w, task.ResultRows(id, res))
 	default:
 		colour := env.StdoutIsTerminal && (env.Getenv == nil || env.Getenv("NO_COLOR") == "")
 		writeText(w, res, colour)
@@ -207,6 +217,25 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
+// writeSkipped lists the paragraphs that were not analysed because they
+// are not in English, each with its line, language, reason and opening
+// words. text is res.Text as runes.
+func writeSkipped(w io.Writer, res *analysis.Result, text []rune) {
+	if len(res.Skipped) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "Not analysed (not in English; unspun reads English only):\n")
+	for _, sk := range res.Skipped {
+		line := 1 + strings.Count(string(text[:sk.Start]), "\n")
+		frag := strings.Join(strings.Fields(string(text[sk.Start:sk.End])), " ")
+		if r := []rune(frag); len(r) > 50 {
+			frag = string(r[:47]) + "…"
+		}
+		fmt.Fprintf(w, "  line %d: %s (%s): %s\n", line, sk.Language, sk.Reason, frag)
+	}
+	fmt.Fprintln(w)
+}
+
 // writeText prints the article with its fragments marked, a legend and one
 // explanation per fragment. Marks are ANSI colours when colour is true and
 // [brackets] otherwise; each fragment ends with its number in the legend.
@@ -294,6 +323,7 @@ func writeText(w io.Writer, res *analysis.Result, colour bool) {
 	}
 
 	fmt.Fprintf(w, "\n%s\n", strings.Repeat("─", 60))
+	writeSkipped(w, res, text)
 	if len(res.Spans) == 0 {
 		fmt.Fprintf(w, "No propaganda technique found (article score %.2f, model %s).\n", res.Score, res.Model)
 		return

@@ -189,8 +189,9 @@ func TestPredictBadInputMore(t *testing.T) {
 		{name: "50 MB line as spans", args: tc(b.huge), code: 1, msg: "article1.txt:1: line longer than 1 MB"},
 		{name: "folder without labels as spans", args: tc(noLabels), code: 1, msg: noLabels + ": no .labels files"},
 		{name: "missing spans file", args: tc(filepath.Join(b.dir, "nope.labels")), code: 1, msg: "nope.labels: no such file or directory"},
-		// No rows to label: a correct, empty prediction.
-		{name: "empty spans file", args: tc(b.empty), code: 0},
+		// No rows to label: most likely the wrong file, said, not an
+		// empty answer that passes for one (issue 13).
+		{name: "empty spans file", args: tc(b.empty), code: 1, msg: "has no spans (ID ANY START END rows): nothing to classify"},
 	}
 	cases = append(cases, modelCases(b, "predict", "si", "--articles", b.good)...)
 	cases = append(cases, modelCases(b, "predict", "tc", "--articles", b.good, "--spans", spans("ok.labels", "1\t?\t0\t4\n"))...)

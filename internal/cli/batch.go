@@ -14,8 +14,10 @@ import (
 	"unspun/internal/analysis"
 
 	"unspun/internal/batch"
+	"unspun/internal/corpus"
 	"unspun/internal/fetch"
 	"unspun/internal/store"
+	"unspun/internal/task"
 )
 
 func init() {
@@ -274,18 +276,10 @@ func writeBatchLabels(w io.Writer, rec *batch.Record, si bool) error {
 	if rec.Result == nil {
 		return nil
 	}
-	for _, s := range rec.Result.Spans {
-		var err error
-		if si {
-			_, err = fmt.Fprintf(w, "%s\t%d\t%d\n", rec.ID, s.Start, s.End)
-		} else {
-			_, err = fmt.Fprintf(w, "%s\t%s\t%d\t%d\n", rec.ID, s.Technique, s.Start, s.End)
-		}
-		if err != nil {
-			return err
-		}
+	if si {
+		return corpus.WriteSI(w, task.ResultSpans(rec.ID, rec.Result))
 	}
-	return nil
+	return corpus.WriteTC(w, task.ResultRows(rec.ID, rec.Result))
 }
 
 // writeBatchSummary prints the per-source table, with a total row when

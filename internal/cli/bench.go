@@ -17,6 +17,7 @@ import (
 	"unspun/internal/analyze"
 	"unspun/internal/corpus"
 	"unspun/internal/score"
+	"unspun/internal/task"
 	"unspun/internal/technique"
 )
 
@@ -178,14 +179,8 @@ func readValidation(dir string) ([]*corpus.Article, error) {
 // benchValidate scores a on arts, the validation split of the PTC folder
 // dir.
 func benchValidate(ctx context.Context, w *bufio.Writer, a *analyze.Analyzer, dir string, arts []*corpus.Article) error {
-	var gold, predSI, goldTC []corpus.Span
+	var gold, goldTC []corpus.Span
 	for _, art := range arts {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		for _, f := range a.Fragments(art.Doc) {
-			predSI = append(predSI, corpus.Span{Article: art.ID, Start: f.Start, End: f.End})
-		}
 		gold = append(gold, art.Spans...)
 		for _, s := range art.Spans {
 			if s.HasTechnique {
@@ -193,25 +188,33 @@ func benchValidate(ctx context.Context, w *bufio.Writer, a *analyze.Analyzer, di
 			}
 		}
 	}
+	predSI, err := task.PredictSI(ctx, a, arts)
+	if err != nil {
+		return err
+	}
+	predTC, err := task.PredictTC(ctx, a, arts, goldTC)
+	if err != nil {
+		return err
+	}
 	si := score.SI(gold, predSI)
-	tcr, err := score.TC(goldTC, predictTechniques(a, arts, goldTC))
+	tcr, err := score.TC(goldTC, predTC)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(w, "validation       %d articles of %s\n", len(arts), dir)
 	fmt.Fprintf(w, "SI               P %.4f  R %.4f  F1 %.4f\n", si.Precision, si.Recall, si.F1)
 	fmt.Fprintf(w, "TC               micro-F1 %.4f (%d rows)\n", tcr.F1, tcr.Rows)
-	return benchCalibration(ctx, w, a, arts)
+	return benchCalibration(ctx, w, a, arts, &tcr)
 }
 
 // benchCalibration prints, for the validation articles, the confusion
-// table of the technique classifier on the gold spans, the reliability of
-// its top technique's probability there, and the reliability of the whole
-// pipeline's confidence: a (fragment, technique) answer is right when the
-// fragment overlaps a gold span of that technique.
-func benchCalibration(ctx context.Context, w *bufio.Writer, a *analyze.Analyzer, arts []*corpus.Article) error {
-	var conf [technique.Count][technique.Count]int
-	var top, pair, sent analyze.Calibration
+// table of the technique classifier on the gold spans (from tcr), the
+// reliability of its top technique's probability there, and the
+// reliability of the whole pipeline's confidence: a (fragment, technique)
+// answer is right when the fragment overlaps a gold span of that
+// technique.
+func benchCalibration(ctx context.Context, w *bufio.Writer, a *analyze.Analyzer, arts []*corpus.Article, tcr *score.TCResult) error {
+	var top, pair, sent score.Reliability
 	for _, art := range arts {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -229,24 +232,7 @@ func benchCalibration(ctx context.Context, w *bufio.Writer, a *analyze.Analyzer,
 		}
 		for _, k := range order {
 			alts := a.Techniques(art.Doc, k.start, k.end)
-			g := golds[k]
-			top.Add(alts[0].Confidence, slices.Contains(g, alts[0].Technique))
-			// Rows of a span match as a multiset: pair the k-th guess
-			// with a gold label it equals when there is one.
-			left := slices.Clone(g)
-			var missed []technique.Technique
-			for i := range g {
-				p := alts[i%len(alts)].Technique
-				if j := slices.Index(left, p); j >= 0 {
-					conf[p][p]++
-					left = slices.Delete(left, j, j+1)
-				} else {
-					missed = append(missed, p)
-				}
-			}
-			for i, p := range missed {
-				conf[left[i]][p]++
-			}
+			top.Add(alts[0].Confidence, slices.Contains(golds[k], alts[0].Technique))
 		}
 		res, err := a.AnalyzeDoc(ctx, art.Doc)
 		if err != nil {
@@ -286,7 +272,7 @@ func benchCalibration(ctx context.Context, w *bufio.Writer, a *analyze.Analyzer,
 	for g := range technique.Count {
 		fmt.Fprintf(w, "| %d %s |", g+1, technique.Technique(g))
 		for p := range technique.Count {
-			fmt.Fprintf(w, " %d |", conf[g][p])
+			fmt.Fprintf(w, " %d |", tcr.Confusion[g][p])
 		}
 		fmt.Fprintln(w)
 	}

@@ -113,3 +113,26 @@ func TestEvalSharedValidation(t *testing.T) {
 		}
 	}
 }
+
+// TestEvalInputGolden covers label files as editors and scripts write
+// them: a UTF-8 byte-order mark is not part of the first article id, and
+// an offset is digits only.
+func TestEvalInputGolden(t *testing.T) {
+	const d = "testdata/eval/"
+	tests := []struct {
+		name string
+		args []string
+	}{
+		{"si-bom", []string{"eval", "si", "--gold", d + "gold-si", "--pred", d + "pred-si-bom.labels"}},
+		{"si-plus-offset", []string{"eval", "si", "--gold", d + "gold-si", "--pred", d + "pred-si-plus-offset.labels"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) { golden(t, "eval", tt.name, tt.args...) })
+	}
+	// The BOM file scores exactly as the file without it.
+	plain, _, _ := runMain("eval", "si", "--gold", d+"gold-si", "--pred", d+"pred-si.labels")
+	bom, _, _ := runMain("eval", "si", "--gold", d+"gold-si", "--pred", d+"pred-si-bom.labels")
+	if plain != bom {
+		t.Errorf("a BOM changes the score:\n%s\nvs\n%s", bom, plain)
+	}
+}

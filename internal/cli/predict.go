@@ -4,10 +4,10 @@ import (
 	"bufio"
 	"context"
 	"fmt"
-	"unspun/internal/analysis"
 
-	"unspun/internal/analyze"
+	"unspun/internal/analysis"
 	"unspun/internal/corpus"
+	"unspun/internal/task"
 )
 
 func init() {
@@ -58,26 +58,27 @@ Usage:
 Reads ID ANY START END rows from FILE (the technique column is ignored
 and may be ?) and prints one ID TECHNIQUE START END row for each, in the
 same order. Rows that repeat a span get different techniques, the most
-likely first.
+likely first. A FILE without rows is an error: there is nothing to
+classify.
 
 Example:
   unspun predict tc --articles ../shared/data/ptc/articles --spans ../shared/data/ptc/labels-tc > pred-tc.labels
 `
 
 func runPredict(ctx context.Context, env *Env, args []string) error {
-	task, err := taskOf(env, predictUsage, args)
+	name, err := taskOf(env, predictUsage, args)
 	if err != nil {
 		return err
 	}
 	usage := predictSIUsage
-	if task == "tc" {
+	if name == "tc" {
 		usage = predictTCUsage
 	}
-	fs := newFlags(env, "predict "+task, usage)
+	fs := newFlags(env, "predict "+name, usage)
 	articles := fs.String("articles", "", "folder `DIR` of articleID.txt files")
 	modelPath := fs.String("model", "", "model `FILE` (default: the built-in model)")
 	var spansPath *string
-	if task == "tc" {
+	if name == "tc" {
 		spansPath = fs.String("spans", "", "`FILE` of ID ANY START END rows, or a folder of .labels files")
 	}
 	if err := parseFlags(fs, args[1:]); err != nil {
@@ -106,56 +107,24 @@ func runPredict(ctx context.Context, env *Env, args []string) error {
 		if rows, err = corpus.ReadLabels(*spansPath, corpus.Spans, corpus.Lengths(arts)); err != nil {
 			return err
 		}
+		// Nothing to classify is most likely the wrong file or a step
+		// before that failed; an empty output would pass for an answer.
+		if len(rows) == 0 {
+			return fmt.Errorf("%s has no spans (ID ANY START END rows): nothing to classify", *spansPath)
+		}
 	}
 	a, err := loadAnalyzer(*modelPath)
 	if err != nil {
 		return err
 	}
 	w := bufio.NewWriter(env.Stdout)
-	if task == "si" {
-		for _, art := range arts {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			for _, f := range a.Fragments(art.Doc) {
-				fmt.Fprintf(w, "%s\t%d\t%d\n", art.ID, f.Start, f.End)
-			}
-		}
-		return w.Flush()
+	if name == "si" {
+		err = task.WriteSI(ctx, w, a, arts)
+	} else {
+		err = task.WriteTC(ctx, w, a, arts, rows)
 	}
-	if err := corpus.WriteTC(w, predictTechniques(a, arts, rows)); err != nil {
+	if err != nil {
 		return err
 	}
 	return w.Flush()
-}
-
-// predictTechniques labels every row. The k-th row of a span gets the
-// span's k-th most likely technique, so duplicated spans get different
-// techniques.
-func predictTechniques(a *analyze.Analyzer, arts []*corpus.Article, rows []corpus.Span) []corpus.Span {
-	byID := make(map[string]*corpus.Article, len(arts))
-	for _, art := range arts {
-		byID[art.ID] = art
-	}
-	type key struct {
-		id         string
-		start, end int
-	}
-	ranked := make(map[key][]analysis.Alternative)
-	seen := make(map[key]int)
-	out := make([]corpus.Span, len(rows))
-	for i, r := range rows {
-		k := key{r.Article, r.Start, r.End}
-		alts, ok := ranked[k]
-		if !ok {
-			alts = a.Techniques(byID[r.Article].Doc, r.Start, r.End)
-			ranked[k] = alts
-		}
-		n := seen[k]
-		seen[k]++
-		r.Technique = alts[n%len(alts)].Technique
-		r.HasTechnique = true
-		out[i] = r
-	}
-	return out
 }

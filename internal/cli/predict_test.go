@@ -114,3 +114,37 @@ func TestPredictGolden(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) { golden(t, "predict", tt.name, tt.args...) })
 	}
 }
+
+// TestPredictInputGolden covers input that needs no model to be refused
+// or read: UTF-16 articles (with a byte-order mark or without), an empty
+// spans file, and a spans file with a UTF-8 byte-order mark.
+func TestPredictInputGolden(t *testing.T) {
+	const d = "testdata/predict/"
+	tests := []struct {
+		name string
+		args []string
+	}{
+		{"utf16-le-bom", []string{"predict", "si", "--articles", d + "utf16-le-bom"}},
+		{"utf16-be", []string{"predict", "si", "--articles", d + "utf16-be"}},
+		{"spans-empty", []string{"predict", "tc", "--articles", d + "articles", "--spans", d + "spans-empty.labels"}},
+		{"analyze-utf16", []string{"analyze", d + "utf16-be/article7.txt"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) { golden(t, "predict", tt.name, tt.args...) })
+	}
+}
+
+// TestPredictSpansBOM: a spans file with a UTF-8 byte-order mark gives the
+// rows the file without one gives.
+func TestPredictSpansBOM(t *testing.T) {
+	m := testModel(t)
+	const d = "testdata/predict/"
+	plain, stderr, code := runMain("predict", "tc", "--articles", d+"articles", "--spans", d+"spans.labels", "--model", m)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	bom, stderr, code := runMain("predict", "tc", "--articles", d+"articles", "--spans", d+"spans-bom.labels", "--model", m)
+	if code != 0 || bom != plain {
+		t.Errorf("with a BOM: exit %d, stderr %q, rows\n%s\nwant\n%s", code, stderr, bom, plain)
+	}
+}

@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"unspun/internal/analyze"
 	"unspun/internal/fetch"
@@ -23,7 +25,7 @@ func init() {
 
 const serveUsage = `
 Usage:
-  unspun serve [--addr 127.0.0.1:8080] [--db URL | --data DIR] [--token T] [--allow-private-urls]
+  unspun serve [--addr 127.0.0.1:8080] [--db URL | --data DIR] [--token T] [--public-url URL]... [--allow-private-urls]
 
 Serves the web page (paste an article or a URL, read it back with every
 technique highlighted and explained; browse stored articles; compare
@@ -36,6 +38,14 @@ The server listens on loopback only unless --addr names another address;
 then --token (or the UNSPUN_TOKEN environment variable) is required and
 every write must send "Authorization: Bearer <token>".
 
+The server answers only to the names it is reached by: on loopback,
+localhost, 127.0.0.1 and [::1] with its port; otherwise the hosts of
+--public-url (repeat it, or separate URLs by commas; a name behind a
+reverse proxy is given the same way), and, without --public-url, any name
+(the token guards writes). A request naming another host gets 421, and a
+page form sent from another origin gets 403, so a web page elsewhere cannot
+use the server through a name that resolves to it (DNS rebinding).
+
 URL fetching refuses loopback, private, link-local and multicast addresses
 unless --allow-private-urls is given.
 
@@ -45,6 +55,7 @@ first.
 Examples:
   unspun serve
   UNSPUN_TOKEN=$(openssl rand -hex 16) unspun serve --addr 0.0.0.0:8080 --data /var/lib/unspun
+  unspun serve --addr 0.0.0.0:8080 --public-url https://news.example.org --token "$T"
 `
 
 func runServe(ctx context.Context, env *Env, args []string) error {
@@ -53,6 +64,15 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	db := AddDBFlags(fs)
 	token := fs.String("token", "", "access `token` required for writes (default: $UNSPUN_TOKEN)")
 	allowPrivate := fs.Bool("allow-private-urls", false, "allow fetching URLs on loopback, private and link-local addresses")
+	var publicURLs []string
+	fs.Func("public-url", "a `URL` the server is reached by (repeatable, or comma-separated); only its names are answered", func(v string) error {
+		for _, u := range strings.Split(v, ",") {
+			if u = strings.TrimSpace(u); u != "" {
+				publicURLs = append(publicURLs, u)
+			}
+		}
+		return nil
+	})
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -65,9 +85,26 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	if _, _, err := net.SplitHostPort(*addr); err != nil {
 		return usageErrorf("--addr %q: want host:port, e.g. 127.0.0.1:8080", *addr)
 	}
-	if !server.IsLoopback(*addr) && *token == "" {
+	if *token != "" && strings.TrimSpace(*token) != *token {
+		if strings.TrimSpace(*token) == "" {
+			return usageErrorf("the token is only white space: choose a real one, e.g. $(openssl rand -hex 16)")
+		}
+		return usageErrorf("the token begins or ends with white space, which a client cannot send: remove it")
+	}
+	loopback := server.IsLoopback(*addr)
+	if !loopback && *token == "" {
 		return usageErrorf("--addr %s is reachable from other machines: set --token or UNSPUN_TOKEN so that only you can write", *addr)
 	}
+	publicHosts, err := hostsOf(publicURLs)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	defer ln.Close()
+	hosts, anyHost := acceptedHosts(ln.Addr(), loopback, publicHosts)
 	st, err := db.Open(ctx, env)
 	if err != nil {
 		return err
@@ -85,13 +122,11 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		Fetcher:      fetch.New(fetch.Options{AllowPrivate: *allowPrivate}),
 		Token:        *token,
 		Logger:       logger,
+		Hosts:        hosts,
+		AnyHost:      anyHost,
 	})
 	if err != nil {
 		return err
-	}
-	ln, err := net.Listen("tcp", *addr)
-	if err != nil {
-		return fmt.Errorf("listen: %w", err)
 	}
 	fmt.Fprintf(env.Stderr, "unspun: serving on http://%s (database %s); Ctrl-C stops\n", ln.Addr(), st.Name())
 	if err := srv.Serve(ctx, ln); err != nil {
@@ -115,4 +150,38 @@ func defaultDataDir(env *Env) (string, error) {
 		return "", fmt.Errorf("no data directory: pass --data (%w)", err)
 	}
 	return filepath.Join(d, "unspun"), nil
+}
+
+// hostsOf returns the host[:port] of each --public-url.
+func hostsOf(urls []string) ([]string, error) {
+	var hosts []string
+	for _, raw := range urls {
+		u, err := url.Parse(raw)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return nil, usageErrorf("--public-url %q: want an http or https URL such as https://news.example.org", raw)
+		}
+		hosts = append(hosts, u.Host)
+	}
+	return hosts, nil
+}
+
+// acceptedHosts are the names the server at addr answers to (see
+// serveUsage): the loopback names with its port on loopback, the public
+// URLs' hosts, and the address itself when it is one specific IP.
+// Without public URLs a non-loopback server answers any name.
+func acceptedHosts(addr net.Addr, loopback bool, public []string) (hosts []string, anyHost bool) {
+	host, port, _ := net.SplitHostPort(addr.String())
+	if loopback {
+		for _, h := range []string{"localhost", "127.0.0.1", "::1"} {
+			hosts = append(hosts, net.JoinHostPort(h, port))
+		}
+		return append(hosts, public...), false
+	}
+	if len(public) == 0 {
+		return nil, true
+	}
+	if ip := net.ParseIP(host); ip != nil && !ip.IsUnspecified() {
+		hosts = append(hosts, net.JoinHostPort(host, port))
+	}
+	return append(hosts, public...), false
 }

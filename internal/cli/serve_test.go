@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -45,6 +46,10 @@ func TestServeUsage(t *testing.T) {
 		{"bad addr", []string{"serve", "--addr", "8080"}, nil, ExitUsage, "want host:port"},
 		{"public without token", []string{"serve", "--addr", "0.0.0.0:0"}, nil, ExitUsage, "set --token or UNSPUN_TOKEN"},
 		{"all interfaces without token", []string{"serve", "--addr", ":0"}, nil, ExitUsage, "set --token"},
+		{"blank token", []string{"serve", "--addr", "0.0.0.0:0", "--token", " "}, nil, ExitUsage, "only white space"},
+		{"blank token from env", []string{"serve", "--addr", "0.0.0.0:0"}, map[string]string{"UNSPUN_TOKEN": " \t"}, ExitUsage, "only white space"},
+		{"padded token", []string{"serve", "--addr", "0.0.0.0:0", "--token", "abc "}, nil, ExitUsage, "white space"},
+		{"bad public url", []string{"serve", "--public-url", "news.example"}, nil, ExitUsage, "--public-url \"news.example\": want an http or https URL"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -61,12 +66,15 @@ func TestServeUsage(t *testing.T) {
 	}
 }
 
-func TestServeRunsAndStops(t *testing.T) {
-	dir := t.TempDir()
+// startServe runs "unspun serve args..." in-process with its data in a
+// temporary directory and returns its base URL, its stderr, and a stop
+// function that returns its exit code.
+func startServe(t *testing.T, dir string, args ...string) (base string, stderr *serveBuffer, stop func() int) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	var stderr serveBuffer
-	env := &Env{Stdin: strings.NewReader(""), Stdout: &bytes.Buffer{}, Stderr: &stderr,
+	t.Cleanup(cancel)
+	stderr = &serveBuffer{}
+	env := &Env{Stdin: strings.NewReader(""), Stdout: &bytes.Buffer{}, Stderr: stderr,
 		Getenv: func(k string) string {
 			if k == "XDG_DATA_HOME" {
 				return dir
@@ -74,9 +82,8 @@ func TestServeRunsAndStops(t *testing.T) {
 			return ""
 		}}
 	done := make(chan int, 1)
-	go func() { done <- Main(ctx, env, []string{"serve", "--addr", "127.0.0.1:0"}) }()
+	go func() { done <- Main(ctx, env, append([]string{"serve"}, args...)) }()
 	addrRe := regexp.MustCompile(`serving on (http://[0-9.:]+)`)
-	var base string
 	deadline := time.Now().Add(30 * time.Second)
 	for base == "" {
 		if m := addrRe.FindStringSubmatch(stderr.String()); m != nil {
@@ -93,6 +100,12 @@ func TestServeRunsAndStops(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+	return base, stderr, func() int { cancel(); return <-done }
+}
+
+func TestServeRunsAndStops(t *testing.T) {
+	dir := t.TempDir()
+	base, stderr, stop := startServe(t, dir, "--addr", "127.0.0.1:0")
 	resp, err := http.Post(base+"/api/v1/analyze", "application/json", strings.NewReader(`{"text":"They are traitors, and everyone knows it."}`))
 	if err != nil {
 		t.Fatal(err)
@@ -101,11 +114,47 @@ func TestServeRunsAndStops(t *testing.T) {
 	if resp.StatusCode != http.StatusCreated {
 		t.Errorf("analyze = %d, want 201", resp.StatusCode)
 	}
-	cancel()
-	if code := <-done; code != ExitOK {
+	if code := stop(); code != ExitOK {
 		t.Errorf("exit code %d after shutdown, want 0: %s", code, stderr.String())
 	}
 	if _, err := os.Stat(filepath.Join(dir, "unspun", "unspun.db")); err != nil {
 		t.Errorf("database not created in the default data directory: %v", err)
+	}
+}
+
+// TestServeAnswersOnlyItsNames: the loopback server refuses a request that
+// names another host (DNS rebinding) with 421 and a reason, and one on its
+// own address but another port; --public-url adds a name.
+func TestServeAnswersOnlyItsNames(t *testing.T) {
+	base, _, stop := startServe(t, t.TempDir(), "--addr", "127.0.0.1:0", "--public-url", "https://news.example,http://intranet.example:8080")
+	defer stop()
+	_, port, _ := strings.Cut(strings.TrimPrefix(base, "http://"), ":")
+	for host, want := range map[string]int{
+		"evil.example:" + port:  http.StatusMisdirectedRequest,
+		"127.0.0.1:1":           http.StatusMisdirectedRequest,
+		"127.0.0.1:" + port:     http.StatusOK,
+		"localhost:" + port:     http.StatusOK,
+		"[::1]:" + port:         http.StatusOK,
+		"news.example":          http.StatusOK,
+		"intranet.example:8080": http.StatusOK,
+		"intranet.example:9090": http.StatusMisdirectedRequest,
+	} {
+		req, _ := http.NewRequest("DELETE", base+"/api/v1/articles/1", nil)
+		req.Host = host
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if want == http.StatusOK {
+			want = http.StatusNotFound // answered: there is no article 1
+		}
+		if resp.StatusCode != want {
+			t.Errorf("DELETE with Host %q = %d %s, want %d", host, resp.StatusCode, b, want)
+		}
+		if want == http.StatusMisdirectedRequest && !strings.Contains(string(b), "does not answer to the name") {
+			t.Errorf("421 without a reason: %s", b)
+		}
 	}
 }

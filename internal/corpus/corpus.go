@@ -18,6 +18,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"unspun/internal/doc"
@@ -46,19 +47,57 @@ type Article struct {
 // MaxArticleBytes is the largest article file unspun reads.
 const MaxArticleBytes = 10 << 20
 
-// ParseError reports a malformed line of a labels or spans file.
+// ParseError reports a malformed line of a labels, spans or id-list
+// file, as encoding/csv's ParseError does: where, and what, with Err one
+// of the sentinels below (possibly wrapped with the details), so that
+// callers test errors.Is(err, corpus.ErrColumns) and the like.
 type ParseError struct {
 	File   string
 	Line   int // 1-based; 0 when the error is not about one line
-	Reason string
+	Column int // 1-based tab-separated column; 0 when not about one
+	Err    error
 }
 
 func (e *ParseError) Error() string {
 	if e.Line == 0 {
-		return fmt.Sprintf("%s: %s", e.File, e.Reason)
+		return fmt.Sprintf("%s: %v", e.File, e.Err)
 	}
-	return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Reason)
+	return fmt.Sprintf("%s:%d: %v", e.File, e.Line, e.Err)
 }
+
+func (e *ParseError) Unwrap() error { return e.Err }
+
+// What a ParseError's Err is or wraps.
+var (
+	ErrColumns        = errors.New("wrong number of tab-separated columns")
+	ErrArticleID      = errors.New("empty article id")
+	ErrTechnique      = errors.New("unknown technique")
+	ErrOffset         = errors.New("offset is not a non-negative integer")
+	ErrEmptySpan      = errors.New("start is not before end")
+	ErrUnknownArticle = errors.New("unknown article")
+	ErrPastEnd        = errors.New("span runs past the end of the article")
+	ErrOtherArticle   = errors.New("row for another article than the file's")
+	ErrLineTooLong    = errors.New("line longer than 1 MB")
+	ErrIDList         = errors.New("expected one article id")
+)
+
+// detail is a sentinel with the particulars of one occurrence: its
+// message is msg, and errors.Is sees the sentinel.
+type detail struct {
+	err error
+	msg string
+}
+
+func (d *detail) Error() string { return d.msg }
+func (d *detail) Unwrap() error { return d.err }
+
+func errorf(sentinel error, format string, args ...any) error {
+	return &detail{sentinel, fmt.Sprintf(format, args...)}
+}
+
+// bom is the UTF-8 byte-order mark some editors put at the start of a
+// file; it is not part of the first article id.
+const bom = "\ufeff"
 
 // ArticleID returns the id in a file name of the form articleID.txt, or ""
 // if name is not of that form.
@@ -85,18 +124,30 @@ func ReadText(path string) (string, error) {
 	return DecodeText(path, f)
 }
 
+// Errors DecodeText wraps, with the file's name and the particulars.
+var (
+	ErrTooLarge = errors.New("article too large")
+	ErrBinary   = errors.New("binary file, not an article")
+	ErrUTF16    = errors.New("UTF-16 text: convert it to UTF-8")
+	ErrNotUTF8  = errors.New("not valid UTF-8")
+)
+
 // DecodeText reads article text from r, named name in errors, with the
-// checks of ReadText.
+// checks of ReadText. Errors wrap ErrTooLarge, ErrBinary, ErrUTF16 or
+// ErrNotUTF8.
 func DecodeText(name string, r io.Reader) (string, error) {
 	b, err := io.ReadAll(io.LimitReader(r, MaxArticleBytes+1))
 	if err != nil {
 		return "", fmt.Errorf("%s: %w", name, err)
 	}
 	if len(b) > MaxArticleBytes {
-		return "", fmt.Errorf("%s: article larger than %d MB", name, MaxArticleBytes>>20)
+		return "", fmt.Errorf("%s: %w", name, errorf(ErrTooLarge, "article larger than %d MB", MaxArticleBytes>>20))
+	}
+	if isUTF16(b) {
+		return "", fmt.Errorf("%s: %w", name, ErrUTF16)
 	}
 	if i := bytes.IndexByte(b, 0); i >= 0 {
-		return "", fmt.Errorf("%s: binary file (NUL byte at offset %d), not an article", name, i)
+		return "", fmt.Errorf("%s: %w", name, errorf(ErrBinary, "binary file (NUL byte at offset %d), not an article", i))
 	}
 	if !utf8.Valid(b) {
 		off := 0
@@ -107,11 +158,34 @@ func DecodeText(name string, r io.Reader) (string, error) {
 			}
 			off += size
 		}
-		return "", fmt.Errorf("%s: not valid UTF-8 (byte offset %d)", name, off)
+		return "", fmt.Errorf("%s: %w", name, errorf(ErrNotUTF8, "not valid UTF-8 (byte offset %d)", off))
 	}
 	// A UTF-8 byte-order mark is not article text.
-	b = bytes.TrimPrefix(b, []byte("\ufeff"))
+	b = bytes.TrimPrefix(b, []byte(bom))
 	return string(b), nil
+}
+
+// isUTF16 reports whether b looks like UTF-16 text: it starts with a
+// UTF-16 byte-order mark, or, without one, at least 40% of its first 4 KB
+// (and 8 bytes at least) are NUL bytes and nearly all of them sit at the same parity
+// of position, as the high bytes of Latin-script text in UTF-16 do. A
+// binary file has NULs anywhere.
+func isUTF16(b []byte) bool {
+	if len(b) >= 2 && (b[0] == 0xff && b[1] == 0xfe || b[0] == 0xfe && b[1] == 0xff) {
+		return true
+	}
+	sample := b[:min(len(b), 4096)&^1]
+	if len(sample) < 8 {
+		return false
+	}
+	var nul [2]int
+	for i, c := range sample {
+		if c == 0 {
+			nul[i&1]++
+		}
+	}
+	all := nul[0] + nul[1]
+	return 5*all >= 2*len(sample) && 10*max(nul[0], nul[1]) >= 9*all && all < len(sample)
 }
 
 // ReadArticles reads every articleID.txt in dir, sorted by id. When ids is
@@ -170,13 +244,14 @@ func ReadIDs(path string) ([]string, error) {
 		return nil, err
 	}
 	var ids []string
-	for i, line := range strings.Split(string(b), "\n") {
+	for i, line := range strings.Split(strings.TrimPrefix(string(b), bom), "\n") {
 		line = strings.TrimSpace(line)
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
-		if strings.ContainsAny(line, " \t") {
-			return nil, &ParseError{File: path, Line: i + 1, Reason: fmt.Sprintf("expected one article id, got %q", line)}
+		if strings.IndexFunc(line, unicode.IsSpace) >= 0 {
+			// Also a lone carriage return: old Mac line ends.
+			return nil, &ParseError{File: path, Line: i + 1, Err: errorf(ErrIDList, "expected one article id, got %q", line)}
 		}
 		ids = append(ids, line)
 	}
@@ -219,39 +294,44 @@ func parseLabels(name string, r io.Reader, f Format, lengths map[string]int, onl
 	for sc.Scan() {
 		line++
 		text := strings.TrimRight(sc.Text(), "\r")
+		if line == 1 {
+			text = strings.TrimPrefix(text, bom)
+		}
 		if strings.TrimSpace(text) == "" {
 			continue
 		}
-		s, err := parseRow(text, f, lengths)
+		s, col, err := parseRow(text, f, lengths)
 		if err != nil {
-			return nil, &ParseError{File: name, Line: line, Reason: err.Error()}
+			return nil, &ParseError{File: name, Line: line, Column: col, Err: err}
 		}
 		if only != "" && s.Article != only {
-			return nil, &ParseError{File: name, Line: line, Reason: fmt.Sprintf("row for article %s in the labels file of article %s", s.Article, only)}
+			return nil, &ParseError{File: name, Line: line, Column: 1, Err: errorf(ErrOtherArticle, "row for article %s in the labels file of article %s", s.Article, only)}
 		}
 		out = append(out, s)
 	}
 	if err := sc.Err(); err != nil {
 		if errors.Is(err, bufio.ErrTooLong) {
-			return nil, &ParseError{File: name, Line: line + 1, Reason: "line longer than 1 MB"}
+			return nil, &ParseError{File: name, Line: line + 1, Err: ErrLineTooLong}
 		}
-		return nil, &ParseError{File: name, Reason: err.Error()}
+		return nil, &ParseError{File: name, Err: err}
 	}
 	return out, nil
 }
 
-func parseRow(text string, f Format, lengths map[string]int) (Span, error) {
+// parseRow parses one row, returning on error the 1-based column at fault
+// (0 for the row as a whole).
+func parseRow(text string, f Format, lengths map[string]int) (Span, int, error) {
 	cols := strings.Split(text, "\t")
 	want := 4
 	if f == SI {
 		want = 3
 	}
 	if len(cols) != want {
-		return Span{}, fmt.Errorf("expected %d tab-separated columns, got %d", want, len(cols))
+		return Span{}, 0, errorf(ErrColumns, "expected %d tab-separated columns, got %d", want, len(cols))
 	}
 	s := Span{Article: strings.TrimSpace(cols[0])}
 	if s.Article == "" {
-		return Span{}, errors.New("empty article id")
+		return Span{}, 1, ErrArticleID
 	}
 	startCol := 1
 	if f != SI {
@@ -259,34 +339,47 @@ func parseRow(text string, f Format, lengths map[string]int) (Span, error) {
 		if f == TC {
 			t, err := technique.Parse(strings.TrimSpace(cols[1]))
 			if err != nil {
-				return Span{}, err
+				return Span{}, 2, &detail{ErrTechnique, err.Error()}
 			}
 			s.Technique, s.HasTechnique = t, true
 		}
 	}
 	var err error
-	if s.Start, err = strconv.Atoi(strings.TrimSpace(cols[startCol])); err != nil {
-		return Span{}, fmt.Errorf("start %q is not an integer", cols[startCol])
+	if s.Start, err = parseOffset("start", cols[startCol]); err != nil {
+		return Span{}, startCol + 1, err
 	}
-	if s.End, err = strconv.Atoi(strings.TrimSpace(cols[startCol+1])); err != nil {
-		return Span{}, fmt.Errorf("end %q is not an integer", cols[startCol+1])
-	}
-	if s.Start < 0 {
-		return Span{}, fmt.Errorf("negative start %d", s.Start)
+	if s.End, err = parseOffset("end", cols[startCol+1]); err != nil {
+		return Span{}, startCol + 2, err
 	}
 	if s.Start >= s.End {
-		return Span{}, fmt.Errorf("start %d is not before end %d", s.Start, s.End)
+		return Span{}, startCol + 1, errorf(ErrEmptySpan, "start %d is not before end %d", s.Start, s.End)
 	}
 	if lengths != nil {
 		n, ok := lengths[s.Article]
 		if !ok {
-			return Span{}, fmt.Errorf("unknown article %q", s.Article)
+			return Span{}, 1, errorf(ErrUnknownArticle, "unknown article %q", s.Article)
 		}
 		if n >= 0 && s.End > n {
-			return Span{}, fmt.Errorf("span [%d,%d) runs past the end of article %s (%d code points)", s.Start, s.End, s.Article, n)
+			return Span{}, startCol + 2, errorf(ErrPastEnd, "span [%d,%d) runs past the end of article %s (%d code points)", s.Start, s.End, s.Article, n)
 		}
 	}
-	return s, nil
+	return s, 0, nil
+}
+
+// parseOffset parses an offset column: decimal digits only, as the corpus
+// writes them. strconv.Atoi alone would also take "+265".
+func parseOffset(what, col string) (int, error) {
+	v := strings.TrimSpace(col)
+	n, err := strconv.Atoi(v)
+	switch {
+	case err != nil:
+		return 0, errorf(ErrOffset, "%s %q is not an integer", what, col)
+	case n < 0:
+		return 0, errorf(ErrOffset, "negative %s %d", what, n)
+	case strings.TrimLeft(v, "0123456789") != "":
+		return 0, errorf(ErrOffset, "%s %q is not an offset: digits only, without a sign", what, col)
+	}
+	return n, nil
 }
 
 // ReadLabels reads a labels file, or every *.labels file in a folder, of

@@ -287,3 +287,94 @@ func TestReadIDsEmpty(t *testing.T) {
 		t.Errorf("ReadIDs of a list without ids = %v, %v; want an error", ids, err)
 	}
 }
+
+// TestParseErrorSentinels: callers tell errors apart with errors.Is, and
+// the ParseError says where.
+func TestParseErrorSentinels(t *testing.T) {
+	lengths := map[string]int{"1": 100}
+	tests := []struct {
+		format Format
+		input  string
+		want   error
+		line   int
+		column int
+	}{
+		{SI, "1\t0\n", ErrColumns, 1, 0},
+		{SI, "\t0\t5\n", ErrArticleID, 1, 1},
+		{TC, "1\tLies\t0\t5\n", ErrTechnique, 1, 2},
+		{SI, "1\tten\t5\n", ErrOffset, 1, 2},
+		{SI, "1\t0\t+265\n", ErrOffset, 1, 3},
+		{SI, "1\t+0\t5\n", ErrOffset, 1, 2},
+		{SI, "1\t-1\t5\n", ErrOffset, 1, 2},
+		{SI, "\n1\t5\t5\n", ErrEmptySpan, 2, 2},
+		{SI, "2\t0\t5\n", ErrUnknownArticle, 1, 1},
+		{SI, "1\t0\t101\n", ErrPastEnd, 1, 3},
+	}
+	for _, tt := range tests {
+		_, err := ParseLabels("x.labels", strings.NewReader(tt.input), tt.format, lengths)
+		var pe *ParseError
+		if !errors.Is(err, tt.want) || !errors.As(err, &pe) || pe.Line != tt.line || pe.Column != tt.column {
+			t.Errorf("%q: %v (%+v), want %v at line %d column %d", tt.input, err, pe, tt.want, tt.line, tt.column)
+		}
+	}
+	_, err := ParseLabels("x.labels", strings.NewReader("1\t0\t5\n"+strings.Repeat("9", 1<<20+1)+"\n"), SI, lengths)
+	if !errors.Is(err, ErrLineTooLong) {
+		t.Errorf("overlong line: %v", err)
+	}
+}
+
+// TestLabelsBOM: a UTF-8 byte-order mark at the start of a labels or id
+// file is not part of the first article id.
+func TestLabelsBOM(t *testing.T) {
+	got, err := ParseLabels("x.labels", strings.NewReader("\ufeff1\t0\t5\n1\t6\t9\n"), SI, map[string]int{"1": 100})
+	if err != nil || len(got) != 2 || got[0].Article != "1" {
+		t.Errorf("BOM: %v, %v", got, err)
+	}
+	// Only at the start of the file: elsewhere it is part of an id.
+	if _, err := ParseLabels("x.labels", strings.NewReader("1\t0\t5\n\ufeff1\t6\t9\n"), SI, map[string]int{"1": 100}); !errors.Is(err, ErrUnknownArticle) {
+		t.Errorf("BOM on line 2: %v", err)
+	}
+	p := filepath.Join(t.TempDir(), "ids.txt")
+	os.WriteFile(p, []byte("\ufeff111\n222\n"), 0o644)
+	if ids, err := ReadIDs(p); err != nil || len(ids) != 2 || ids[0] != "111" {
+		t.Errorf("ids with a BOM: %q, %v", ids, err)
+	}
+}
+
+func TestDecodeTextEncodings(t *testing.T) {
+	utf16 := func(s string, be bool) []byte {
+		var b []byte
+		for _, r := range s {
+			if be {
+				b = append(b, byte(r>>8), byte(r))
+			} else {
+				b = append(b, byte(r), byte(r>>8))
+			}
+		}
+		return b
+	}
+	text := "Officials met on Monday to discuss the budget.\n"
+	tests := []struct {
+		name  string
+		input []byte
+		want  error
+	}{
+		{"UTF-16LE with BOM", append([]byte{0xff, 0xfe}, utf16(text, false)...), ErrUTF16},
+		{"UTF-16BE with BOM", append([]byte{0xfe, 0xff}, utf16(text, true)...), ErrUTF16},
+		{"UTF-16LE without BOM", utf16(text, false), ErrUTF16},
+		{"UTF-16BE without BOM", utf16(text, true), ErrUTF16},
+		{"binary with a NUL", []byte("ok\x00binary data here"), ErrBinary},
+		{"all NULs", make([]byte, 64), ErrBinary},
+		{"Latin-1", []byte("caf\xe9 au lait"), ErrNotUTF8},
+		{"UTF-8 with BOM", []byte("\ufeff" + text), nil},
+	}
+	for _, tt := range tests {
+		got, err := DecodeText("a.txt", bytes.NewReader(tt.input))
+		if !errors.Is(err, tt.want) || (tt.want == nil && got != text) {
+			t.Errorf("%s: %q, %v; want %v", tt.name, got, err, tt.want)
+		}
+		if tt.want == ErrUTF16 && err.Error() != "a.txt: UTF-16 text: convert it to UTF-8" {
+			t.Errorf("%s: message %q", tt.name, err)
+		}
+	}
+}

@@ -26,6 +26,7 @@ import (
 	"unicode/utf8"
 
 	readability "codeberg.org/readeck/go-readability/v2"
+	"golang.org/x/net/html"
 )
 
 // Defaults for Options fields left zero.
@@ -213,7 +214,7 @@ func (f *Fetcher) Fetch(ctx context.Context, rawURL string) (*Page, error) {
 	defer resp.Body.Close()
 	final := resp.Request.URL
 	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("fetch %s: server answered %s", final.Redacted(), resp.Status)
+		return nil, &StatusError{URL: final.Redacted(), Code: resp.StatusCode, Status: resp.Status}
 	}
 	ct := resp.Header.Get("Content-Type")
 	mt, params, err := mime.ParseMediaType(ct)
@@ -251,7 +252,16 @@ func (f *Fetcher) Fetch(ctx context.Context, rawURL string) (*Page, error) {
 }
 
 func extract(page *Page, body []byte, u *url.URL) error {
-	art, err := readability.FromReader(bytes.NewReader(body), u)
+	// Parsed here rather than by readability.FromReader, which guesses
+	// the encoding from the bytes and read short UTF-8 pages as
+	// Windows-1252 ("—" became "â€”"); Fetch has already refused other
+	// declared charsets.
+	doc, err := html.Parse(bytes.NewReader(body))
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrNoText, err)
+	}
+	parser := readability.NewParser()
+	art, err := parser.ParseAndMutate(doc, u)
 	if err != nil {
 		return fmt.Errorf("%w: %v", ErrNoText, err)
 	}
@@ -262,11 +272,15 @@ func extract(page *Page, body []byte, u *url.URL) error {
 	if err := art.RenderText(&text); err != nil {
 		return fmt.Errorf("%w: %v", ErrNoText, err)
 	}
-	page.Text = strings.ToValidUTF8(strings.TrimSpace(text.String()), "\uFFFD")
-	page.Title = strings.TrimSpace(art.Title())
+	extracted := strings.ToValidUTF8(strings.TrimSpace(text.String()), "\uFFFD")
 	page.Byline = strings.TrimSpace(art.Byline())
 	if s := strings.TrimSpace(art.SiteName()); s != "" {
 		page.Site = s
+	}
+	var byline string
+	page.Text, page.Title, byline = articleText(art.Title(), page.Site, extracted)
+	if page.Byline == "" {
+		page.Byline = byline
 	}
 	if t, err := art.PublishedTime(); err == nil {
 		page.Published = t

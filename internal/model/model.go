@@ -33,6 +33,10 @@ type Model struct {
 	Vectors *uembed.Vectors
 	SI      *si.Model
 	TC      *tc.Model
+	// Sentence calibrates sentence and article scores; the zero value
+	// leaves them raw. Files written before it had a section of its own
+	// carry it in the metadata, which Read still understands.
+	Sentence SentenceCalibration
 }
 
 // Section names.
@@ -40,6 +44,7 @@ const (
 	secVectors = "vectors"
 	secSI      = "si"
 	secTC      = "tc"
+	secCal     = "calibration"
 )
 
 // Get returns the value of the metadata key, or "".
@@ -76,6 +81,24 @@ func Write(w io.Writer, m *Model) error {
 	}
 	if err := add(secTC, m.TC); err != nil {
 		return err
+	}
+	// A model read from a file older than the calibration section keeps
+	// its calibration where it was, so that it re-encodes to the same
+	// bytes.
+	legacy := false
+	if v := m.Get(legacyCalibration); v != "" {
+		c, err := parseLegacyCalibration(v)
+		if err != nil || c != m.Sentence {
+			return fmt.Errorf("model: write: the %q metadata does not match the model's sentence calibration", legacyCalibration)
+		}
+		legacy = true
+	}
+	if !m.Sentence.IsZero() && !legacy {
+		data, err := m.Sentence.MarshalBinary()
+		if err != nil {
+			return fmt.Errorf("model: write %s section: %w", secCal, err)
+		}
+		c.sections = append(c.sections, section{secCal, data})
 	}
 	h := sha256.New()
 	for _, kv := range c.meta {
@@ -125,6 +148,15 @@ func Read(r io.Reader) (*Model, error) {
 	}
 	if m.TC, err = tc.Read(bytes.NewReader(data), vecs); err != nil {
 		return nil, fmt.Errorf("model: tc section: %w", err)
+	}
+	if data, ok = c.section(secCal); ok {
+		if err := m.Sentence.UnmarshalBinary(data); err != nil {
+			return nil, fmt.Errorf("model: %s section: %w", secCal, err)
+		}
+	} else if v := m.Get(legacyCalibration); v != "" {
+		if m.Sentence, err = parseLegacyCalibration(v); err != nil {
+			return nil, fmt.Errorf("model: metadata: %w", err)
+		}
 	}
 	return m, nil
 }

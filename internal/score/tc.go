@@ -34,6 +34,10 @@ type TCResult struct {
 	Correct   int
 	// PerTechnique is indexed by technique.
 	PerTechnique [technique.Count]TechniqueScore
+	// Confusion[g][p] counts rows of gold technique g predicted p: the
+	// matched rows of a span on the diagonal, its other rows paired in
+	// the order the predictions give them (see Match). Not in the JSON.
+	Confusion [technique.Count][technique.Count]int
 }
 
 // MarshalJSON encodes r as
@@ -83,13 +87,6 @@ type row struct {
 	tech       technique.Technique
 }
 
-func compareRow(a, b row) int {
-	if c := compareSpan(a, b); c != 0 {
-		return c
-	}
-	return cmp.Compare(a.tech, b.tech)
-}
-
 func compareSpan(a, b row) int {
 	if c := cmp.Compare(a.article, b.article); c != 0 {
 		return c
@@ -108,8 +105,17 @@ func sortedRows(spans []corpus.Span, what string) ([]row, error) {
 		}
 		out[i] = row{s.Article, s.Start, s.End, s.Technique}
 	}
-	slices.SortFunc(out, compareRow)
+	// Stable: the rows of a span keep their order, the predictions' rank.
+	slices.SortStableFunc(out, compareSpan)
 	return out, nil
+}
+
+func techs(rows []row) []technique.Technique {
+	out := make([]technique.Technique, len(rows))
+	for i, r := range rows {
+		out[i] = r.tech
+	}
+	return out
 }
 
 // TC returns the technique-classification score of pred against gold, as
@@ -166,21 +172,12 @@ func TC(gold, pred []corpus.Span) (TCResult, error) {
 		for _, x := range ps {
 			r.PerTechnique[x.tech].Predicted++
 		}
-		// Both groups are sorted by technique: a merge counts the
-		// multiset intersection.
-		for a, b := 0, 0; a < len(gs) && b < len(ps); {
-			switch c := cmp.Compare(gs[a].tech, ps[b].tech); {
-			case c < 0:
-				a++
-			case c > 0:
-				b++
-			default:
-				r.PerTechnique[gs[a].tech].Correct++
-				r.Correct++
-				a++
-				b++
+		r.Correct += Match(techs(gs), techs(ps), func(g, p technique.Technique) {
+			if g == p {
+				r.PerTechnique[g].Correct++
 			}
-		}
+			r.Confusion[g][p]++
+		})
 	}
 	if mismatch != nil {
 		return TCResult{}, mismatch

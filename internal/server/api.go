@@ -24,6 +24,8 @@ import (
 type httpError struct {
 	status int
 	msg    string
+	// retryAfter, when set, is sent as Retry-After (seconds).
+	retryAfter int
 }
 
 func (e *httpError) Error() string { return e.msg }
@@ -85,8 +87,17 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, status int, msg st
 }
 
 func (s *Server) failErr(w http.ResponseWriter, r *http.Request, err error) {
+	setRetryAfter(w, err)
 	status, msg := s.statusOf(r, err)
 	s.fail(w, r, status, msg)
+}
+
+// setRetryAfter tells a client when to try again after a 503 for load.
+func setRetryAfter(w http.ResponseWriter, err error) {
+	var he *httpError
+	if errors.As(err, &he) && he.retryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(he.retryAfter))
+	}
 }
 
 func isAPI(r *http.Request) bool {
@@ -151,6 +162,12 @@ func (s *Server) analyze(ctx context.Context, j job) (*ArticleResponse, error) {
 	if j.Text != "" && j.URL != "" {
 		return nil, errorf(http.StatusBadRequest, "give either text or url, not both")
 	}
+	if i := strings.IndexByte(j.Text, 0); i >= 0 {
+		// As the CLI refuses a file with a NUL byte: it is binary data,
+		// not an article.
+		return nil, errorf(http.StatusBadRequest, "text contains a NUL character (U+0000) at offset %d: send the article's text, not binary data",
+			utf8.RuneCountInString(j.Text[:i]))
+	}
 	resp := &ArticleResponse{Title: strings.TrimSpace(j.Title), Source: strings.TrimSpace(j.Source)}
 	if j.Published != "" {
 		t, err := parseDate(j.Published)
@@ -187,13 +204,7 @@ func (s *Server) analyze(ctx context.Context, j job) (*ArticleResponse, error) {
 	if strings.TrimSpace(text) == "" {
 		return nil, analysis.ErrEmpty
 	}
-	select {
-	case s.slots <- struct{}{}:
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
-	res, err := s.cfg.Analyzer.Analyze(ctx, "request", text)
-	<-s.slots
+	res, err := s.runAnalysis(ctx, text)
 	if err != nil {
 		return nil, err
 	}
@@ -213,8 +224,15 @@ func (s *Server) analyze(ctx context.Context, j job) (*ArticleResponse, error) {
 		return nil, err
 	}
 	a.Key = j.key
-	// The article is stored even if the client has gone: the analysis is
-	// done, and a half-finished request must not leave half a row.
+	// An article is stored only for a request that can still be
+	// answered: a client that has gone, or whose deadline has passed,
+	// would not learn its id and would retry (and a retry with the same
+	// Idempotency-Key or identity finds the stored one anyway). A save
+	// once started finishes, so that a half-finished request leaves no
+	// half a row.
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	id, existed, err := s.cfg.Store.Save(context.WithoutCancel(ctx), a)
 	if err != nil {
 		return nil, err
@@ -292,7 +310,9 @@ func (s *Server) apiAnalyze(w http.ResponseWriter, r *http.Request) {
 		s.failErr(w, r, err)
 		return
 	}
-	resp, err := s.analyze(r.Context(), job{AnalyzeRequest: req, store: storeIt, key: key})
+	ctx, cancel := context.WithTimeout(r.Context(), RequestTimeout)
+	defer cancel()
+	resp, err := s.analyze(ctx, job{AnalyzeRequest: req, store: storeIt, key: key})
 	if err != nil {
 		s.failErr(w, r, err)
 		return
@@ -560,4 +580,74 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+// runAnalysis analyses text once there is a slot and budget for it. The
+// wait is bounded by QueueTimeout (then 503 with Retry-After), the
+// analysis by AnalysisTimeout (then 504); either way, and when the client
+// goes away, the analysis's context is cancelled. The request is answered
+// at once even if the analyzer is slow to notice; its slot and budget are
+// held until it has really stopped, since until then it still holds its
+// memory and a core.
+func (s *Server) runAnalysis(ctx context.Context, text string) (*analysis.Result, error) {
+	qctx, qcancel := context.WithTimeout(ctx, s.cfg.QueueTimeout)
+	defer qcancel()
+	n, err := s.text.acquire(qctx, int64(len(text)))
+	if err == nil {
+		select {
+		case s.slots <- struct{}{}:
+		case <-qctx.Done():
+			s.text.release(n)
+			err = qctx.Err()
+		}
+	}
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, s.deadlineError(ctx)
+		}
+		return nil, &httpError{status: http.StatusServiceUnavailable, retryAfter: 5, msg: fmt.Sprintf(
+			"the server is busy: no analysis could start within %s (%d running, %d bytes of text in analysis at most); try again shortly",
+			s.cfg.QueueTimeout, cap(s.slots), s.cfg.MaxTextBytes)}
+	}
+	actx, cancel := context.WithTimeout(ctx, s.cfg.AnalysisTimeout)
+	defer cancel() // when it returns early, actx has ended already
+	type outcome struct {
+		res *analysis.Result
+		err error
+	}
+	done := make(chan outcome, 1)
+	go func() {
+		defer func() {
+			<-s.slots
+			s.text.release(n)
+		}()
+		res, err := s.cfg.Analyzer.Analyze(actx, "request", text)
+		done <- outcome{res, err}
+	}()
+	var o outcome
+	select {
+	case o = <-done:
+	case <-actx.Done():
+		select {
+		case o = <-done: // finished as the deadline passed
+		default:
+			o.err = actx.Err()
+		}
+	}
+	if o.err != nil && actx.Err() != nil && errors.Is(o.err, actx.Err()) {
+		if ctx.Err() != nil {
+			return nil, s.deadlineError(ctx)
+		}
+		return nil, errorf(http.StatusGatewayTimeout, "the analysis did not finish within %s: the article is too long or the server too busy; try a shorter article or later", s.cfg.AnalysisTimeout)
+	}
+	return o.res, o.err
+}
+
+// deadlineError is what a request whose own context ended is answered:
+// the client going away (nobody reads the answer) or RequestTimeout.
+func (s *Server) deadlineError(ctx context.Context) error {
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return errorf(http.StatusGatewayTimeout, "the request did not finish within %s (fetch, wait and analysis); try again later", RequestTimeout)
+	}
+	return ctx.Err()
 }

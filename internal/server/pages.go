@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -46,27 +47,12 @@ func (s *Server) pageHome(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, web.PageHome, web.HomeData{Base: s.base("Analyze an article", "home"), Recent: recent})
 }
 
-// sameOrigin rejects form posts made by other sites (cross-site request
-// forgery). Browsers send Sec-Fetch-Site, which decides when present;
-// older ones send Origin on POST, which must then name this host.
-func sameOrigin(r *http.Request) bool {
-	if site := r.Header.Get("Sec-Fetch-Site"); site != "" {
-		return site == "same-origin" || site == "none"
-	}
-	origin := r.Header.Get("Origin")
-	if origin == "" {
-		return true // not a browser, or a browser too old to say
-	}
-	u, err := url.Parse(origin)
-	return err == nil && u.Host == r.Host
-}
-
 // formWrite admits a form post that changes something: from this site's
 // own pages, well-formed, and carrying the token when one is set. It has
 // answered the request when it returns false.
 func (s *Server) formWrite(w http.ResponseWriter, r *http.Request) bool {
-	if !sameOrigin(r) {
-		s.fail(w, r, http.StatusForbidden, "cross-site form submission refused")
+	if ok, why := s.sameOrigin(r); !ok {
+		s.fail(w, r, http.StatusForbidden, why)
 		return false
 	}
 	if err := r.ParseForm(); err != nil {
@@ -88,8 +74,11 @@ func (s *Server) pageAnalyze(w http.ResponseWriter, r *http.Request) {
 		Text: r.PostForm.Get("text"), URL: r.PostForm.Get("url"),
 		Title: r.PostForm.Get("title"), Source: r.PostForm.Get("source"), Published: r.PostForm.Get("published"),
 	}, store: r.PostForm.Get("store") == "true"}
-	resp, err := s.analyze(r.Context(), j)
+	ctx, cancel := context.WithTimeout(r.Context(), RequestTimeout)
+	defer cancel()
+	resp, err := s.analyze(ctx, j)
 	if err != nil {
+		setRetryAfter(w, err)
 		status, msg := s.statusOf(r, err)
 		// Show the form again with the error and what was typed.
 		recent, _, _ := s.cfg.Store.List(r.Context(), store.Filter{}, 1, 5)

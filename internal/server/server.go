@@ -19,6 +19,7 @@ import (
 	"unspun/internal/analysis"
 
 	"unspun/internal/fetch"
+	"unspun/internal/metrics"
 	"unspun/internal/store"
 	"unspun/internal/web"
 )
@@ -41,6 +42,23 @@ const (
 	// ShutdownTimeout bounds how long in-flight requests may take to
 	// finish after a shutdown signal.
 	ShutdownTimeout = 30 * time.Second
+	// RequestTimeout bounds an analysis request as a whole (fetch, wait,
+	// analysis, store), so that it is answered before WriteTimeout closes
+	// the connection: a client gets a reason, never silence.
+	RequestTimeout = WriteTimeout - 10*time.Second
+	// DefaultQueueTimeout is how long a request waits for an analysis slot
+	// and for memory budget before it gets 503 with Retry-After.
+	DefaultQueueTimeout = 15 * time.Second
+	// DefaultAnalysisTimeout bounds one analysis; past it the request gets
+	// 504 and the analysis is cancelled.
+	DefaultAnalysisTimeout = 30 * time.Second
+	// DefaultMaxTextBytes bounds the bytes of article text in analysis at
+	// once. The pipeline's memory grows with the text (a few hundred bytes
+	// of working memory per byte of text), so this is what bounds the
+	// server's memory under concurrent large articles; it admits one
+	// article of the largest allowed size (analysis.MaxBytes) beside a
+	// few small ones.
+	DefaultMaxTextBytes = analysis.MaxBytes + analysis.MaxBytes/2
 )
 
 // Config configures a Server.
@@ -64,16 +82,41 @@ type Config struct {
 	// adds memory and makes latency less even; requests beyond the
 	// bound wait their turn.
 	MaxAnalyses int
+	// Metrics are the process's Prometheus collectors, served at
+	// /metrics; nil makes the server its own.
+	Metrics *metrics.Set
+	// MaxTextBytes bounds the bytes of text in analysis at once; zero
+	// means DefaultMaxTextBytes. An article waits until its bytes fit.
+	MaxTextBytes int64
+	// QueueTimeout bounds the wait for an analysis slot and for
+	// MaxTextBytes; past it the request gets 503 with Retry-After. Zero
+	// means DefaultQueueTimeout.
+	QueueTimeout time.Duration
+	// AnalysisTimeout bounds one analysis (504 past it); zero means
+	// DefaultAnalysisTimeout.
+	AnalysisTimeout time.Duration
+	// Hosts are the names the server answers to, as a request's Host
+	// header gives them: "host" (any port) or "host:port". Other names
+	// get 421 Misdirected Request, and page forms are accepted only from
+	// origins among them (DNS rebinding). Empty means the loopback names
+	// localhost, 127.0.0.1 and ::1, on any port.
+	Hosts []string
+	// AnyHost answers every Host instead (a server reachable under names
+	// it cannot know, whose writes a Token guards).
+	AnyHost bool
 }
 
 // Server serves the API and the pages.
 type Server struct {
 	cfg     Config
 	pages   *web.Renderer
-	metrics *metrics
+	metrics *serverMetrics
 	mux     *http.ServeMux
 	// slots holds one token per analysis allowed to run.
 	slots chan struct{}
+	// text bounds the bytes of text in analysis (Config.MaxTextBytes).
+	text  *budget
+	hosts hostSet
 }
 
 // New returns a Server for cfg.
@@ -90,15 +133,26 @@ func New(cfg Config) (*Server, error) {
 	if cfg.MaxAnalyses <= 0 {
 		cfg.MaxAnalyses = runtime.GOMAXPROCS(0)
 	}
+	if cfg.MaxTextBytes <= 0 {
+		cfg.MaxTextBytes = DefaultMaxTextBytes
+	}
+	if cfg.QueueTimeout <= 0 {
+		cfg.QueueTimeout = DefaultQueueTimeout
+	}
+	if cfg.AnalysisTimeout <= 0 {
+		cfg.AnalysisTimeout = DefaultAnalysisTimeout
+	}
+	hosts, err := newHostSet(cfg.Hosts, cfg.AnyHost)
+	if err != nil {
+		return nil, err
+	}
 	pages, err := web.New()
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, pages: pages, metrics: newMetrics(), mux: http.NewServeMux(),
-		slots: make(chan struct{}, cfg.MaxAnalyses)}
-	if cfg.ModelVersion != "" {
-		s.metrics.models[cfg.ModelVersion] = true
-	}
+	s := &Server{cfg: cfg, pages: pages, metrics: newMetrics(cfg.Metrics), mux: http.NewServeMux(),
+		slots: make(chan struct{}, cfg.MaxAnalyses), text: newBudget(cfg.MaxTextBytes), hosts: hosts}
+	s.metrics.set.Model(cfg.ModelVersion)
 	for _, r := range s.routes() {
 		s.mux.Handle(r.method+" "+r.pattern, r.handler)
 	}
@@ -121,6 +175,10 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/articles/{id}", h(s.apiGet), false},
 		{"DELETE", "/api/v1/articles/{id}", h(s.apiDelete), true},
 		{"GET", "/api/v1/stats", h(s.apiStats), false},
+		{"GET", "/api/v1/feeds", h(s.apiFeeds), false},
+		{"POST", "/api/v1/feeds", h(s.apiAddFeed), true},
+		{"GET", "/api/v1/feeds/{id}", h(s.apiFeed), false},
+		{"DELETE", "/api/v1/feeds/{id}", h(s.apiDeleteFeed), true},
 		{"GET", "/api/openapi.json", h(s.openAPI), false},
 		{"GET", "/healthz", h(s.healthz), false},
 		{"GET", "/metrics", h(s.serveMetrics), false},
@@ -128,8 +186,10 @@ func (s *Server) routes() []route {
 		{"POST", "/analyze", h(s.pageAnalyze), true},
 		{"GET", "/articles", h(s.pageList), false},
 		{"GET", "/articles/{id}", h(s.pageArticle), false},
+		{"GET", "/articles/{id}/report.html", h(s.pageReport), false},
 		{"POST", "/articles/{id}/delete", h(s.pageDelete), true},
 		{"GET", "/dashboard", h(s.pageDashboard), false},
+		{"GET", "/feeds", h(s.pageFeeds), false},
 		{"GET", "/static/", web.Static(), false},
 	}
 }
@@ -149,6 +209,9 @@ func (s *Server) Handler() http.Handler {
 			}
 			s.metrics.observe(r.Pattern, rec.status, time.Since(start))
 		}()
+		if !s.checkHost(rec, r) {
+			return
+		}
 		if r.Body != nil {
 			r.Body = http.MaxBytesReader(rec, r.Body, s.cfg.MaxBody)
 		}

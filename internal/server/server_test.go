@@ -92,7 +92,7 @@ type fixture struct {
 	store *store.Store
 }
 
-func newFixture(t *testing.T, cfg Config) *fixture {
+func newFixture(t testing.TB, cfg Config) *fixture {
 	t.Helper()
 	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), store.DefaultFile))
 	if err != nil {
@@ -115,17 +115,24 @@ type call struct {
 	header             map[string]string
 }
 
-func (f *fixture) do(t *testing.T, c call) *httptest.ResponseRecorder {
+func (f *fixture) do(t testing.TB, c call) *httptest.ResponseRecorder {
 	t.Helper()
 	var body io.Reader
 	if c.body != "" {
 		body = strings.NewReader(c.body)
 	}
 	req := httptest.NewRequest(c.method, c.path, body)
+	// As a browser on the loopback server would send it; a test of
+	// another name sets the Host header.
+	req.Host = "127.0.0.1:8080"
 	if c.body != "" && c.method == "POST" && strings.HasPrefix(c.path, "/api/") {
 		req.Header.Set("Content-Type", "application/json")
 	}
 	for k, v := range c.header {
+		if k == "Host" {
+			req.Host = v
+			continue
+		}
 		req.Header.Set(k, v)
 	}
 	rec := httptest.NewRecorder()
@@ -133,7 +140,7 @@ func (f *fixture) do(t *testing.T, c call) *httptest.ResponseRecorder {
 	return rec
 }
 
-func jsonBody(t *testing.T, rec *httptest.ResponseRecorder) map[string]any {
+func jsonBody(t testing.TB, rec *httptest.ResponseRecorder) map[string]any {
 	t.Helper()
 	var m map[string]any
 	if err := json.Unmarshal(rec.Body.Bytes(), &m); err != nil {
@@ -190,6 +197,7 @@ func TestAnalyzeAPI(t *testing.T) {
 		{"wrong type", f, call{method: "POST", path: "/api/v1/analyze", body: `{"text":5}`}, 400, "malformed JSON"},
 		{"empty body", f, call{method: "POST", path: "/api/v1/analyze", body: ``, header: map[string]string{"Content-Type": "application/json"}}, 400, "empty body"},
 		{"empty text", f, call{method: "POST", path: "/api/v1/analyze", body: `{"text":"  \n "}`}, 400, "empty"},
+		{"NUL in text", f, call{method: "POST", path: "/api/v1/analyze", body: `{"text":"ab\u00e9\u0000cd"}`}, 400, "NUL character (U+0000) at offset 3"},
 		{"text and url", f, call{method: "POST", path: "/api/v1/analyze", body: `{"text":"a","url":"http://x.example/"}`}, 400, "not both"},
 		{"bad published", f, call{method: "POST", path: "/api/v1/analyze", body: `{"text":"a","published":"yesterday"}`}, 400, "published"},
 		{"bad store param", f, call{method: "POST", path: "/api/v1/analyze?store=maybe", body: `{"text":"a"}`}, 400, "store"},
@@ -278,7 +286,7 @@ func TestTokenAuth(t *testing.T) {
 }
 
 // seedAPI stores three articles through the API and returns their ids.
-func seedAPI(t *testing.T, f *fixture) []int64 {
+func seedAPI(t testing.TB, f *fixture) []int64 {
 	t.Helper()
 	var ids []int64
 	for _, b := range []string{
@@ -420,9 +428,9 @@ func TestHealthAndMetrics(t *testing.T) {
 	}
 	body := rec.Body.String()
 	for _, want := range []string{
-		`unspun_http_requests_total{route="POST /api/v1/analyze",code="201"} 3`,
-		`unspun_http_requests_total{route="GET /api/v1/articles/{id}",code="404"} 1`,
-		`unspun_http_requests_total{route="GET /healthz",code="200"} 1`,
+		`unspun_http_requests_total{code="201",route="POST /api/v1/analyze"} 3`,
+		`unspun_http_requests_total{code="404",route="GET /api/v1/articles/{id}"} 1`,
+		`unspun_http_requests_total{code="200",route="GET /healthz"} 1`,
 		`unspun_http_request_duration_seconds_bucket{route="POST /api/v1/analyze",le="+Inf"} 3`,
 		`unspun_http_request_duration_seconds_count{route="POST /api/v1/analyze"} 3`,
 		"unspun_articles_analysed_total 3",
@@ -587,7 +595,7 @@ func TestAnalyzeForm(t *testing.T) {
 		}
 		return f.do(t, call{method: "POST", path: "/analyze", body: v.Encode(), header: h})
 	}
-	rec := form(url.Values{"text": {"A terrible idea."}, "title": {"Idea"}, "store": {"true"}}, map[string]string{"Origin": "http://example.com"})
+	rec := form(url.Values{"text": {"A terrible idea."}, "title": {"Idea"}, "store": {"true"}}, map[string]string{"Origin": "http://127.0.0.1:8080"})
 	if rec.Code != 303 || !strings.HasPrefix(rec.Header().Get("Location"), "/articles/") {
 		t.Fatalf("stored form post = %d %q", rec.Code, rec.Header().Get("Location"))
 	}

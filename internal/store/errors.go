@@ -87,7 +87,7 @@ func (s *Store) kindOf(err error) error {
 		}
 		return nil
 	}
-	return nil
+	return pgKindOf(err)
 }
 
 func (s *Store) hint(kind error) string {

@@ -28,8 +28,9 @@ func mustSave(t *testing.T, s *Store, a *Article) (int64, bool) {
 	return id, existed
 }
 
-func TestSaveIdentity(t *testing.T) {
-	s := open(t)
+func TestSaveIdentity(t *testing.T) { each(t, testSaveIdentity) }
+
+func testSaveIdentity(t *testing.T, s *Store) {
 	ctx := context.Background()
 	id1, existed := mustSave(t, s, article("https://News.example.com/a?utm_source=rss", "The regime lies.", "m1", Span{"Doubt", 0, 3, 0.5}))
 	if existed {
@@ -94,8 +95,9 @@ func TestSaveIdentity(t *testing.T) {
 	}
 }
 
-func TestSyndicatedCopies(t *testing.T) {
-	s := open(t)
+func TestSyndicatedCopies(t *testing.T) { each(t, testSyndicatedCopies) }
+
+func testSyndicatedCopies(t *testing.T, s *Store) {
 	ctx := context.Background()
 	text := "Wire story: the storm hit the coast."
 	first, _ := mustSave(t, s, article("https://a.example/story", text, "m", Span{"Doubt", 0, 4, 1}))
@@ -142,8 +144,9 @@ func TestSyndicatedCopies(t *testing.T) {
 	}
 }
 
-func TestIdempotencyKey(t *testing.T) {
-	s := open(t)
+func TestIdempotencyKey(t *testing.T) { each(t, testIdempotencyKey) }
+
+func testIdempotencyKey(t *testing.T, s *Store) {
 	ctx := context.Background()
 	if _, _, err := s.KeyArticle(ctx, "k1"); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("unknown key: %v, want ErrNotFound", err)
@@ -178,8 +181,9 @@ func TestIdempotencyKey(t *testing.T) {
 	}
 }
 
-func TestReviews(t *testing.T) {
-	s := open(t)
+func TestReviews(t *testing.T) { each(t, testReviews) }
+
+func testReviews(t *testing.T, s *Store) {
 	ctx := context.Background()
 	id, _ := mustSave(t, s, article("", "0123456789 reviewed text", "m1"))
 	other, _ := mustSave(t, s, article("", "another article", "m1"))
@@ -305,8 +309,12 @@ func TestMigration2Backfill(t *testing.T) {
 	}
 }
 
-func TestConcurrentOpen(t *testing.T) {
-	path := filepath.Join(t.TempDir(), DefaultFile)
+// TestConcurrentOpen opens a new database from several goroutines at
+// once: each migration must run once (SQLite's write lock, PostgreSQL's
+// advisory lock), and every open succeed.
+func TestConcurrentOpen(t *testing.T) { eachURL(t, testConcurrentOpen) }
+
+func testConcurrentOpen(t *testing.T, path string) {
 	var wg sync.WaitGroup
 	errs := make([]error, 4)
 	for i := range errs {

@@ -190,7 +190,7 @@ func (s *Store) Stats(ctx context.Context, g Grouping, f Filter) ([]Stat, error)
 		return nil, fmt.Errorf("store: unknown grouping %q (want source, technique or day)", g)
 	}
 	rows, err := s.r.QueryContext(ctx, "SELECT "+key+", count(*), coalesce(sum(a.words), 0) FROM articles a"+where+
-		" GROUP BY 1 ORDER BY 1", args...)
+		" GROUP BY 1", args...)
 	if err != nil {
 		return nil, s.classify("stats by "+string(g), err)
 	}
@@ -239,6 +239,9 @@ func (s *Store) Stats(ctx context.Context, g Grouping, f Filter) ([]Stat, error)
 	if out == nil {
 		out = []Stat{}
 	}
+	// Sorted here, not in SQL: PostgreSQL's collation may order text
+	// unlike SQLite's byte order.
+	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
 	return out, nil
 }
 

@@ -20,6 +20,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -133,14 +134,18 @@ type Store struct {
 const DefaultFile = "unspun.db"
 
 // Open opens (creating if needed) the database dbURL names and applies any
-// pending migrations. dbURL is a file path or "sqlite:PATH" for SQLite.
+// pending migrations. dbURL is a file path or "sqlite:PATH" for SQLite, or
+// a "postgres://" (or "postgresql://") URL for PostgreSQL.
 func Open(ctx context.Context, dbURL string) (*Store, error) {
+	if strings.HasPrefix(dbURL, "postgres://") || strings.HasPrefix(dbURL, "postgresql://") {
+		return openPostgres(ctx, dbURL)
+	}
 	path, ok := strings.CutPrefix(dbURL, "sqlite:")
 	if ok {
 		// sqlite:///abs/path and sqlite://rel/path, as well as sqlite:path.
 		path = strings.TrimPrefix(path, "//")
 	} else if i := strings.Index(dbURL, "://"); i > 0 && !strings.ContainsAny(dbURL[:i], `/\.`) {
-		return nil, fmt.Errorf("store: database %q: unknown scheme %q (want a file path or sqlite:PATH)", dbURL, dbURL[:i])
+		return nil, fmt.Errorf("store: database %q: unknown scheme %q (want a file path, sqlite:PATH or postgres://…)", dbURL, dbURL[:i])
 	}
 	if path == "" {
 		return nil, errors.New("store: no database path given")
@@ -268,10 +273,17 @@ func (s *Store) Save(ctx context.Context, a *Article) (id int64, existed bool, e
 		a.Created = time.Now()
 	}
 	identify(a)
-	err = s.write(ctx, "save article", func(tx *sql.Tx) error {
-		id, existed, err = s.save(ctx, tx, a)
-		return err
-	})
+	for range 2 {
+		err = s.write(ctx, "save article", func(tx *sql.Tx) error {
+			id, existed, err = s.save(ctx, tx, a)
+			return err
+		})
+		if !errors.Is(err, errKeyRace) {
+			break
+		}
+		// Another process saved with this key meanwhile: this save is
+		// rolled back, and the retry returns that one's answer.
+	}
 	if err != nil {
 		return 0, false, err
 	}
@@ -314,13 +326,21 @@ func (s *Store) save(ctx context.Context, tx *sql.Tx, a *Article) (int64, bool, 
 		}
 	}
 	if a.Key != "" {
-		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO idempotency_keys (key, article_id, existed, created) VALUES (?,?,?,?)
-			ON CONFLICT (key) DO NOTHING`), a.Key, id, existed, timeText(time.Now())); err != nil {
+		var k string
+		err := tx.QueryRowContext(ctx, s.q(`INSERT INTO idempotency_keys (key, article_id, existed, created) VALUES (?,?,?,?)
+			ON CONFLICT (key) DO NOTHING RETURNING key`), a.Key, id, existed, timeText(time.Now())).Scan(&k)
+		if errors.Is(err, sql.ErrNoRows) {
+			return 0, false, errKeyRace
+		}
+		if err != nil {
 			return 0, false, fmt.Errorf("record idempotency key: %w", err)
 		}
 	}
 	return id, existed, nil
 }
+
+// errKeyRace: another transaction recorded the idempotency key first.
+var errKeyRace = errors.New("idempotency key recorded meanwhile")
 
 // querier is what lookups need of a *sql.DB or *sql.Tx.
 type querier interface {
@@ -533,7 +553,7 @@ func (s *Store) Count(ctx context.Context) (int, error) {
 
 // Sources returns the distinct sources of stored articles, sorted.
 func (s *Store) Sources(ctx context.Context) ([]string, error) {
-	rows, err := s.r.QueryContext(ctx, "SELECT DISTINCT source FROM articles WHERE source <> '' ORDER BY source")
+	rows, err := s.r.QueryContext(ctx, "SELECT DISTINCT source FROM articles WHERE source <> ''")
 	if err != nil {
 		return nil, s.classify("list sources", err)
 	}
@@ -546,6 +566,8 @@ func (s *Store) Sources(ctx context.Context) ([]string, error) {
 		}
 		out = append(out, src)
 	}
+	// Sorted here: PostgreSQL's collation may differ from byte order.
+	slices.Sort(out)
 	return out, s.classify("list sources", rows.Err())
 }
 

@@ -10,16 +10,47 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"unspun/internal/testenv"
 )
 
+// open opens a new SQLite store, for the tests of SQLite's own behaviour.
 func open(t *testing.T) *Store {
 	t.Helper()
-	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "sub", DefaultFile))
+	return openURL(t, filepath.Join(t.TempDir(), "sub", DefaultFile))
+}
+
+func openURL(t *testing.T, u string) *Store {
+	t.Helper()
+	s, err := Open(context.Background(), u)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
 	return s
+}
+
+// backends are the databases the store suite runs on: one behaviour.
+var backends = []struct {
+	name string
+	url  func(t *testing.T) string
+}{
+	{"sqlite", func(t *testing.T) string { return filepath.Join(t.TempDir(), "sub", DefaultFile) }},
+	// A new database per test; skipped without UNSPUN_TEST_POSTGRES,
+	// failed in CI.
+	{"postgres", func(t *testing.T) string { return testenv.PostgresDB(t) }},
+}
+
+// eachURL runs fn on a new, empty database of every backend.
+func eachURL(t *testing.T, fn func(t *testing.T, url string)) {
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) { fn(t, b.url(t)) })
+	}
+}
+
+// each runs fn on a new, empty store of every backend.
+func each(t *testing.T, fn func(t *testing.T, s *Store)) {
+	eachURL(t, func(t *testing.T, u string) { fn(t, openURL(t, u)) })
 }
 
 func day(s string) time.Time {
@@ -53,8 +84,9 @@ func seed(t *testing.T, s *Store) []int64 {
 	return ids
 }
 
-func TestMigrationsIdempotent(t *testing.T) {
-	path := filepath.Join(t.TempDir(), DefaultFile)
+func TestMigrationsIdempotent(t *testing.T) { eachURL(t, testMigrationsIdempotent) }
+
+func testMigrationsIdempotent(t *testing.T, path string) {
 	ctx := context.Background()
 	for i := range 2 {
 		s, err := Open(ctx, path)
@@ -82,14 +114,15 @@ func TestMigrationsIdempotent(t *testing.T) {
 	}
 }
 
-func TestNewerSchemaRefused(t *testing.T) {
-	path := filepath.Join(t.TempDir(), DefaultFile)
+func TestNewerSchemaRefused(t *testing.T) { eachURL(t, testNewerSchemaRefused) }
+
+func testNewerSchemaRefused(t *testing.T, path string) {
 	ctx := context.Background()
 	s, err := Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.w.Exec("INSERT INTO schema_migrations VALUES (?, 'future')", SchemaVersion+1); err != nil {
+	if _, err := s.w.Exec(s.q("INSERT INTO schema_migrations VALUES (?, 'future')"), SchemaVersion+1); err != nil {
 		t.Fatal(err)
 	}
 	s.Close()
@@ -98,8 +131,9 @@ func TestNewerSchemaRefused(t *testing.T) {
 	}
 }
 
-func TestGetDelete(t *testing.T) {
-	s := open(t)
+func TestGetDelete(t *testing.T) { each(t, testGetDelete) }
+
+func testGetDelete(t *testing.T, s *Store) {
 	ctx := context.Background()
 	ids := seed(t, s)
 	a, err := s.Get(ctx, ids[0])
@@ -139,8 +173,9 @@ func TestGetDelete(t *testing.T) {
 	}
 }
 
-func TestList(t *testing.T) {
-	s := open(t)
+func TestList(t *testing.T) { each(t, testList) }
+
+func testList(t *testing.T, s *Store) {
 	ids := seed(t, s)
 	tests := []struct {
 		name    string
@@ -185,8 +220,9 @@ func TestList(t *testing.T) {
 	}
 }
 
-func TestStats(t *testing.T) {
-	s := open(t)
+func TestStats(t *testing.T) { each(t, testStats) }
+
+func testStats(t *testing.T, s *Store) {
 	seed(t, s)
 	ctx := context.Background()
 	tests := []struct {
@@ -227,8 +263,9 @@ func TestStats(t *testing.T) {
 	}
 }
 
-func TestConcurrentWrites(t *testing.T) {
-	s := open(t)
+func TestConcurrentWrites(t *testing.T) { each(t, testConcurrentWrites) }
+
+func testConcurrentWrites(t *testing.T, s *Store) {
 	ctx := context.Background()
 	const workers, each = 8, 10
 	var wg sync.WaitGroup

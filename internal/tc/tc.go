@@ -23,6 +23,7 @@ import (
 	"sync/atomic"
 
 	"unspun/internal/doc"
+	"unspun/internal/score"
 	"unspun/internal/technique"
 	"unspun/internal/words"
 )
@@ -124,7 +125,7 @@ func (p Prediction) Assign(k int) []technique.Technique {
 	r := p.Ranked()
 	out := make([]technique.Technique, k)
 	for i := range out {
-		out[i] = r[i%len(r)]
+		out[i] = score.Assign(r, i)
 	}
 	return out
 }

@@ -400,23 +400,6 @@ func TestAssignAndRanked(t *testing.T) {
 	}
 }
 
-func TestMultisetHits(t *testing.T) {
-	D, R, S := technique.Doubt, technique.Repetition, technique.Slogans
-	tests := []struct {
-		gold, pred []technique.Technique
-		want       int
-	}{
-		{[]technique.Technique{D, R}, []technique.Technique{R, D}, 2},
-		{[]technique.Technique{D, D}, []technique.Technique{D, R}, 1},
-		{[]technique.Technique{D}, []technique.Technique{S}, 0},
-	}
-	for _, tt := range tests {
-		if got := multisetHits(tt.gold, tt.pred); got != tt.want {
-			t.Errorf("multisetHits(%v, %v) = %d, want %d", tt.gold, tt.pred, got, tt.want)
-		}
-	}
-}
-
 func TestConcurrentClassify(t *testing.T) {
 	m := trainToy(t, 6)
 	arts := toyCorpus(4)

@@ -35,6 +35,12 @@ type Options struct {
 	// the calibration temperature; default 5, at most one per article.
 	// 1 skips calibration.
 	Folds int
+	// RepeatMin, when positive, makes Repetition the answer for a span
+	// that occurs at least RepeatMin times in its article and is not the
+	// first occurrence; RepeatSuppress then also takes Repetition from
+	// every other span (see decide).
+	RepeatMin      int
+	RepeatSuppress bool
 	// Seed drives the order of training rows.
 	Seed uint64
 	// NoContext, NoBigrams, NoLexicons and NoVectors switch feature
@@ -90,6 +96,9 @@ type example struct {
 	// idx are the kept features' indices, parallel to vals.
 	idx  []int32
 	vals []float32
+	// repeats counts the span's word sequence in its article, itself
+	// included, and before the occurrences before it (decision rules).
+	repeats, before int
 }
 
 // Train fits a model on the TC rows of arts (rows with a technique;
@@ -167,6 +176,7 @@ func examples(arts []*corpus.Article, vecs Vectors, cfg config) ([]*example, err
 			c := st.span(sp.Start, sp.End)
 			e := &example{article: ai, labels: []technique.Technique{sp.Technique}}
 			e.fs = c.extract(cfg, nil)
+			e.repeats, e.before = c.recurrences()
 			if dim > 0 {
 				e.dense, _ = denseFeatures(vecs, &c, dim, nil, nil)
 			}
@@ -307,6 +317,9 @@ type CV struct {
 	Temperature, ECERaw, ECE float64
 	// NLL is the held-out log-loss per row after calibration.
 	NLL float64
+	// Eval scores the held-out predictions after calibration, per
+	// technique (macro-F1, confusion, reliability) as Evaluate does.
+	Eval Eval
 }
 
 // CrossValidate trains on all folds of the articles but one and predicts
@@ -355,18 +368,26 @@ func crossValidate(exs []*example, nArts int, vecs Vectors, cfg config, opts Opt
 	}
 	cv := CV{Folds: opts.Folds}
 	cv.Temperature = fitTemperature(exs, logits)
-	cv.ECERaw = ece(exs, logits, 1, 10)
-	cv.ECE = ece(exs, logits, cv.Temperature, 10)
+	cv.ECERaw = heldOut(exs, logits, 1, Options{}).ECE
+	cv.Eval = heldOut(exs, logits, cv.Temperature, opts)
+	cv.ECE = cv.Eval.ECE
 	cv.NLL = nll(exs, logits, cv.Temperature)
-	correct, rows := 0, 0
+	cv.Accuracy = cv.Eval.MicroF1
+	return cv, nil
+}
+
+// heldOut scores the held-out logits of exs at temperature temp, with the
+// decision rules of opts.
+func heldOut(exs []*example, logits [][technique.Count]float64, temp float64, opts Options) Eval {
+	var ev Eval
 	var p Prediction
 	for i, e := range exs {
-		softmax(logits[i][:], 1, p.Probs[:])
-		correct += multisetHits(e.labels, p.Assign(len(e.labels)))
-		rows += len(e.labels)
+		softmax(logits[i][:], 1/temp, p.Probs[:])
+		opts.decide(&p, e.repeats, e.before)
+		ev.add(e.labels, p)
 	}
-	cv.Accuracy = float64(correct) / float64(rows)
-	return cv, nil
+	ev.finish()
+	return ev
 }
 
 // logits scores an example featurised at training time by hash, so that
@@ -378,23 +399,6 @@ func (m *Model) logits(e *example) [technique.Count]float64 {
 		idx[i], vals[i] = int32(m.lookup(f.hash)), f.val
 	}
 	return m.score(idx, vals, e.dense)
-}
-
-// multisetHits counts the predicted labels matched by gold labels, each
-// label matched at most as often as it occurs on both sides.
-func multisetHits(gold, pred []technique.Technique) int {
-	var g [technique.Count]int
-	for _, t := range gold {
-		g[t]++
-	}
-	n := 0
-	for _, t := range pred {
-		if g[t] > 0 {
-			g[t]--
-			n++
-		}
-	}
-	return n
 }
 
 func nll(exs []*example, logits [][technique.Count]float64, temp float64) float64 {
@@ -429,35 +433,4 @@ func fitTemperature(exs []*example, logits [][technique.Count]float64) float64 {
 		}
 	}
 	return math.Exp((lo + hi) / 2)
-}
-
-// ece is the expected calibration error of the top technique over bins
-// equal-width bins of confidence; each gold row of a span is scored
-// against the span's top technique.
-func ece(exs []*example, logits [][technique.Count]float64, temp float64, bins int) float64 {
-	conf := make([]float64, bins)
-	acc := make([]float64, bins)
-	cnt := make([]float64, bins)
-	var p Prediction
-	n := 0.0
-	for i, e := range exs {
-		softmax(logits[i][:], 1/temp, p.Probs[:])
-		top, pr := p.Top()
-		b := min(int(pr*float64(bins)), bins-1)
-		for _, t := range e.labels {
-			conf[b] += pr
-			if t == top {
-				acc[b]++
-			}
-			cnt[b]++
-			n++
-		}
-	}
-	s := 0.0
-	for b := range cnt {
-		if cnt[b] > 0 {
-			s += math.Abs(acc[b]-conf[b]) / n
-		}
-	}
-	return s
 }

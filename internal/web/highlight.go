@@ -20,6 +20,30 @@ type Segment struct {
 	Spans []int
 	// Techniques are the distinct techniques of Spans, in order.
 	Techniques []technique.Technique
+	// Ends are the 1-based numbers of the spans that end with this
+	// segment: printed as footnote marks, since tooltips do not print.
+	Ends []int
+}
+
+// footnotes sets each segment's Ends: a span ends in the last of its
+// (consecutive) segments.
+func footnotes(segs []Segment) {
+	for k := range segs {
+		for _, i := range segs[k].Spans {
+			if k+1 == len(segs) || !containsInt(segs[k+1].Spans, i) {
+				segs[k].Ends = append(segs[k].Ends, i+1)
+			}
+		}
+	}
+}
+
+func containsInt(xs []int, x int) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
 }
 
 // Highlighted reports whether any span covers the segment.

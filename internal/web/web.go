@@ -32,7 +32,8 @@ var staticFS embed.FS
 
 // Renderer renders pages. It is safe for concurrent use.
 type Renderer struct {
-	pages map[string]*template.Template
+	pages  map[string]*template.Template
+	report *template.Template
 }
 
 var funcs = template.FuncMap{
@@ -49,6 +50,7 @@ var funcs = template.FuncMap{
 		return ""
 	},
 	"join": strings.Join,
+	"inc":  func(i int) int { return i + 1 },
 }
 
 // Page names accepted by Render.
@@ -63,13 +65,18 @@ const (
 // New parses the embedded templates.
 func New() (*Renderer, error) {
 	r := &Renderer{pages: map[string]*template.Template{}}
-	for _, p := range []string{PageHome, PageArticle, PageList, PageDashboard, PageError} {
-		t, err := template.New(p).Funcs(funcs).ParseFS(templateFS, "templates/base.html", "templates/summaries.html", "templates/"+p+".html")
+	for _, p := range []string{PageHome, PageArticle, PageList, PageDashboard, PageError, PageFeeds} {
+		t, err := template.New(p).Funcs(funcs).ParseFS(templateFS, "templates/base.html", "templates/summaries.html", "templates/parts.html", "templates/"+p+".html")
 		if err != nil {
 			return nil, fmt.Errorf("web: parse template %s: %w", p, err)
 		}
 		r.pages[p] = t
 	}
+	t, err := template.New("report").Funcs(funcs).ParseFS(templateFS, "templates/parts.html", "templates/report.html", "templates/batchreport.html")
+	if err != nil {
+		return nil, fmt.Errorf("web: parse template report: %w", err)
+	}
+	r.report = t
 	return r, nil
 }
 
@@ -190,12 +197,44 @@ type ArticleData struct {
 	Legend   []LegendItem
 	// Rate is spans per 1,000 words.
 	Rate float64
+	// Report is set when the data is rendered as a self-contained report.
+	Report bool
+	// Skipped are the paragraphs not analysed (not in English).
+	Skipped []SkippedView
+}
+
+// SkippedView is a paragraph that was not analysed, as the page shows it.
+type SkippedView struct {
+	Language, Reason string
+	// Excerpt is the paragraph's opening words.
+	Excerpt string
+}
+
+// skippedViews describes res's skipped paragraphs for the page.
+func skippedViews(res *analysis.Result) []SkippedView {
+	if len(res.Skipped) == 0 {
+		return nil
+	}
+	var out []SkippedView
+	r := []rune(res.Text)
+	for _, sk := range res.Skipped {
+		if sk.Start < 0 || sk.End > len(r) || sk.Start > sk.End {
+			continue
+		}
+		ex := strings.Join(strings.Fields(string(r[sk.Start:sk.End])), " ")
+		if er := []rune(ex); len(er) > 60 {
+			ex = string(er[:57]) + "…"
+		}
+		out = append(out, SkippedView{Language: sk.Language, Reason: sk.Reason, Excerpt: ex})
+	}
+	return out
 }
 
 // NewArticleData prepares res for display. It sorts res.Spans.
 func NewArticleData(b Base, m Meta, res *analysis.Result) *ArticleData {
 	SortSpans(res.Spans)
-	d := &ArticleData{Base: b, Meta: m, Result: res, Segments: Segments(res.Text, res.Spans)}
+	d := &ArticleData{Base: b, Meta: m, Result: res, Segments: Segments(res.Text, res.Spans), Skipped: skippedViews(res)}
+	footnotes(d.Segments)
 	if d.PageTitle == "" {
 		d.PageTitle = m.Title
 	}

@@ -4,12 +4,10 @@ import (
 	"context"
 	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -20,27 +18,6 @@ import (
 
 	"unspun/internal/testenv"
 )
-
-func chromiumPath() string {
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	return ""
-}
-
-// artifactDir is where screenshots go: $UNSPUN_ARTIFACTS if set, so CI can
-// keep them, else the test's temporary directory.
-func artifactDir(t *testing.T) string {
-	if d := os.Getenv("UNSPUN_ARTIFACTS"); d != "" {
-		if err := os.MkdirAll(d, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		return d
-	}
-	return t.TempDir()
-}
 
 func startServer(t *testing.T) string {
 	t.Helper()
@@ -74,83 +51,13 @@ func startServer(t *testing.T) string {
 }
 
 func TestBrowserHighlightsDemoArticle(t *testing.T) {
-	chromium := chromiumPath()
-	if chromium == "" {
-		t.Skip("no chromium binary on PATH (install Debian's chromium: scripts/browser-deps.sh); skipping the browser test")
-	}
+	br := newBrowser(t)
+	ctx, step, shot := br.ctx, br.step, func(name string) { br.shot(name) }
 	article, err := os.ReadFile(testenv.Demo())
 	if err != nil {
 		t.Fatal(err)
 	}
 	base := startServer(t)
-	out := artifactDir(t)
-
-	profile := t.TempDir()
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(chromium),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.UserDataDir(profile),
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.Flag("disable-extensions", true),
-		chromedp.WindowSize(1280, 900),
-	)
-	defer cancelAlloc()
-	ctx, cancel := chromedp.NewContext(allocCtx)
-	defer cancel()
-	// Start the browser on a context without a deadline (a deadline on the
-	// first run would bound the browser's life), then bound each step.
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("start %s: %v", chromium, err)
-	}
-	// Collect script errors and Content-Security-Policy violations while
-	// the test runs; the subscription ends with consoleCtx.
-	consoleCtx, stopConsole := context.WithCancel(ctx)
-	var consoleErrs []string
-	consoleDone := make(chan struct{})
-	go func() {
-		defer close(consoleDone)
-		for m, err := range chromedp.Console(consoleCtx) {
-			if err != nil {
-				return
-			}
-			if m.Type == chromedp.ConsoleException || m.Type == chromedp.ConsoleError {
-				consoleErrs = append(consoleErrs, string(m.Type)+": "+m.Text)
-			}
-		}
-	}()
-	step := func(name string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		sctx, scancel := context.WithTimeout(ctx, 20*time.Second)
-		defer scancel()
-		if err := chromedp.Do(sctx, actions...); err != nil {
-			// Keep what the browser showed, to see why.
-			loc, _ := chromedp.Run(ctx, chromedp.Location())
-			if buf, serr := chromedp.Run(ctx, chromedp.FullScreenshot(100)); serr == nil {
-				os.WriteFile(filepath.Join(out, "failure.png"), buf, 0o644)
-			}
-			t.Fatalf("%s: %v (page %s; screenshot failure.png in %s)", name, err, loc, out)
-		}
-	}
-	shot := func(name string) {
-		t.Helper()
-		buf, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-		if err != nil {
-			t.Fatalf("screenshot: %v", err)
-		}
-		p := filepath.Join(out, name)
-		if err := os.WriteFile(p, buf, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("screenshot: %s", p)
-	}
 
 	step("open the start page",
 		chromedp.EmulateViewport(1280, 900),
@@ -243,9 +150,7 @@ func TestBrowserHighlightsDemoArticle(t *testing.T) {
 	shot("articles.png")
 
 	// No script error and no Content-Security-Policy violation on the way.
-	stopConsole()
-	<-consoleDone
-	for _, e := range consoleErrs {
+	for _, e := range br.consoleErrors() {
 		t.Errorf("browser console %s", e)
 	}
 }

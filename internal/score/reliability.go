@@ -1,4 +1,4 @@
-package analyze
+package score
 
 import (
 	"fmt"
@@ -6,14 +6,16 @@ import (
 	"math"
 )
 
-// Calibration collects (confidence, outcome) pairs in ten equal-width
+// Reliability collects (confidence, outcome) pairs in ten equal-width
 // bins, to tell whether confidences are probabilities: of the answers
-// given with confidence near 0.7, about 70% should be right.
-type Calibration struct {
+// given with confidence near 0.7, about 70% should be right. It is the one
+// reliability table of unspun: the classifier's calibration, the
+// pipeline's confidences and the sentence scores are all read through it.
+type Reliability struct {
 	Bins [10]Bin
 }
 
-// Bin is one confidence interval of a Calibration.
+// Bin is one confidence interval of a Reliability table.
 type Bin struct {
 	N       int     // answers in the bin
 	SumConf float64 // their total confidence
@@ -21,7 +23,7 @@ type Bin struct {
 }
 
 // Add records one answer given with confidence conf.
-func (c *Calibration) Add(conf float64, correct bool) {
+func (c *Reliability) Add(conf float64, correct bool) {
 	if math.IsNaN(conf) {
 		return
 	}
@@ -36,7 +38,7 @@ func (c *Calibration) Add(conf float64, correct bool) {
 }
 
 // N returns the number of answers recorded.
-func (c *Calibration) N() int {
+func (c *Reliability) N() int {
 	n := 0
 	for _, b := range c.Bins {
 		n += b.N
@@ -46,7 +48,7 @@ func (c *Calibration) N() int {
 
 // ECE returns the expected calibration error: the answer-weighted mean,
 // over bins, of |mean confidence − accuracy|.
-func (c *Calibration) ECE() float64 {
+func (c *Reliability) ECE() float64 {
 	n := c.N()
 	if n == 0 {
 		return 0
@@ -61,7 +63,7 @@ func (c *Calibration) ECE() float64 {
 }
 
 // WriteTable prints the reliability table as Markdown.
-func (c *Calibration) WriteTable(w io.Writer) error {
+func (c *Reliability) WriteTable(w io.Writer) error {
 	fmt.Fprintf(w, "| confidence | answers | mean confidence | accuracy |\n|---|---:|---:|---:|\n")
 	width := 1 / float64(len(c.Bins))
 	for i, b := range c.Bins {

@@ -1,0 +1,67 @@
+package cli
+
+import (
+	"encoding/json"
+	"testing"
+
+	"unspun/internal/analysis"
+)
+
+// TestAnalyzeSkipsForeignParagraphs: a Persian post and a Spanish
+// paragraph inside an English article are not analysed, and both output
+// formats say so (the built-in model; -update rewrites the golden when it
+// is retrained).
+func TestAnalyzeSkipsForeignParagraphs(t *testing.T) {
+	const article = "testdata/analyze/mixed-language.txt"
+	golden(t, "analyze", "mixed-language", "analyze", article)
+	stdout, stderr, code := runMain("analyze", "--format", "json", article)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var res analysis.Result
+	if err := json.Unmarshal([]byte(stdout), &res); err != nil {
+		t.Fatal(err)
+	}
+	want := []analysis.Skipped{
+		{Start: 132, End: 297, Language: "Persian", Reason: "written in Arabic script"},
+		{Start: 299, End: 472, Language: "Spanish", Reason: "few English words; identified with confidence 1.00"},
+	}
+	if len(res.Skipped) != len(want) {
+		t.Fatalf("skipped %+v, want %+v", res.Skipped, want)
+	}
+	for i := range want {
+		if res.Skipped[i] != want[i] {
+			t.Errorf("skipped[%d] = %+v, want %+v", i, res.Skipped[i], want[i])
+		}
+		for _, s := range res.Spans {
+			if s.Start < want[i].End && s.End > want[i].Start {
+				t.Errorf("span %q lies in a skipped paragraph", s.Text)
+			}
+		}
+		for _, s := range res.Sentences {
+			if s.Start >= want[i].Start && s.Start < want[i].End {
+				t.Errorf("sentence at %d in a skipped paragraph has a score", s.Start)
+			}
+		}
+	}
+}
+
+// TestAnalyzeTitleLine: line 1 of a file is its title, analysed like the
+// rest (the corpus annotates titles).
+func TestAnalyzeTitleLine(t *testing.T) {
+	const article = "testdata/analyze/title-line.txt"
+	golden(t, "analyze", "title-line", "analyze", article)
+	stdout, _, code := runMain("analyze", "--format", "json", article)
+	var res analysis.Result
+	if err := json.Unmarshal([]byte(stdout), &res); code != 0 || err != nil {
+		t.Fatalf("exit %d: %v", code, err)
+	}
+	titleEnd := len([]rune("Corrupt Thugs Plunder the Nation While Their Minions Cheer"))
+	inTitle := false
+	for _, s := range res.Spans {
+		inTitle = inTitle || s.Start < titleEnd
+	}
+	if !inTitle || len(res.Sentences) == 0 || res.Sentences[0].Start != 0 || res.Sentences[0].End != titleEnd {
+		t.Errorf("the title is not analysed: spans %+v, sentences %+v", res.Spans, res.Sentences)
+	}
+}

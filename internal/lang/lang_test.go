@@ -1,0 +1,92 @@
+package lang
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"unspun/internal/testenv"
+)
+
+func TestIdentify(t *testing.T) {
+	tests := []struct {
+		name, text string
+		english    bool
+		language   string
+	}{
+		{"english prose", "The dictators in Iran are clearly concerned about their future, and the opposition plays a large role.", true, "English"},
+		{"headline", "Florida shooting: Gun control law moves step closer", true, "English"},
+		{"headline without function words", "Next plague outbreak in Madagascar could be 'stronger': WHO", true, "English"},
+		{"byline", "By Jubin Katiraie", true, "English"},
+		{"names", "Chris Ferrara to Robert Fastiggi • 9 hours ago", true, "English"},
+		{"one word", "Advertisement", true, "English"},
+		{"numbers only", "2019 — 12:30", true, "English"},
+		{"empty", "", true, "English"},
+		{"short foreign slogan is kept", "¡Viva la revolución!", true, "English"},
+		{"persian tweet with latin link and handle", "مایک پامپئو، وزیر خارجه ی آمریکا: «تصاویر رقص و شادی عراقی ها از کشته شدن ژنرال #قاسم_سليماني.» https://t.co/Njn4ItFMyw — USA darFarsi (@USAdarFarsi) January 3, 2020", false, "Persian"},
+		{"short arabic", "قال المتحدث باسم الحكومة", false, "Arabic"},
+		{"russian", "Президент заявил, что правительство продолжит реформы, несмотря на критику со стороны оппозиции.", false, "Russian"},
+		{"chinese", "外交部发言人表示，中方坚决反对任何国家干涉中国内政。", false, "Mandarin"},
+		{"thai", "นายกรัฐมนตรีกล่าวว่ารัฐบาลจะดำเนินการปฏิรูปต่อไป", false, "Thai"},
+		{"spanish", "El presidente del gobierno anunció ayer que las elecciones generales se celebrarán en primavera, después de meses de negociaciones.", false, "Spanish"},
+		{"german", "Die Bundesregierung hat am Mittwoch ein neues Gesetz zur Förderung erneuerbarer Energien beschlossen, das im kommenden Jahr in Kraft treten soll.", false, "German"},
+		{"polish", "Rząd zapowiedział, że w przyszłym roku podatki dla najmniej zarabiających zostaną obniżone, a emerytury wzrosną.", false, "Polish"},
+		{"english quoting a foreign phrase", "The crowd chanted \"¡No pasarán!\" as the police moved in, and the mayor said the protest was peaceful.", true, "English"},
+		{"english with a russian name in cyrillic", "The minister, Sergei Lavrov (Сергей Лавров), told reporters on Monday that the talks had been useful and would continue.", true, "English"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			j := Identify(tt.text)
+			if j.English != tt.english || j.Language != tt.language {
+				t.Fatalf("Identify(%q) = %+v, want English=%v Language=%q", tt.text, j, tt.english, tt.language)
+			}
+			if j.English != (j.Reason == "") {
+				t.Fatalf("Identify(%q): reason %q does not match English=%v", tt.text, j.Reason, j.English)
+			}
+		})
+	}
+}
+
+func TestIdentifyReasons(t *testing.T) {
+	if got := Identify("رئیس جمهور ایران گفت که کشورش هرگز در برابر فشارهای خارجی تسلیم نخواهد شد.").Reason; got != "written in Arabic script" {
+		t.Errorf("persian reason = %q", got)
+	}
+	got := Identify("Le gouvernement a annoncé mardi une série de mesures destinées à soutenir les agriculteurs touchés par la sécheresse.").Reason
+	if !strings.HasPrefix(got, "few English words; identified with confidence ") {
+		t.Errorf("french reason = %q", got)
+	}
+}
+
+// TestCorpusParagraphsAreEnglish runs Identify over every paragraph of the
+// 371 corpus articles, all English news: none may be judged foreign.
+func TestCorpusParagraphsAreEnglish(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join(testenv.PTC(t), "articles", "*.txt"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no corpus articles: %v", err)
+	}
+	n := 0
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range strings.Split(string(b), "\n") {
+			if strings.TrimSpace(p) == "" {
+				continue
+			}
+			n++
+			if j := Identify(p); !j.English {
+				t.Errorf("%s: English paragraph judged %s (%s): %q", filepath.Base(f), j.Language, j.Reason, p)
+			}
+		}
+	}
+	t.Logf("%d paragraphs of %d articles", n, len(files))
+}
+
+func BenchmarkIdentify(b *testing.B) {
+	p := "The main opposition – the People’s Mojahedin Organization of Iran (PMOI / MEK) plays a large role in helping the people of Iran in their struggle for their rights."
+	for b.Loop() {
+		Identify(p)
+	}
+}

@@ -1,0 +1,138 @@
+package model
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+)
+
+// SentenceCalibration turns what the span tagger found in a sentence into
+// the probability that an annotator marked propaganda in it. Training
+// fits it on held-out predictions (internal/task).
+//
+// A sentence with fragments has raw score r, the probability that one of
+// them is propaganda (1 − Π(1 − P(fragment))), and gets σ(A·r + B + C·m),
+// where m is the mean raw score of the article's sentences: fragments in a
+// propaganda-heavy article are more often right. A sentence without any
+// fragment gets σ(E + F·m): then the only evidence is the rest of the
+// article, and in a text where nothing was found at all (m = 0) the score
+// is σ(E), near 0 when held-out data says so.
+//
+// The zero value is the identity: the raw score itself, for models
+// trained without a calibration.
+type SentenceCalibration struct {
+	A, B, C float64
+	E, F    float64
+}
+
+// legacyCalibration is the metadata key under which models before the
+// calibration section stored σ(A·r + B) as two numbers.
+const legacyCalibration = "sentence-calibration"
+
+// calibrationVersion is the encoding of the calibration section: version
+// 1 held A and B (σ(A·r + B) for every sentence, with or without
+// fragments); version 2 holds A, B, C, E and F.
+const calibrationVersion = 2
+
+// IsZero reports whether c is the identity (no calibration).
+func (c SentenceCalibration) IsZero() bool { return c == SentenceCalibration{} }
+
+// Apply returns the calibrated score of a sentence with raw score r, in
+// an article whose sentences' mean raw score is mean; found says whether
+// any fragment overlaps the sentence.
+func (c SentenceCalibration) Apply(r, mean float64, found bool) float64 {
+	if c.IsZero() {
+		return r
+	}
+	if !found {
+		return sigmoid(c.E + c.F*mean)
+	}
+	return sigmoid(c.A*r + c.B + c.C*mean)
+}
+
+func sigmoid(x float64) float64 { return 1 / (1 + math.Exp(-x)) }
+
+func (c SentenceCalibration) finite() bool {
+	for _, v := range []float64{c.A, c.B, c.C, c.E, c.F} {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return false
+		}
+	}
+	return true
+}
+
+// MarshalBinary encodes c as the model file's calibration section: a
+// little-endian u32 version and float64 values.
+func (c SentenceCalibration) MarshalBinary() ([]byte, error) {
+	if !c.finite() {
+		return nil, fmt.Errorf("sentence calibration %+v: not finite", c)
+	}
+	var b bytes.Buffer
+	binary.Write(&b, binary.LittleEndian, uint32(calibrationVersion))
+	binary.Write(&b, binary.LittleEndian, [5]float64{c.A, c.B, c.C, c.E, c.F})
+	return b.Bytes(), nil
+}
+
+// UnmarshalBinary decodes a calibration section of any version this build
+// knows; errors wrap ErrVersion or ErrCorrupt.
+func (c *SentenceCalibration) UnmarshalBinary(data []byte) error {
+	if len(data) < 4 {
+		return fmt.Errorf("%w: calibration section of %d bytes", ErrCorrupt, len(data))
+	}
+	v := binary.LittleEndian.Uint32(data)
+	var f []float64
+	switch v {
+	case 1:
+		f = make([]float64, 2)
+	case 2:
+		f = make([]float64, 5)
+	default:
+		return fmt.Errorf("%w: calibration version %d (this build reads 1 and 2; retrain or use a matching unspun)", ErrVersion, v)
+	}
+	if len(data) != 4+8*len(f) {
+		return fmt.Errorf("%w: calibration version %d section of %d bytes, want %d", ErrCorrupt, v, len(data), 4+8*len(f))
+	}
+	for i := range f {
+		f[i] = math.Float64frombits(binary.LittleEndian.Uint64(data[4+8*i:]))
+	}
+	var got SentenceCalibration
+	if v == 1 {
+		got = fromAB(f[0], f[1])
+	} else {
+		got = SentenceCalibration{A: f[0], B: f[1], C: f[2], E: f[3], F: f[4]}
+	}
+	if !got.finite() {
+		return fmt.Errorf("%w: calibration values not finite", ErrCorrupt)
+	}
+	*c = got
+	return nil
+}
+
+// fromAB is the calibration σ(A·r + B) of version 1: a sentence without
+// fragments has r = 0, so E = B.
+func fromAB(a, b float64) SentenceCalibration {
+	return SentenceCalibration{A: a, B: b, E: b}
+}
+
+// errLegacy is what a malformed legacy metadata value wraps.
+var errLegacy = errors.New("want two finite numbers")
+
+// parseLegacyCalibration reads the metadata value that models written
+// before the calibration section carried: "A B".
+func parseLegacyCalibration(s string) (SentenceCalibration, error) {
+	f := strings.Fields(s)
+	if len(f) != 2 {
+		return SentenceCalibration{}, fmt.Errorf("%w: sentence calibration %q: %w", ErrCorrupt, s, errLegacy)
+	}
+	a, err1 := strconv.ParseFloat(f[0], 64)
+	b, err2 := strconv.ParseFloat(f[1], 64)
+	c := fromAB(a, b)
+	if err1 != nil || err2 != nil || !c.finite() {
+		return SentenceCalibration{}, fmt.Errorf("%w: sentence calibration %q: %w", ErrCorrupt, s, errLegacy)
+	}
+	return c, nil
+}

@@ -1,0 +1,121 @@
+package model
+
+import (
+	"bytes"
+	"errors"
+	"math"
+	"slices"
+	"testing"
+)
+
+func TestSentenceCalibrationEncoding(t *testing.T) {
+	for _, c := range []SentenceCalibration{{A: 1.5, B: -2, C: 0.3, E: -4, F: 7}, {A: 0.1, B: 3e-7}} {
+		b, err := c.MarshalBinary()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got SentenceCalibration
+		if err := got.UnmarshalBinary(b); err != nil || got != c {
+			t.Errorf("round trip of %+v: %+v, %v", c, got, err)
+		}
+	}
+	if _, err := (SentenceCalibration{A: math.NaN()}).MarshalBinary(); err == nil {
+		t.Error("a NaN calibration was encoded")
+	}
+	// Version 1 (A, B) reads as σ(A·r + B) for every sentence.
+	v1 := []byte{1, 0, 0, 0}
+	v1 = append(v1, f64(2)...)
+	v1 = append(v1, f64(-1)...)
+	var c SentenceCalibration
+	if err := c.UnmarshalBinary(v1); err != nil || c != (SentenceCalibration{A: 2, B: -1, E: -1}) {
+		t.Errorf("version 1: %+v, %v", c, err)
+	}
+	if got, want := c.Apply(0, 0, false), 1/(1+math.Exp(1)); math.Abs(got-want) > 1e-12 {
+		t.Errorf("version 1 without fragments: %v, want σ(B) = %v", got, want)
+	}
+	for name, tt := range map[string]struct {
+		data []byte
+		want error
+	}{
+		"short":     {[]byte{2, 0}, ErrCorrupt},
+		"version 9": {[]byte{9, 0, 0, 0}, ErrVersion},
+		"truncated": {v1[:12], ErrCorrupt},
+	} {
+		if err := c.UnmarshalBinary(tt.data); !errors.Is(err, tt.want) {
+			t.Errorf("%s: %v, want %v", name, err, tt.want)
+		}
+	}
+	if got := (SentenceCalibration{}).Apply(0.3, 0.9, true); got != 0.3 {
+		t.Errorf("the zero calibration changes scores: %v", got)
+	}
+}
+
+func TestLegacyCalibration(t *testing.T) {
+	c, err := parseLegacyCalibration("1.5 -2")
+	if err != nil || c != (SentenceCalibration{A: 1.5, B: -2, E: -2}) {
+		t.Errorf("legacy: %+v, %v", c, err)
+	}
+	for _, bad := range []string{"", "1", "1 2 3", "a b", "NaN 1", "1 +Inf"} {
+		if _, err := parseLegacyCalibration(bad); !errors.Is(err, ErrCorrupt) {
+			t.Errorf("parseLegacyCalibration(%q): %v", bad, err)
+		}
+	}
+}
+
+func f64(v float64) []byte {
+	b := make([]byte, 8)
+	u := math.Float64bits(v)
+	for i := range b {
+		b[i] = byte(u >> (8 * i))
+	}
+	return b
+}
+
+// TestCalibrationSection writes a calibration as its own section and
+// reads it back, and reads the metadata form of older files.
+func TestCalibrationSection(t *testing.T) {
+	m := tiny(t)
+	m.Sentence = SentenceCalibration{A: 3, B: -2, C: 1, E: -5, F: 2}
+	var b bytes.Buffer
+	if err := Write(&b, m); err != nil {
+		t.Fatal(err)
+	}
+	got, err := Read(bytes.NewReader(b.Bytes()))
+	if err != nil || got.Sentence != m.Sentence {
+		t.Fatalf("read back %+v, %v", got.Sentence, err)
+	}
+	// An older file: no section, the calibration in the metadata. It
+	// reads as version 1 and writes back the same way.
+	old := *m
+	old.Sentence = SentenceCalibration{A: 2.5, B: -1.75, E: -1.75}
+	old.Meta = append(slices.Clone(m.Meta), KV{legacyCalibration, "2.5 -1.75"})
+	b.Reset()
+	if err := Write(&b, &old); err != nil {
+		t.Fatal(err)
+	}
+	got, err = Read(bytes.NewReader(b.Bytes()))
+	if err != nil || got.Sentence != old.Sentence {
+		t.Errorf("older file: %+v, %v", got.Sentence, err)
+	}
+	c, err := readContainer(bytes.NewReader(b.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := c.section(secCal); ok {
+		t.Error("an older model was written with a calibration section")
+	}
+	// A calibration that disagrees with the metadata is not written.
+	old.Sentence.A = 3
+	if err := Write(&bytes.Buffer{}, &old); err == nil {
+		t.Error("wrote a model whose metadata and calibration disagree")
+	}
+	// A malformed metadata value is a corrupt file.
+	c.meta[len(c.meta)-1].Value = "2.5"
+	b.Reset()
+	if err := writeContainer(&b, c); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Read(bytes.NewReader(b.Bytes())); !errors.Is(err, ErrCorrupt) {
+		t.Errorf("a malformed metadata calibration: %v", err)
+	}
+}

@@ -1,0 +1,250 @@
+package task
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+
+	"unspun/internal/analyze"
+	"unspun/internal/corpus"
+	"unspun/internal/model"
+	"unspun/internal/score"
+	"unspun/internal/si"
+)
+
+// ErrNoSentences is returned when there is nothing to fit a calibration
+// on.
+var ErrNoSentences = errors.New("no sentences to calibrate sentence scores on")
+
+// sentenceRow is one sentence's evidence and gold outcome.
+type sentenceRow struct {
+	raw, mean float64
+	found     bool
+	gold      bool
+}
+
+// sentenceRows computes every sentence's evidence from the held-out
+// fragments found[i] of arts[i], and whether it overlaps a gold span.
+func sentenceRows(arts []*corpus.Article, found [][]si.Span) ([][]sentenceRow, error) {
+	if len(found) != len(arts) {
+		return nil, fmt.Errorf("task: held-out spans for %d articles, want %d", len(found), len(arts))
+	}
+	out := make([][]sentenceRow, len(arts))
+	n := 0
+	for k, a := range arts {
+		fs := slices.Clone(found[k])
+		slices.SortStableFunc(fs, func(x, y si.Span) int { return cmp.Compare(x.Start, y.Start) })
+		ev := analyze.Evidence(a.Doc, fs)
+		for i, s := range a.Doc.Sentences {
+			hit := false
+			for _, g := range a.Spans {
+				if g.Start < s.End && s.Start < g.End {
+					hit = true
+					break
+				}
+			}
+			out[k] = append(out[k], sentenceRow{raw: ev.Raw[i], mean: ev.Mean, found: ev.Found[i], gold: hit})
+			n++
+		}
+	}
+	if n == 0 {
+		return nil, ErrNoSentences
+	}
+	return out, nil
+}
+
+// FitSentenceCalibration fits the sentence calibration on held-out
+// predictions: found[i] are the fragments a tagger that never saw arts[i]
+// finds in it (si.Options.HeldOut). Sentences with fragments and those
+// without are fitted apart (model.SentenceCalibration), by maximum
+// likelihood on whether each sentence overlaps a gold span.
+func FitSentenceCalibration(arts []*corpus.Article, found [][]si.Span) (model.SentenceCalibration, error) {
+	rows, err := sentenceRows(arts, found)
+	if err != nil {
+		return model.SentenceCalibration{}, err
+	}
+	return fitCalibration(slices.Concat(rows...)), nil
+}
+
+func fitCalibration(rows []sentenceRow) model.SentenceCalibration {
+	var xf, xe [][]float64
+	var yf, ye []bool
+	for _, r := range rows {
+		if r.found {
+			xf = append(xf, []float64{r.raw, r.mean, 1})
+			yf = append(yf, r.gold)
+		} else {
+			xe = append(xe, []float64{r.mean, 1})
+			ye = append(ye, r.gold)
+		}
+	}
+	wf := fitLogistic(xf, yf, 3)
+	we := fitLogistic(xe, ye, 2)
+	return model.SentenceCalibration{A: wf[0], C: wf[1], B: wf[2], F: we[0], E: we[1]}
+}
+
+// fitLogistic fits σ(w·x) to the outcomes by Newton's method on the
+// log-likelihood, with a small ridge keeping it finite on separable or
+// empty data (no rows give w = 0).
+func fitLogistic(x [][]float64, y []bool, d int) []float64 {
+	w := make([]float64, d)
+	const ridge = 1e-3
+	g := make([]float64, d)
+	h := make([][]float64, d)
+	for i := range h {
+		h[i] = make([]float64, d)
+	}
+	for range 100 {
+		clear(g)
+		for i := range h {
+			clear(h[i])
+			h[i][i] = ridge
+			g[i] = ridge * w[i]
+		}
+		for i, xi := range x {
+			z := 0.0
+			for j := range w {
+				z += w[j] * xi[j]
+			}
+			p := 1 / (1 + math.Exp(-z))
+			t := 0.0
+			if y[i] {
+				t = 1
+			}
+			v := p * (1 - p)
+			for j := range w {
+				g[j] += (p - t) * xi[j]
+				for k := range w {
+					h[j][k] += v * xi[j] * xi[k]
+				}
+			}
+		}
+		step, ok := solve(h, g)
+		if !ok {
+			break
+		}
+		moved := 0.0
+		for j := range w {
+			w[j] -= step[j]
+			moved += math.Abs(step[j])
+		}
+		if moved < 1e-10 {
+			break
+		}
+	}
+	return w
+}
+
+// solve solves the small symmetric positive system a·x = b by Gaussian
+// elimination with partial pivoting, without changing a or b.
+func solve(a [][]float64, b []float64) ([]float64, bool) {
+	n := len(b)
+	m := make([][]float64, n)
+	for i := range m {
+		m[i] = append(slices.Clone(a[i]), b[i])
+	}
+	for c := range n {
+		p := c
+		for r := c + 1; r < n; r++ {
+			if math.Abs(m[r][c]) > math.Abs(m[p][c]) {
+				p = r
+			}
+		}
+		if math.Abs(m[p][c]) < 1e-300 {
+			return nil, false
+		}
+		m[c], m[p] = m[p], m[c]
+		for r := c + 1; r < n; r++ {
+			f := m[r][c] / m[c][c]
+			for k := c; k <= n; k++ {
+				m[r][k] -= f * m[c][k]
+			}
+		}
+	}
+	x := make([]float64, n)
+	for i := n - 1; i >= 0; i-- {
+		s := m[i][n]
+		for k := i + 1; k < n; k++ {
+			s -= m[i][k] * x[k]
+		}
+		x[i] = s / m[i][i]
+	}
+	return x, true
+}
+
+// CalibrationReport says how well sentence scores are calibrated on
+// articles the calibration was not fitted on.
+type CalibrationReport struct {
+	// Calibrated, Legacy and Raw are the reliability of the calibrated
+	// score, of the one-feature calibration σ(A·r + B) that models before
+	// calibration version 2 used, and of the raw score.
+	Calibrated, Legacy, Raw score.Reliability
+	// EmptyMean is the mean calibrated score of the sentences with no
+	// fragment, EmptyShare the share of them that overlap gold.
+	EmptyMean, EmptyShare float64
+	Empty                 int
+}
+
+// CrossCheckCalibration fits the sentence calibration on all folds of the
+// articles but one and scores the held-out fold's sentences, folds times
+// (articles assigned round-robin), from the same held-out fragments as
+// FitSentenceCalibration.
+func CrossCheckCalibration(arts []*corpus.Article, found [][]si.Span, folds int) (CalibrationReport, error) {
+	var rep CalibrationReport
+	rows, err := sentenceRows(arts, found)
+	if err != nil {
+		return rep, err
+	}
+	if folds < 2 || len(arts) < folds {
+		return rep, fmt.Errorf("task: %d articles are too few for %d folds", len(arts), folds)
+	}
+	hits := 0
+	for f := range folds {
+		var train, test []sentenceRow
+		for k := range rows {
+			if k%folds == f {
+				test = append(test, rows[k]...)
+			} else {
+				train = append(train, rows[k]...)
+			}
+		}
+		c := fitCalibration(train)
+		legacy := legacyFit(train)
+		for _, r := range test {
+			p := c.Apply(r.raw, r.mean, r.found)
+			rep.Calibrated.Add(p, r.gold)
+			rep.Legacy.Add(legacy.Apply(r.raw, r.mean, r.found), r.gold)
+			rep.Raw.Add(r.raw, r.gold)
+			if !r.found {
+				rep.Empty++
+				rep.EmptyMean += p
+				if r.gold {
+					hits++
+				}
+			}
+		}
+	}
+	if rep.Empty > 0 {
+		rep.EmptyMean /= float64(rep.Empty)
+		rep.EmptyShare = float64(hits) / float64(rep.Empty)
+	}
+	return rep, nil
+}
+
+// legacyFit is the calibration of models before version 2: σ(A·r + B)
+// for every sentence.
+func legacyFit(rows []sentenceRow) model.SentenceCalibration {
+	x := make([][]float64, len(rows))
+	y := make([]bool, len(rows))
+	for i, r := range rows {
+		x[i], y[i] = []float64{r.raw, 1}, r.gold
+	}
+	w := fitLogistic(x, y, 2)
+	return model.SentenceCalibration{A: w[0], B: w[1], E: w[1]}
+}
+
+func describe(c model.SentenceCalibration) string {
+	return fmt.Sprintf("fragments σ(%.3f·r %+.3f %+.3f·m), none σ(%.3f %+.3f·m)", c.A, c.B, c.C, c.E, c.F)
+}

@@ -1,0 +1,166 @@
+// Package task is unspun's side of SemEval-2020 Task 11 that is not the
+// models themselves: training a whole model file from annotated articles
+// (the span taggers, the technique classifier and the sentence-score
+// calibration fitted on held-out predictions), reading several annotated
+// folders as one training set, and turning an analyzer's answers into the
+// task's rows (span identification and technique classification), written
+// with the corpus writers.
+//
+// Front ends (the CLI's train, predict and bench commands) parse flags and
+// call this package; the models are reached only through it and through
+// internal/analyze.
+package task
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+
+	"unspun/internal/corpus"
+	"unspun/internal/embed"
+	"unspun/internal/model"
+	"unspun/internal/si"
+	"unspun/internal/tc"
+)
+
+// Metadata keys of a trained model file (model.Model.Meta).
+const (
+	MetaData          = "data"           // the training folders' names
+	MetaTrainIDs      = "train-ids"      // the id list's file name, or "all"
+	MetaArticles      = "articles"       // how many articles
+	MetaLabelledSpans = "labelled-spans" // how many labelled rows
+	MetaDataHash      = "data-sha256"    // DataHash of the articles
+	MetaVectors       = "vectors"        // which word vectors
+	MetaOptions       = "options"        // the training options
+	MetaUnlabeled     = "unlabeled"      // self-training articles, when any
+)
+
+// MinArticles is the fewest articles Train accepts: the span taggers'
+// decoding is chosen, and the sentence calibration fitted, by 4-fold
+// cross-validation.
+const MinArticles = 4
+
+// ErrTooFewArticles is returned (wrapped) when there are fewer than
+// MinArticles articles.
+var ErrTooFewArticles = errors.New("training needs at least 4 articles (4-fold cross-validation)")
+
+// Options say what Train trains on besides the labelled articles, and how
+// the model file describes its data.
+type Options struct {
+	// Progress, when not nil, receives one line per training stage.
+	Progress io.Writer
+	// Unlabeled are articles without labels to self-train the span
+	// taggers on (si.Options.Unlabeled); nil for none.
+	Unlabeled []*corpus.Article
+	// Data names the training data in the metadata (folder names);
+	// TrainIDs the id list ("" for all articles); Vectors the word
+	// vectors ("" for none).
+	Data, TrainIDs, Vectors string
+}
+
+func (o Options) progress(format string, args ...any) {
+	if o.Progress != nil {
+		fmt.Fprintf(o.Progress, format+"\n", args...)
+	}
+}
+
+// Train trains a model on arts, articles with TC rows: the span taggers
+// (whose cross-validation also yields held-out fragments for every
+// article), the sentence calibration fitted on those held-out fragments,
+// and the technique classifier. vecs may be nil (no word vectors).
+// Training is deterministic. ctx is checked between stages.
+func Train(ctx context.Context, arts []*corpus.Article, vecs *embed.Vectors, opts Options) (*model.Model, error) {
+	if len(arts) < MinArticles {
+		return nil, fmt.Errorf("%w, found %d", ErrTooFewArticles, len(arts))
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	rows := 0
+	for _, a := range arts {
+		rows += len(a.Spans)
+	}
+	opts.progress("training the span tagger (SI)")
+	held := make([][]si.Span, len(arts))
+	nHeld := 0
+	siModel, err := si.Train(arts, vecs, si.Options{
+		Progress:  opts.Progress,
+		Unlabeled: opts.Unlabeled,
+		HeldOut: func(i int, spans []si.Span) {
+			held[i] = spans
+			nHeld++
+		},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("training the span tagger: %w", err)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if nHeld < len(arts) {
+		return nil, fmt.Errorf("held-out spans for %d of %d articles: cannot calibrate sentence scores", nHeld, len(arts))
+	}
+	cal, err := FitSentenceCalibration(arts, held)
+	if err != nil {
+		return nil, err
+	}
+	opts.progress("sentence calibration on held-out spans: %s", describe(cal))
+	if rep, err := CrossCheckCalibration(arts, held, 5); err == nil {
+		opts.progress("sentence calibration, held-out folds: ECE %.4f over %d sentences (raw scores: %.4f); nothing found: mean score %.3f, share with propaganda %.3f",
+			rep.Calibrated.ECE(), rep.Calibrated.N(), rep.Raw.ECE(), rep.EmptyMean, rep.EmptyShare)
+	}
+	opts.progress("training the technique classifier (TC)")
+	var tcVecs tc.Vectors
+	if vecs != nil {
+		tcVecs = vecs
+	}
+	tcModel, err := tc.Train(arts, tcVecs, tc.Options{Progress: opts.Progress})
+	if err != nil {
+		return nil, fmt.Errorf("training the technique classifier: %w", err)
+	}
+	trainIDs := opts.TrainIDs
+	if trainIDs == "" {
+		trainIDs = "all"
+	}
+	vecDesc := opts.Vectors
+	if vecDesc == "" {
+		vecDesc = "none"
+	}
+	m := &model.Model{
+		Meta: []model.KV{
+			{Key: MetaData, Value: opts.Data},
+			{Key: MetaTrainIDs, Value: trainIDs},
+			{Key: MetaArticles, Value: strconv.Itoa(len(arts))},
+			{Key: MetaLabelledSpans, Value: strconv.Itoa(rows)},
+			{Key: MetaDataHash, Value: DataHash(arts)},
+			{Key: MetaVectors, Value: vecDesc},
+			{Key: MetaOptions, Value: "si and tc defaults"},
+		},
+		Vectors:  vecs,
+		SI:       siModel,
+		TC:       tcModel,
+		Sentence: cal,
+	}
+	if len(opts.Unlabeled) > 0 {
+		// Only then: models trained without it keep the bytes they had.
+		m.Meta = append(m.Meta, model.KV{Key: MetaUnlabeled, Value: fmt.Sprintf("%d articles, sha256 %s", len(opts.Unlabeled), DataHash(opts.Unlabeled))})
+	}
+	return m, nil
+}
+
+// DataHash identifies a set of articles: ids, texts and labels.
+func DataHash(arts []*corpus.Article) string {
+	h := sha256.New()
+	for _, a := range arts {
+		fmt.Fprintf(h, "%s %d\n", a.ID, len(a.Doc.Text))
+		io.WriteString(h, a.Doc.Text)
+		for _, s := range a.Spans {
+			fmt.Fprintf(h, "%d %d %d %v\n", s.Start, s.End, s.Technique, s.HasTechnique)
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil))[:16]
+}
