@@ -262,7 +262,7 @@ func (a *Analyzer) Fragments(d *doc.Document) []Fragment {
 // with its probability, most likely first (SemEval-2020 Task 11 technique
 // classification).
 func (a *Analyzer) Techniques(d *doc.Document, start, end int) []analysis.Alternative {
-	p := a.m.TC.Classify(d, start, end)
+	p := a.m.TC.Probabilities(d, start, end)
 	ranked := p.Ranked()
 	out := make([]analysis.Alternative, len(ranked))
 	for i, t := range ranked {

@@ -151,6 +151,15 @@ func (m *Model) Classify(d *doc.Document, start, end int) Prediction {
 	return (&Article{m: m, st: m.stats(d)}).Classify(start, end)
 }
 
+// Probabilities is Classify without the cues, for outputs that never
+// show them.
+func (m *Model) Probabilities(d *doc.Document, start, end int) Prediction {
+	if d == nil {
+		d = doc.New("", "")
+	}
+	return (&Article{m: m, st: m.stats(d)}).Probabilities(start, end)
+}
+
 // Article is one document prepared for classifying its spans: what all
 // its spans share (word counts, article vectors) is computed once. It is
 // safe for concurrent use.
