@@ -189,16 +189,19 @@ func speechOf(d *doc.Document, qs []quotes.Quote, start, end int) int {
 // repeats, up to maxCues: both kinds of reason get a place.
 func mergeCues(a, b []string) []string {
 	out := make([]string, 0, maxCues)
+	var seen [maxCues]string // out's cues with their quotation marks made plain
 	add := func(c string) {
 		c = strings.TrimSpace(c)
 		if c == "" || len(out) == maxCues {
 			return
 		}
-		for _, o := range out {
-			if strings.EqualFold(cueQuotes.Replace(o), cueQuotes.Replace(c)) {
+		plain := cueQuotes.Replace(c)
+		for _, o := range seen[:len(out)] {
+			if strings.EqualFold(o, plain) {
 				return
 			}
 		}
+		seen[len(out)] = plain
 		out = append(out, c)
 	}
 	for i := 0; i < len(a) || i < len(b); i++ {

@@ -228,6 +228,10 @@ type extractor struct {
 	out  []feat
 	tok  int
 	bits uint32
+	// ownOnly leaves out of tokenFeatures the features a token gets from
+	// its neighbours' words alone (see neighbourFeatures), which tagging
+	// sums per word type instead.
+	ownOnly bool
 }
 
 func (x *extractor) add(tpl int, off int, parts ...string) {
@@ -352,10 +356,11 @@ func (x *extractor) tokenFeatures(d *doc.Document, di *docInfo, i int) {
 		return di.toks[k].lower
 	}
 	x.add(tShape, 0, shape(w))
-	x.add(tPrev, -1, word(i-1))
-	x.add(tNext, 1, word(i+1))
-	x.add(tPrev2, -2, word(i-2))
-	x.add(tNext2, 2, word(i+2))
+	if !x.ownOnly {
+		for _, off := range neighbourOffsets {
+			x.add(neighbourTemplate(off), off, word(i+off))
+		}
+	}
 	x.add(tBigramL, -1, word(i-1), t.lower)
 	x.add(tBigramR, 0, t.lower, word(i+1)) // off: where the pair starts
 	for off := -2; off <= 2; off++ {
@@ -408,13 +413,53 @@ func (x *extractor) tokenFeatures(d *doc.Document, di *docInfo, i int) {
 			x.add(tRepeatBigram, -1, bucket(c, 2, 3))
 		}
 	}
-	for g, c := range m.clusters {
+	if x.ownOnly {
+		return
+	}
+	for g := range m.clusters {
 		for _, off := range [2]int{-1, 1} {
-			k := i + off
-			if k < 0 || k >= len(di.toks) || di.toks[k].vecRow < 0 || di.toks[k].vecRow >= len(c) {
-				continue
+			if k := i + off; k >= 0 && k < len(di.toks) {
+				x.clusterWin(g, off, di.toks[k].vecRow)
 			}
-			x.add(tClusterWin, off, smallInts[g], smallInts[off+1], clusterID(c[di.toks[k].vecRow]))
+		}
+	}
+}
+
+// neighbourOffsets are the offsets of the neighbours whose words are
+// features of a token, in the order tokenFeatures adds them.
+var neighbourOffsets = [4]int{-1, 1, -2, 2}
+
+// neighbourTemplate is the template of the word at offset off.
+func neighbourTemplate(off int) int {
+	switch off {
+	case -1:
+		return tPrev
+	case 1:
+		return tNext
+	case -2:
+		return tPrev2
+	}
+	return tNext2
+}
+
+// clusterWin adds the cluster feature of granularity g of the neighbour
+// at offset off (±1) whose vector row is row.
+func (x *extractor) clusterWin(g, off, row int) {
+	c := x.m.clusters[g]
+	if row < 0 || row >= len(c) {
+		return
+	}
+	x.add(tClusterWin, off, smallInts[g], smallInts[off+1], clusterID(c[row]))
+}
+
+// neighbourFeatures appends the features a token gets from the word t at
+// offset off: the word itself and, next to the token, its clusters. They
+// depend on t's word alone, so tagging sums them per word type.
+func (x *extractor) neighbourFeatures(t *tokenInfo, off int) {
+	x.add(neighbourTemplate(off), off, t.lower)
+	if off == -1 || off == 1 {
+		for g := range x.m.clusters {
+			x.clusterWin(g, off, t.vecRow)
 		}
 	}
 }

@@ -95,6 +95,9 @@ type Model struct {
 	// sums of m.sparse's rows over the word's type features (see
 	// sumTypes), sparseK values a row. Derived, never stored.
 	typeSums []float32
+	// neighbourSums are the same for the features a word gives the token
+	// at each of neighbourOffsets (see extractor.neighbourFeatures).
+	neighbourSums [len(neighbourOffsets)][]float32
 
 	pool sync.Pool // *scratch
 }
@@ -315,8 +318,9 @@ func (m *Model) extractCtx(ctx context.Context, d *doc.Document, tab *words.Tabl
 
 // emitSums fills s.emis, every word's summed sparse weights in m.sparse,
 // without keeping the features: a sentence's own features are summed once
-// for all its words, a frequent word's type features come summed from
-// m.typeSums, and only the rest are hashed word by word.
+// for all its words, the features a frequent word gives itself and its
+// neighbours come summed from m.typeSums and m.neighbourSums, and only the
+// rest are hashed word by word.
 func (m *Model) emitSums(ctx context.Context, d *doc.Document, s *scratch) error {
 	k := m.sparseK
 	x := &s.x
@@ -345,38 +349,66 @@ func (m *Model) emitSums(ctx context.Context, d *doc.Document, s *scratch) error
 				x.typeFeatures(t)
 				sum(acc)
 			}
+			x.ownOnly = true
 			x.tokenFeatures(d, &s.di, i)
+			x.ownOnly = false
 			sum(acc)
+			for o, off := range neighbourOffsets {
+				j := i + off
+				switch {
+				case j < 0:
+					x.add(neighbourTemplate(off), off, "<s>")
+				case j >= len(s.di.toks):
+					x.add(neighbourTemplate(off), off, "</s>")
+				case s.di.toks[j].vecRow >= 0 && s.di.toks[j].vecRow < cached:
+					row := s.di.toks[j].vecRow
+					add(acc, m.neighbourSums[o][row*k:(row+1)*k])
+					continue
+				default:
+					x.neighbourFeatures(&s.di.toks[j], off)
+				}
+				sum(acc)
+			}
 		}
 	}
 	return nil
 }
 
 // typeSumRows is how many word vectors, the most frequent first, have the
-// summed weights of their type features (see extractor.typeFeatures)
-// precomputed: 16,384 rows cover about 95% of the words of news articles,
-// for 384 KB with two CRFs.
+// summed weights of their type and neighbour features (see
+// extractor.typeFeatures and neighbourFeatures) precomputed: 16,384 rows
+// cover about 95% of the words of news articles, for 2 MB with two CRFs.
 const typeSumRows = 16384
 
 // sumTypes fills m.typeSums from m.sparse. It runs after interleave.
 func (m *Model) sumTypes() {
 	if m.vecs == nil || m.sparseK == 0 {
-		m.typeSums = nil
+		m.typeSums, m.neighbourSums = nil, [len(neighbourOffsets)][]float32{}
 		return
 	}
 	k := m.sparseK
 	n := min(typeSumRows, m.vecs.Len())
 	m.typeSums = make([]float32, n*k)
+	for o := range m.neighbourSums {
+		m.neighbourSums[o] = make([]float32, n*k)
+	}
 	x := extractor{m: m, bits: m.bits}
+	sumRows := func(acc []float32) {
+		for _, f := range x.out {
+			add(acc, m.sparse[int(f.row)*k:int(f.row)*k+k])
+		}
+	}
 	for row := range n {
 		w := m.vecs.Word(row)
 		t := tokenInfo{lower: w, stem: lexicon.Stem(w), superl: lexicon.LooksSuperlative(w), vecRow: row}
 		t.valence, t.hasVal = lexicon.Valence(w)
 		x.out = x.out[:0]
 		x.typeFeatures(&t)
-		acc := m.typeSums[row*k : (row+1)*k]
-		for _, f := range x.out {
-			add(acc, m.sparse[int(f.row)*k:int(f.row)*k+k])
+		sumRows(m.typeSums[row*k : (row+1)*k])
+		for o, off := range neighbourOffsets {
+			x.out = x.out[:0]
+			x.neighbourFeatures(&t, off)
+			sumRows(m.neighbourSums[o][row*k : (row+1)*k])
 		}
 	}
 }
