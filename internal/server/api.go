@@ -186,6 +186,9 @@ func (s *Server) analyze(ctx context.Context, j job) (*ArticleResponse, error) {
 			return nil, errorf(http.StatusBadRequest, "%s longer than 500 characters", name)
 		}
 	}
+	if stored, err := s.storedAnswer(ctx, j); stored != nil || err != nil {
+		return stored, err
+	}
 	text := j.Text
 	if j.URL != "" {
 		if s.cfg.Fetcher == nil {
@@ -254,6 +257,37 @@ func (s *Server) analyze(ctx context.Context, j job) (*ArticleResponse, error) {
 	}
 	resp.ID = id
 	resp.Created = &a.Created
+	return resp, nil
+}
+
+// storedAnswer returns the stored article a job to store would save as,
+// when this server's model analysed it: so that posting a stored article
+// again costs neither a fetch nor an analysis. It returns nil when the
+// article must be (re-)analysed: not stored, stored by another model
+// version, or the model version unknown. A URL is matched as given; one
+// that redirects is matched after the fetch, by Save.
+func (s *Server) storedAnswer(ctx context.Context, j job) (*ArticleResponse, error) {
+	if !j.store || s.cfg.ModelVersion == "" {
+		return nil, nil
+	}
+	var id int64
+	var model string
+	var err error
+	if j.URL != "" {
+		id, model, err = s.cfg.Store.LookupURL(ctx, j.URL)
+	} else {
+		id, model, err = s.cfg.Store.Lookup(ctx, "", j.Text)
+	}
+	if err != nil || model != s.cfg.ModelVersion {
+		// A URL that is not http(s) is refused by the fetch, with its
+		// reason; a store failure shows at the save.
+		return nil, nil
+	}
+	resp, err := s.loadArticle(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	resp.existed = true
 	return resp, nil
 }
 
@@ -389,6 +423,13 @@ const MaxPerPage = 100
 // filterParams reads the list and stats filters from a query.
 func filterParams(q url.Values) (store.Filter, error) {
 	f := store.Filter{Q: q.Get("q"), Source: q.Get("source"), Technique: q.Get("technique")}
+	if v := q.Get("reviewed"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return f, errorf(http.StatusBadRequest, "reviewed=%q: want true (a finished review) or false", v)
+		}
+		f.Reviewed = &b
+	}
 	if len(f.Q) > 1000 {
 		return f, errorf(http.StatusBadRequest, "q longer than 1000 bytes")
 	}

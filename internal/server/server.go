@@ -179,6 +179,8 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/articles", h(s.apiList), false},
 		{"GET", "/api/v1/articles/{id}", h(s.apiGet), false},
 		{"DELETE", "/api/v1/articles/{id}", h(s.apiDelete), true},
+		{"GET", "/api/v1/articles/{id}/review", h(s.apiGetReview), false},
+		{"PUT", "/api/v1/articles/{id}/review", h(s.apiPutReview), true},
 		{"GET", "/api/v1/stats", h(s.apiStats), false},
 		{"GET", "/api/v1/feeds", h(s.apiFeeds), false},
 		{"POST", "/api/v1/feeds", h(s.apiAddFeed), true},
@@ -195,6 +197,7 @@ func (s *Server) routes() []route {
 		{"GET", "/articles/{id}/report.html", h(s.pageReport), false},
 		{"POST", "/articles/{id}/delete", h(s.pageDelete), true},
 		{"GET", "/dashboard", h(s.pageDashboard), false},
+		{"GET", "/review", h(s.pageReviewQueue), false},
 		{"GET", "/feeds", h(s.pageFeeds), false},
 		{"GET", "/static/", web.Static(), false},
 	}
