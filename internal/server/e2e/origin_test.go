@@ -18,7 +18,7 @@ import (
 // with 403, and the article survives.
 func TestBrowserRefusesCrossSiteForm(t *testing.T) {
 	br := newBrowser(t)
-	base := startServer(t)
+	base, _ := startServer(t)
 	resp, err := http.Post(base+"/api/v1/analyze", "application/json", strings.NewReader(`{"text":"They are traitors, and everyone knows it."}`))
 	if err != nil {
 		t.Fatal(err)
@@ -65,7 +65,7 @@ func TestBrowserDNSRebinding(t *testing.T) {
 	if chromium == "" {
 		t.Skip("no chromium binary on PATH; skipping the browser test")
 	}
-	base := startServer(t)
+	base, _ := startServer(t)
 	port := base[strings.LastIndex(base, ":")+1:]
 	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
 		chromedp.ExecPath(chromium), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
