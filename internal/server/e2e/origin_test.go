@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"unspun/internal/testenv"
 )
 
 // TestBrowserRefusesCrossSiteForm: a page on another origin (here another
@@ -61,10 +63,7 @@ func TestBrowserRefusesCrossSiteForm(t *testing.T) {
 // does) gets 421 and the reason, not the page; through its own name it
 // gets the page.
 func TestBrowserDNSRebinding(t *testing.T) {
-	chromium := chromiumPath()
-	if chromium == "" {
-		t.Skip("no chromium binary on PATH; skipping the browser test")
-	}
+	chromium := testenv.Chromium(t)
 	base, _ := startServer(t)
 	port := base[strings.LastIndex(base, ":")+1:]
 	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
