@@ -109,7 +109,9 @@ func runAnalyze(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	res, err := untilDone(ctx, func() (*analysis.Result, error) { return a.Analyze(ctx, id, text) })
+	// TSV rows carry no cues: not wording them is a tenth of the work.
+	opts := analyze.Options{NoCues: *format == "tsv"}
+	res, err := untilDone(ctx, func() (*analysis.Result, error) { return a.AnalyzeWith(ctx, id, text, opts) })
 	if err != nil {
 		switch {
 		case ctx.Err() != nil:
@@ -361,6 +363,9 @@ func writeText(w io.Writer, res *analysis.Result, colour bool) {
 			frag = string(r[:67]) + "…"
 		}
 		fmt.Fprintf(w, "  [%d] %s %.0f%% (%s): %q", num[s.Technique], s.Technique.Info().Name, 100*s.Confidence, voice, frag)
+		if s.Target != "" {
+			fmt.Fprintf(w, " → %s", s.Target)
+		}
 		if len(s.Cues) > 0 {
 			fmt.Fprintf(w, "\n      cues: %s", strings.Join(s.Cues, "; "))
 		}

@@ -185,5 +185,9 @@ func (s *Server) pageDashboard(w http.ResponseWriter, r *http.Request) {
 		s.failErr(w, r, err)
 		return
 	}
+	if d.Targets, d.TargetArticles, err = s.labelledTargets(ctx); err != nil {
+		s.failErr(w, r, err)
+		return
+	}
 	s.render(w, r, http.StatusOK, web.PageDashboard, d)
 }

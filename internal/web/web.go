@@ -184,6 +184,7 @@ type SpanView struct {
 	Text         string   `json:"text"`
 	Voice        string   `json:"voice"`
 	Speaker      string   `json:"speaker,omitempty"`
+	Target       string   `json:"target,omitempty"`
 	Cues         []string `json:"cues"`
 	Alternatives []string `json:"alternatives,omitempty"`
 }
@@ -252,7 +253,7 @@ func NewArticleData(b Base, m Meta, res *analysis.Result) *ArticleData {
 	counts := make([]int, technique.Count)
 	d.Spans = make([]SpanView, len(res.Spans))
 	for i, sp := range res.Spans {
-		v := SpanView{Start: sp.Start, End: sp.End, Labels: []string{}, T: int(sp.Technique), Confidence: sp.Confidence, Text: sp.Text, Voice: sp.Voice, Speaker: sp.Speaker, Cues: sp.Cues}
+		v := SpanView{Start: sp.Start, End: sp.End, Labels: []string{}, T: int(sp.Technique), Confidence: sp.Confidence, Text: sp.Text, Voice: sp.Voice, Speaker: sp.Speaker, Target: sp.Target, Cues: sp.Cues}
 		for _, t := range spanTechniques(sp) {
 			v.Labels = append(v.Labels, t.String())
 		}
@@ -412,6 +413,10 @@ type DashboardData struct {
 	// the model's highlights, per technique.
 	Agreement []AgreementRow
 	Reviewed  int
+	// Targets are each source's most-labelled targets (TopTargets), over
+	// the articles the caller counted; TargetArticles is how many.
+	Targets        []SourceTargets
+	TargetArticles int
 }
 
 // NewDashboardData draws the dashboard's charts from the store's
