@@ -465,7 +465,9 @@ func testConcurrentSameArticle(t *testing.T, s *Store) {
 		make func(i int) *Article
 		rows int
 	}{
-		{"same URL", func(i int) *Article { return article("https://race.example/a?utm_source="+fmt.Sprint(i), "race text A", "m") }, 1},
+		{"same URL", func(i int) *Article {
+			return article("https://race.example/a?utm_source="+fmt.Sprint(i), "race text A", "m")
+		}, 1},
 		{"same text", func(i int) *Article { return article("", "race text B", "m") }, 1},
 		{"copies", func(i int) *Article { return article(fmt.Sprintf("https://copy%d.example/", i), "race text C", "m") }, n},
 		{"same key", func(i int) *Article {
