@@ -160,7 +160,9 @@ func (a *Analyzer) AnalyzeDocWith(ctx context.Context, d *doc.Document, opt Opti
 		res.Spans = append(res.Spans, sp)
 	}
 	res.Sentences, res.Score = a.sentenceScores(d, found)
+	attributePosts(d, res)
 	skipForeign(d, res)
+	setTargets(d, res)
 	return res, nil
 }
 

@@ -69,8 +69,8 @@ func Find(d *doc.Document) []Quote {
 			speaker = f.speakers[k-1]
 		}
 		f.speakers[k] = speaker
-		if !a.direct && f.contentWords(k) <= maxScareWords {
-			continue
+		if (!a.direct && f.contentWords(k) <= maxScareWords) || f.isTitle(k) {
+			continue // a scare quote or a work's title (voice.go): not speech
 		}
 		out = append(out, Quote{Span: q, Speaker: speaker})
 	}
