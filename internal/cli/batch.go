@@ -387,7 +387,14 @@ func warnDuplicateIDs(w io.Writer, items []batch.Item) {
 // from the same model version, or nil.
 func storedAnalysis(st *store.Store, model string) func(context.Context, *batch.Record, string) *analysis.Result {
 	return func(ctx context.Context, rec *batch.Record, text string) *analysis.Result {
-		id, m, err := st.Lookup(ctx, rec.URL, text)
+		var id int64
+		var m string
+		var err error
+		if text == "" {
+			id, m, err = st.LookupURL(ctx, rec.URL) // before fetching the link
+		} else {
+			id, m, err = st.Lookup(ctx, rec.URL, text)
+		}
 		if err != nil || m != model {
 			return nil
 		}
