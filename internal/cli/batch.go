@@ -84,8 +84,8 @@ With --store every analysed article is saved, with its source, title, URL
 and date, in the database 'unspun serve' uses (same --db and --data
 defaults), so its dashboard compares the sources. An article is stored
 once (by canonical URL, else by text): one already stored by the same
-model is not analysed again, so rerunning an interrupted batch does the
-rest.
+model is not analysed again (nor its feed link fetched), so rerunning an
+interrupted batch does the rest.
 
 Examples:
   unspun batch ../shared/data/unlabeled-news
