@@ -126,7 +126,7 @@ func TestJobsRetryCancelAndDiscard(t *testing.T) {
 		}
 		return errors.New("after the enqueue")
 	}
-	if _, err := st.AddFeedItems(ctx, f.ID, []store.FeedItem{{URL: srv.URL + "/ok", CanonicalURL: srv.URL + "/ok"}}, failing); err == nil {
+	if _, err := st.AddFeedItems(ctx, f.ID, "", []store.FeedItem{{URL: srv.URL + "/ok", CanonicalURL: srv.URL + "/ok"}}, failing); err == nil {
 		t.Fatal("no error from a failed transaction")
 	}
 	if n, _ := q.Depth(ctx); n != 0 {

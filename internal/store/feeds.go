@@ -263,13 +263,20 @@ func (s *Store) RecordPoll(ctx context.Context, p Poll) error {
 // AddFeedItems records the items of a feed not recorded before (by
 // canonical URL) as queued, and calls enqueue, when not nil, with the new
 // ones in the same transaction: their jobs commit with them or not at
-// all. It returns how many were new.
-func (s *Store) AddFeedItems(ctx context.Context, feedID int64, items []FeedItem,
+// all. A title that is not empty becomes the feed's in the same
+// transaction, so the jobs store their articles under it. It returns how
+// many items were new.
+func (s *Store) AddFeedItems(ctx context.Context, feedID int64, title string, items []FeedItem,
 	enqueue func(ctx context.Context, tx *sql.Tx, added []FeedItem) error) (int, error) {
 	var added []FeedItem
 	now := timeText(time.Now())
 	err := s.write(ctx, "add feed items", func(tx *sql.Tx) error {
 		added = added[:0]
+		if title != "" {
+			if _, err := tx.ExecContext(ctx, s.q("UPDATE feeds SET title = ? WHERE id = ?"), title, feedID); err != nil {
+				return err
+			}
+		}
 		st, err := tx.PrepareContext(ctx, s.q(`INSERT INTO feed_items (feed_id, url, canonical_url, title, state, seen, updated)
 			VALUES (?,?,?,?,'queued',?,?) ON CONFLICT (feed_id, canonical_url) DO NOTHING RETURNING id`))
 		if err != nil {
