@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -277,6 +279,32 @@ func (s *Store) AddFeedItems(ctx context.Context, feedID int64, title string, it
 				return err
 			}
 		}
+		// A feed lists the same items poll after poll: look them up in
+		// chunks and insert only the new ones.
+		known := map[string]bool{}
+		for chunk := range slices.Chunk(items, 500) {
+			args := []any{feedID}
+			for _, it := range chunk {
+				args = append(args, it.CanonicalURL)
+			}
+			rows, err := tx.QueryContext(ctx, s.q(`SELECT canonical_url FROM feed_items WHERE feed_id = ? AND canonical_url IN (?`+
+				strings.Repeat(",?", len(chunk)-1)+`)`), args...)
+			if err != nil {
+				return err
+			}
+			for rows.Next() {
+				var c string
+				if err := rows.Scan(&c); err != nil {
+					rows.Close()
+					return err
+				}
+				known[c] = true
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return err
+			}
+		}
 		st, err := tx.PrepareContext(ctx, s.q(`INSERT INTO feed_items (feed_id, url, canonical_url, title, state, seen, updated)
 			VALUES (?,?,?,?,'queued',?,?) ON CONFLICT (feed_id, canonical_url) DO NOTHING RETURNING id`))
 		if err != nil {
@@ -284,6 +312,9 @@ func (s *Store) AddFeedItems(ctx context.Context, feedID int64, title string, it
 		}
 		defer st.Close()
 		for _, it := range items {
+			if known[it.CanonicalURL] {
+				continue
+			}
 			err := st.QueryRowContext(ctx, feedID, it.URL, it.CanonicalURL, it.Title, now, now).Scan(&it.ID)
 			if errors.Is(err, sql.ErrNoRows) {
 				continue
