@@ -14,9 +14,9 @@ import (
 type Feed struct {
 	ID  int64
 	URL string
-	// Title is the feed's own title, learnt at the first successful poll
-	// (or given when the feed was added); it is the source of the
-	// feed's articles.
+	// Title is the source of the feed's articles: the title given when
+	// it was added, else the feed's own, learnt at its first poll; it
+	// does not change after.
 	Title string
 	// Every is the polling interval.
 	Every time.Duration
@@ -242,8 +242,9 @@ func (s *Store) ClaimDueFeeds(ctx context.Context, now time.Time, lease time.Dur
 }
 
 // RecordPoll records the outcome of a poll: a success resets the failures
-// and keeps the validators and title it brought; a failure counts one
-// more and keeps its reason.
+// and keeps the validators it brought, and the title if the feed has
+// none yet (a title once known, or given, stays: it is the source of the
+// feed's articles); a failure counts one more and keeps its reason.
 func (s *Store) RecordPoll(ctx context.Context, p Poll) error {
 	return s.write(ctx, "record poll", func(tx *sql.Tx) error {
 		var err error
@@ -252,7 +253,7 @@ func (s *Store) RecordPoll(ctx context.Context, p Poll) error {
 				last_error = ? WHERE id = ?`), timeText(p.At), timeText(p.Next), p.Err, p.FeedID)
 		} else {
 			_, err = tx.ExecContext(ctx, s.q(`UPDATE feeds SET last_poll = ?, next_poll = ?, failures = 0, last_error = '',
-				title = CASE WHEN ? = '' THEN title ELSE ? END,
+				title = CASE WHEN ? = '' OR title <> '' THEN title ELSE ? END,
 				etag = CASE WHEN ? = '' THEN etag ELSE ? END,
 				last_modified = CASE WHEN ? = '' THEN last_modified ELSE ? END
 				WHERE id = ?`), timeText(p.At), timeText(p.Next), p.Title, p.Title, p.ETag, p.ETag,
@@ -265,7 +266,7 @@ func (s *Store) RecordPoll(ctx context.Context, p Poll) error {
 // AddFeedItems records the items of a feed not recorded before (by
 // canonical URL) as queued, and calls enqueue, when not nil, with the new
 // ones in the same transaction: their jobs commit with them or not at
-// all. A title that is not empty becomes the feed's in the same
+// all. A feed without a title gets title (when not empty) in the same
 // transaction, so the jobs store their articles under it. It returns how
 // many items were new.
 func (s *Store) AddFeedItems(ctx context.Context, feedID int64, title string, items []FeedItem,
@@ -275,7 +276,7 @@ func (s *Store) AddFeedItems(ctx context.Context, feedID int64, title string, it
 	err := s.write(ctx, "add feed items", func(tx *sql.Tx) error {
 		added = added[:0]
 		if title != "" {
-			if _, err := tx.ExecContext(ctx, s.q("UPDATE feeds SET title = ? WHERE id = ?"), title, feedID); err != nil {
+			if _, err := tx.ExecContext(ctx, s.q("UPDATE feeds SET title = ? WHERE id = ? AND title = ''"), title, feedID); err != nil {
 				return err
 			}
 		}

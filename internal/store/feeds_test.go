@@ -72,6 +72,11 @@ func TestClaimAndRecordPoll(t *testing.T) {
 		if got.Failures != 0 || got.LastError != "" || got.ETag != `"e1"` || got.Title != "News" {
 			t.Errorf("after a 304: %+v", got)
 		}
+		// The title, once known, stays: it is the articles' source.
+		s.RecordPoll(ctx, Poll{FeedID: f.ID, Title: "Renamed", At: now, Next: now.Add(time.Minute)})
+		if got, _ = s.Feed(ctx, f.ID); got.Title != "News" {
+			t.Errorf("title after the feed renamed itself: %q; want News", got.Title)
+		}
 	})
 }
 
@@ -100,8 +105,8 @@ func TestFeedItemsLifecycle(t *testing.T) {
 			t.Errorf("again: %d, %v; want 0", n, err)
 		}
 		s.AddFeedItems(ctx, f2.ID, "Two Wire", []FeedItem{item("https://a.example/1")}, enqueue)
-		if got, _ := s.Feed(ctx, f2.ID); got.Title != "Two Wire" {
-			t.Errorf("title after AddFeedItems: %q; want the feed's own", got.Title)
+		if got, _ := s.Feed(ctx, f2.ID); got.Title != "Two" {
+			t.Errorf("title after AddFeedItems: %q; want the one given, Two", got.Title)
 		}
 		if fmt.Sprint(enqueued) != "[https://a.example/1 https://a.example/2 https://a.example/3 https://a.example/1]" {
 			t.Errorf("enqueued %v", enqueued)
@@ -116,7 +121,7 @@ func TestFeedItemsLifecycle(t *testing.T) {
 		}
 
 		q, err := s.QueuedItems(ctx, "https://a.example/1")
-		if err != nil || len(q) != 2 || q[0].FeedTitle != "One" || q[1].FeedTitle != "Two Wire" || q[0].Seen.IsZero() {
+		if err != nil || len(q) != 2 || q[0].FeedTitle != "One" || q[1].FeedTitle != "Two" || q[0].Seen.IsZero() {
 			t.Fatalf("QueuedItems = %+v, %v", q, err)
 		}
 		id, _, err := s.Save(ctx, &Article{Title: "A1", URL: "https://a.example/1", Text: "Text one.", Model: "m"})
