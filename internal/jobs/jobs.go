@@ -34,9 +34,20 @@ import (
 const Kind = "unspun_article"
 
 // DefaultMaxAttempts is how many times an article job runs before its
-// items are marked failed: River's backoff (attempt⁴ seconds, jittered)
-// spreads 8 attempts over about an hour and a half.
-const DefaultMaxAttempts = 8
+// items are marked failed: with Retry's waits (2 s doubling, at most 30
+// minutes) 12 attempts span about an hour and a half.
+const DefaultMaxAttempts = 12
+
+// Retry is the queue's retry policy: the wait after attempt n is
+// watch.RetryDelay(n) (2 s, 4 s, 8 s, … at most 30 minutes). River's own
+// (attempt⁴ seconds) waits 81 s after the third attempt and 17 minutes
+// after the fifth, too long for a page that timed out once under load.
+type Retry struct{}
+
+// NextRetry implements river.ClientRetryPolicy.
+func (Retry) NextRetry(job *rivertype.JobRow) time.Time {
+	return time.Now().Add(watch.RetryDelay(job.Attempt))
+}
 
 // ArticleArgs is an article job: the item's link and its canonical form,
 // which alone makes the job unique (one job per article however many feeds
@@ -128,8 +139,7 @@ type Config struct {
 	// (its worker killed) is handed to another after JobTimeout plus
 	// RescueAfter (15 s if 0) at River's next rescue sweep.
 	JobTimeout, RescueAfter time.Duration
-	// RetryPolicy schedules retries; nil is River's (attempt⁴ seconds
-	// with jitter).
+	// RetryPolicy schedules retries; nil is Retry.
 	RetryPolicy river.ClientRetryPolicy
 	Log         *slog.Logger
 	Metrics     *metrics.Set
@@ -152,6 +162,9 @@ func New(c Config) (*Queue, error) {
 		driver = riverdatabasesql.NewWithPgxListener(c.DB, c.Pool)
 	} else {
 		driver = riverdatabasesql.New(c.DB)
+	}
+	if c.RetryPolicy == nil {
+		c.RetryPolicy = Retry{}
 	}
 	rc := &river.Config{Logger: log.With("component", "river"), MaxAttempts: DefaultMaxAttempts, RetryPolicy: c.RetryPolicy}
 	if c.Processor != nil {

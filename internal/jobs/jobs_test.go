@@ -126,7 +126,7 @@ func TestJobsRetryCancelAndDiscard(t *testing.T) {
 		}
 		return errors.New("after the enqueue")
 	}
-	if _, err := st.AddFeedItems(ctx, f.ID, []store.FeedItem{{URL: srv.URL + "/ok", CanonicalURL: srv.URL + "/ok"}}, failing); err == nil {
+	if _, err := st.AddFeedItems(ctx, f.ID, "", []store.FeedItem{{URL: srv.URL + "/ok", CanonicalURL: srv.URL + "/ok"}}, failing); err == nil {
 		t.Fatal("no error from a failed transaction")
 	}
 	if n, _ := q.Depth(ctx); n != 0 {
@@ -199,5 +199,80 @@ func TestJobsRetryCancelAndDiscard(t *testing.T) {
 		if states[path] != want {
 			t.Errorf("job %s: %q; want %q", path, states[path], want)
 		}
+	}
+}
+
+func TestStopHandsJobsBack(t *testing.T) {
+	st, dbURL := openPostgres(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	if err := Migrate(ctx, st.Migrate); err != nil {
+		t.Fatal(err)
+	}
+	release := make(chan struct{})
+	var hits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if hits.Add(1) == 1 {
+			select { // the first fetch hangs until the worker gives up on it
+			case <-release:
+			case <-r.Context().Done():
+			}
+		}
+		w.Header().Set("Content-Type", "text/plain")
+		fmt.Fprint(w, "A slow article about the budget.")
+	}))
+	defer srv.Close()
+	defer close(release)
+	db, _ := st.Postgres()
+	pool, err := pgxpool.New(ctx, dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	proc := &watch.Processor{Items: st, Fetcher: fetch.New(fetch.Options{AllowPrivate: true, Timeout: 30 * time.Second}), Analyzer: wordsAnalyzer{}}
+	newQueue := func() *Queue {
+		q, err := New(Config{DB: db, Pool: pool, Processor: proc, Concurrency: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return q
+	}
+	f, _ := st.AddFeed(ctx, srv.URL+"/feed", "Wire", time.Hour)
+	q := newQueue()
+	u := srv.URL + "/slow"
+	if _, err := st.AddFeedItems(ctx, f.ID, "", []store.FeedItem{{URL: u, CanonicalURL: u}}, q.Enqueue); err != nil {
+		t.Fatal(err)
+	}
+	if err := q.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for hits.Load() == 0 && ctx.Err() == nil {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if err := q.Stop(200 * time.Millisecond); err != nil {
+		t.Fatal(err)
+	}
+	var state string
+	var attempt int
+	db.QueryRowContext(ctx, "SELECT state, attempt FROM river_job").Scan(&state, &attempt)
+	items, _ := st.FeedItems(ctx, f.ID)
+	if state != "available" && state != "scheduled" || items[0].State != store.ItemQueued || items[0].Attempts != 0 {
+		t.Fatalf("after stopping: job %s (attempt %d), item %s with %d attempts; want the job handed back, the item queued and uncounted",
+			state, attempt, items[0].State, items[0].Attempts)
+	}
+	// Another worker finishes it.
+	q2 := newQueue()
+	if err := q2.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer q2.Stop(5 * time.Second)
+	for {
+		if items, _ := st.FeedItems(ctx, f.ID); items[0].State == store.ItemStored {
+			break
+		}
+		if ctx.Err() != nil {
+			t.Fatal("the handed-back job was not finished by another worker")
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }

@@ -106,7 +106,7 @@ func TestWorkersSurviveSIGKILL(t *testing.T) {
 	for _, u := range site.FeedURLs() {
 		run(t, bin, "feeds", "add", u, "--every", "1h", "--db", dbURL)
 	}
-	args := []string{"worker", "--db", dbURL, "--allow-private-urls", "--concurrency", "4", "--job-timeout", "3s",
+	args := []string{"worker", "--db", dbURL, "--allow-private-urls", "--concurrency", "4", "--job-timeout", "5s",
 		"--poll-interval", "200ms", "--log-format", "json", "--grace", "5s"}
 	workers := []*proc{start(t, bin, args...), start(t, bin, args...), start(t, bin, args...)}
 	var killed []*proc
@@ -148,6 +148,17 @@ func TestWorkersSurviveSIGKILL(t *testing.T) {
 				}
 			}
 			if time.Now().After(deadline) {
+				rows, _ := db.Query(`SELECT i.url, i.attempts, i.reason, i.updated, coalesce(j.state::text, 'no job'),
+					coalesce(j.attempt, 0), coalesce(j.attempted_at::text, ''), coalesce(j.scheduled_at::text, ''), now()::text
+					FROM feed_items i LEFT JOIN river_job j ON j.args->>'canonical_url' = i.canonical_url
+					WHERE i.state = 'queued' ORDER BY i.id, j.id`)
+				for rows != nil && rows.Next() {
+					var u, reason, updated, state, attemptedAt, scheduledAt, now string
+					var attempts, attempt int
+					rows.Scan(&u, &attempts, &reason, &updated, &state, &attempt, &attemptedAt, &scheduledAt, &now)
+					t.Logf("queued %s (attempts %d, %q, updated %s): job %s attempt %d attempted %s scheduled %s (now %s)",
+						u, attempts, reason, updated, state, attempt, attemptedAt, scheduledAt, now)
+				}
 				t.Fatalf("after 100s: %d of %d items resolved, want %d", r, total, n)
 			}
 			time.Sleep(100 * time.Millisecond)

@@ -57,7 +57,7 @@ func TestFeedsPage(t *testing.T) {
 	now := time.Now()
 	f.store.RecordPoll(ctx, store.Poll{FeedID: fd.ID, Title: "News <Daily>", At: now, Next: now.Add(time.Hour)})
 	f.store.RecordPoll(ctx, store.Poll{FeedID: fd.ID, At: now, Next: now.Add(time.Hour), Err: "server answered 503 Service Unavailable"})
-	f.store.AddFeedItems(ctx, fd.ID, []store.FeedItem{
+	f.store.AddFeedItems(ctx, fd.ID, "", []store.FeedItem{
 		{URL: "https://news.example/a", CanonicalURL: "https://news.example/a"},
 		{URL: "https://news.example/b", CanonicalURL: "https://news.example/b"},
 	}, nil)

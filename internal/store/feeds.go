@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -12,9 +14,9 @@ import (
 type Feed struct {
 	ID  int64
 	URL string
-	// Title is the feed's own title, learnt at the first successful poll
-	// (or given when the feed was added); it is the source of the
-	// feed's articles.
+	// Title is the source of the feed's articles: the title given when
+	// it was added, else the feed's own, learnt at its first poll; it
+	// does not change after.
 	Title string
 	// Every is the polling interval.
 	Every time.Duration
@@ -240,8 +242,9 @@ func (s *Store) ClaimDueFeeds(ctx context.Context, now time.Time, lease time.Dur
 }
 
 // RecordPoll records the outcome of a poll: a success resets the failures
-// and keeps the validators and title it brought; a failure counts one
-// more and keeps its reason.
+// and keeps the validators it brought, and the title if the feed has
+// none yet (a title once known, or given, stays: it is the source of the
+// feed's articles); a failure counts one more and keeps its reason.
 func (s *Store) RecordPoll(ctx context.Context, p Poll) error {
 	return s.write(ctx, "record poll", func(tx *sql.Tx) error {
 		var err error
@@ -250,7 +253,7 @@ func (s *Store) RecordPoll(ctx context.Context, p Poll) error {
 				last_error = ? WHERE id = ?`), timeText(p.At), timeText(p.Next), p.Err, p.FeedID)
 		} else {
 			_, err = tx.ExecContext(ctx, s.q(`UPDATE feeds SET last_poll = ?, next_poll = ?, failures = 0, last_error = '',
-				title = CASE WHEN ? = '' THEN title ELSE ? END,
+				title = CASE WHEN ? = '' OR title <> '' THEN title ELSE ? END,
 				etag = CASE WHEN ? = '' THEN etag ELSE ? END,
 				last_modified = CASE WHEN ? = '' THEN last_modified ELSE ? END
 				WHERE id = ?`), timeText(p.At), timeText(p.Next), p.Title, p.Title, p.ETag, p.ETag,
@@ -263,13 +266,46 @@ func (s *Store) RecordPoll(ctx context.Context, p Poll) error {
 // AddFeedItems records the items of a feed not recorded before (by
 // canonical URL) as queued, and calls enqueue, when not nil, with the new
 // ones in the same transaction: their jobs commit with them or not at
-// all. It returns how many were new.
-func (s *Store) AddFeedItems(ctx context.Context, feedID int64, items []FeedItem,
+// all. A feed without a title gets title (when not empty) in the same
+// transaction, so the jobs store their articles under it. It returns how
+// many items were new.
+func (s *Store) AddFeedItems(ctx context.Context, feedID int64, title string, items []FeedItem,
 	enqueue func(ctx context.Context, tx *sql.Tx, added []FeedItem) error) (int, error) {
 	var added []FeedItem
 	now := timeText(time.Now())
 	err := s.write(ctx, "add feed items", func(tx *sql.Tx) error {
 		added = added[:0]
+		if title != "" {
+			if _, err := tx.ExecContext(ctx, s.q("UPDATE feeds SET title = ? WHERE id = ? AND title = ''"), title, feedID); err != nil {
+				return err
+			}
+		}
+		// A feed lists the same items poll after poll: look them up in
+		// chunks and insert only the new ones.
+		known := map[string]bool{}
+		for chunk := range slices.Chunk(items, 500) {
+			args := []any{feedID}
+			for _, it := range chunk {
+				args = append(args, it.CanonicalURL)
+			}
+			rows, err := tx.QueryContext(ctx, s.q(`SELECT canonical_url FROM feed_items WHERE feed_id = ? AND canonical_url IN (?`+
+				strings.Repeat(",?", len(chunk)-1)+`)`), args...)
+			if err != nil {
+				return err
+			}
+			for rows.Next() {
+				var c string
+				if err := rows.Scan(&c); err != nil {
+					rows.Close()
+					return err
+				}
+				known[c] = true
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return err
+			}
+		}
 		st, err := tx.PrepareContext(ctx, s.q(`INSERT INTO feed_items (feed_id, url, canonical_url, title, state, seen, updated)
 			VALUES (?,?,?,?,'queued',?,?) ON CONFLICT (feed_id, canonical_url) DO NOTHING RETURNING id`))
 		if err != nil {
@@ -277,6 +313,9 @@ func (s *Store) AddFeedItems(ctx context.Context, feedID int64, items []FeedItem
 		}
 		defer st.Close()
 		for _, it := range items {
+			if known[it.CanonicalURL] {
+				continue
+			}
 			err := st.QueryRowContext(ctx, feedID, it.URL, it.CanonicalURL, it.Title, now, now).Scan(&it.ID)
 			if errors.Is(err, sql.ErrNoRows) {
 				continue

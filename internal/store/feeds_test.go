@@ -72,6 +72,11 @@ func TestClaimAndRecordPoll(t *testing.T) {
 		if got.Failures != 0 || got.LastError != "" || got.ETag != `"e1"` || got.Title != "News" {
 			t.Errorf("after a 304: %+v", got)
 		}
+		// The title, once known, stays: it is the articles' source.
+		s.RecordPoll(ctx, Poll{FeedID: f.ID, Title: "Renamed", At: now, Next: now.Add(time.Minute)})
+		if got, _ = s.Feed(ctx, f.ID); got.Title != "News" {
+			t.Errorf("title after the feed renamed itself: %q; want News", got.Title)
+		}
 	})
 }
 
@@ -91,21 +96,24 @@ func TestFeedItemsLifecycle(t *testing.T) {
 			}
 			return nil
 		}
-		n, err := s.AddFeedItems(ctx, f1.ID, []FeedItem{item("https://a.example/1"), item("https://a.example/2"), item("https://a.example/3")}, enqueue)
+		n, err := s.AddFeedItems(ctx, f1.ID, "", []FeedItem{item("https://a.example/1"), item("https://a.example/2"), item("https://a.example/3")}, enqueue)
 		if err != nil || n != 3 {
 			t.Fatalf("AddFeedItems = %d, %v", n, err)
 		}
 		// Seen again: nothing new, nothing enqueued.
-		if n, err := s.AddFeedItems(ctx, f1.ID, []FeedItem{item("https://a.example/1")}, enqueue); err != nil || n != 0 {
+		if n, err := s.AddFeedItems(ctx, f1.ID, "", []FeedItem{item("https://a.example/1")}, enqueue); err != nil || n != 0 {
 			t.Errorf("again: %d, %v; want 0", n, err)
 		}
-		s.AddFeedItems(ctx, f2.ID, []FeedItem{item("https://a.example/1")}, enqueue)
+		s.AddFeedItems(ctx, f2.ID, "Two Wire", []FeedItem{item("https://a.example/1")}, enqueue)
+		if got, _ := s.Feed(ctx, f2.ID); got.Title != "Two" {
+			t.Errorf("title after AddFeedItems: %q; want the one given, Two", got.Title)
+		}
 		if fmt.Sprint(enqueued) != "[https://a.example/1 https://a.example/2 https://a.example/3 https://a.example/1]" {
 			t.Errorf("enqueued %v", enqueued)
 		}
 		// An enqueue failure rolls the items back.
 		fail := func(context.Context, *sql.Tx, []FeedItem) error { return errors.New("queue down") }
-		if _, err := s.AddFeedItems(ctx, f2.ID, []FeedItem{item("https://a.example/9")}, fail); err == nil {
+		if _, err := s.AddFeedItems(ctx, f2.ID, "", []FeedItem{item("https://a.example/9")}, fail); err == nil {
 			t.Error("enqueue failure not returned")
 		}
 		if items, _ := s.FeedItems(ctx, f2.ID); len(items) != 1 {
@@ -160,7 +168,7 @@ func TestFinishItemsConcurrentlyStoresOnce(t *testing.T) {
 		u := "https://a.example/shared"
 		for i := range feeds {
 			f, _ := s.AddFeed(ctx, fmt.Sprintf("https://f%d.example/rss", i), "", time.Minute)
-			s.AddFeedItems(ctx, f.ID, []FeedItem{{URL: u, CanonicalURL: u}}, nil)
+			s.AddFeedItems(ctx, f.ID, "", []FeedItem{{URL: u, CanonicalURL: u}}, nil)
 		}
 		id, _, _ := s.Save(ctx, &Article{URL: u, Text: "Shared.", Model: "m"})
 		var wg sync.WaitGroup

@@ -12,7 +12,7 @@ import (
 type DB interface {
 	ClaimDueFeeds(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]store.Feed, error)
 	RecordPoll(ctx context.Context, p store.Poll) error
-	AddFeedItems(ctx context.Context, feedID int64, items []store.FeedItem,
+	AddFeedItems(ctx context.Context, feedID int64, title string, items []store.FeedItem,
 		enqueue func(ctx context.Context, tx *sql.Tx, added []store.FeedItem) error) (int, error)
 }
 
@@ -29,6 +29,6 @@ type feeds struct {
 	enqueue func(ctx context.Context, tx *sql.Tx, added []store.FeedItem) error
 }
 
-func (f feeds) AddItems(ctx context.Context, feedID int64, items []store.FeedItem) (int, error) {
-	return f.AddFeedItems(ctx, feedID, items, f.enqueue)
+func (f feeds) AddItems(ctx context.Context, feedID int64, title string, items []store.FeedItem) (int, error) {
+	return f.AddFeedItems(ctx, feedID, title, items, f.enqueue)
 }

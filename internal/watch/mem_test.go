@@ -59,7 +59,7 @@ func (m *memStore) RecordPoll(_ context.Context, p store.Poll) error {
 		f.LastError = p.Err
 	} else {
 		f.Failures, f.LastError = 0, ""
-		if p.Title != "" {
+		if p.Title != "" && f.Title == "" {
 			f.Title = p.Title
 		}
 		if p.ETag != "" {
@@ -73,9 +73,12 @@ func (m *memStore) RecordPoll(_ context.Context, p store.Poll) error {
 	return nil
 }
 
-func (m *memStore) AddItems(_ context.Context, feedID int64, items []store.FeedItem) (int, error) {
+func (m *memStore) AddItems(_ context.Context, feedID int64, title string, items []store.FeedItem) (int, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if title != "" && m.feeds[feedID-1].Title == "" {
+		m.feeds[feedID-1].Title = title
+	}
 	n := 0
 	for _, it := range items {
 		if slices.ContainsFunc(m.items, func(o store.FeedItem) bool {

@@ -41,8 +41,9 @@ type Store interface {
 	// AddItems records the items not yet seen in the feed (by canonical
 	// URL) as queued, and enqueues their work in the same transaction,
 	// so that an item is never recorded without its job or the other
-	// way round. It returns the number of new items.
-	AddItems(ctx context.Context, feedID int64, items []store.FeedItem) (int, error)
+	// way round. A title that is not empty becomes the feed's first, so
+	// that the jobs find it. It returns the number of new items.
+	AddItems(ctx context.Context, feedID int64, title string, items []store.FeedItem) (int, error)
 }
 
 // Defaults of the Poller's fields left zero.
@@ -134,7 +135,7 @@ func (p *Poller) Poll(ctx context.Context, f store.Feed) error {
 	default:
 		rec.Title, rec.ETag, rec.LastModified = res.title, res.etag, res.lastModified
 		if len(res.items) > 0 {
-			added, err = p.Store.AddItems(ctx, f.ID, res.items)
+			added, err = p.Store.AddItems(ctx, f.ID, res.title, res.items)
 			if err != nil {
 				return fmt.Errorf("poll %s: record items: %w", redact(f.URL), err)
 			}

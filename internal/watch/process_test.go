@@ -97,8 +97,8 @@ func TestProcessStoresUnderFeedTitleAndMarksDuplicates(t *testing.T) {
 	f1 := m.addFeed(store.Feed{URL: srv.URL + "/feed/one", Title: "One Times"})
 	f2 := m.addFeed(store.Feed{URL: srv.URL + "/feed/two", Title: "Two Post"})
 	u := srv.URL + "/a/1"
-	m.AddItems(ctx, f1, []store.FeedItem{{URL: u, CanonicalURL: u, Title: "From one"}})
-	m.AddItems(ctx, f2, []store.FeedItem{{URL: u, CanonicalURL: u, Title: "From two"}})
+	m.AddItems(ctx, f1, "", []store.FeedItem{{URL: u, CanonicalURL: u, Title: "From one"}})
+	m.AddItems(ctx, f2, "", []store.FeedItem{{URL: u, CanonicalURL: u, Title: "From two"}})
 	p := testProcessor(m)
 	out, err := p.Process(ctx, u, u)
 	if err != nil {
@@ -120,7 +120,7 @@ func TestProcessStoresUnderFeedTitleAndMarksDuplicates(t *testing.T) {
 	}
 	// A later feed with the same article: a duplicate, not a second row.
 	f3 := m.addFeed(store.Feed{URL: srv.URL + "/feed/three", Title: "Three"})
-	m.AddItems(ctx, f3, []store.FeedItem{{URL: u, CanonicalURL: u}})
+	m.AddItems(ctx, f3, "", []store.FeedItem{{URL: u, CanonicalURL: u}})
 	if out, err := p.Process(ctx, u, u); err != nil || out.Duplicate != 1 || out.Stored != 0 {
 		t.Errorf("third feed: %+v, %v; want a duplicate", out, err)
 	}
@@ -145,7 +145,7 @@ func TestProcessErrors(t *testing.T) {
 			ctx := context.Background()
 			f := m.addFeed(store.Feed{URL: srv.URL + "/feed/x", Title: "X"})
 			u := srv.URL + tc.path
-			m.AddItems(ctx, f, []store.FeedItem{{URL: u, CanonicalURL: u}})
+			m.AddItems(ctx, f, "", []store.FeedItem{{URL: u, CanonicalURL: u}})
 			p := testProcessor(m)
 			_, err := p.Process(ctx, u, u)
 			if err == nil || !strings.Contains(err.Error(), tc.reason) || Permanent(err) != tc.permanent {
