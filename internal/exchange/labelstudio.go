@@ -19,11 +19,10 @@ import (
 // {"start", "end", "text", "labels": […]}}.
 //
 // Offsets. Label Studio's Text tag reports value.start/end in code points
-// (its editor's tests "Should calculate offsets by code points in text",
-// since the fix of issue #1008 in 2021); versions before that counted
-// JavaScript string units (UTF-16), so that every offset after a character
-// outside the Basic Multilingual Plane (an emoji) was one off per such
-// character (issue #1347). unspun writes code points. On reading, a
+// (its editor's tests "Should calculate offsets by code points in text");
+// older versions counted JavaScript string units (UTF-16), so that every
+// offset after a character outside the Basic Multilingual Plane (an emoji)
+// was one off per such character (its issues #1008 and #1347, 2021). unspun writes code points. On reading, a
 // result whose value.text matches the code-point slice is taken as is;
 // one whose value.text matches only the UTF-16 slice is converted from
 // UTF-16; one that matches neither is an ErrTextMismatch. Without
