@@ -14,6 +14,7 @@ import (
 
 	"unspun/internal/analysis"
 	"unspun/internal/exchange"
+	"unspun/internal/ident"
 	"unspun/internal/store"
 	"unspun/internal/technique"
 )
@@ -54,10 +55,13 @@ Formats (offsets are Unicode code points in every one):
   csv          the same columns as CSV with a header row, for spreadsheets
 
 OUT "-" writes a file format to standard output. The article id is the
-store's article id, or the corpus's.
+store's article id, or the corpus's; with --corpus-ids PTCDIR a stored
+article whose text is one of that corpus's articles gets the corpus's id,
+so that 'unspun train --data PTCDIR --data OUT' takes the review in place
+of the corpus's labels.
 
 Examples:
-  unspun export --reviewed --format ptc reviewed/
+  unspun export --reviewed --corpus-ids ../shared/data/ptc --format ptc reviewed/
   unspun train --data ../shared/data/ptc --data reviewed/ --out my.model
   unspun export --from ../shared/data/ptc --format labelstudio tasks.json
   unspun export --format csv - > fragments.csv
@@ -71,6 +75,7 @@ func runExport(ctx context.Context, env *Env, args []string) error {
 	db := AddDBFlags(fs)
 	from := fs.String("from", "", "read a folder in the corpus layout instead of the store")
 	reviewed := fs.Bool("reviewed", false, "only articles a person reviewed (or, with --from, labelled)")
+	corpusIDs := fs.String("corpus-ids", "", "give stored articles whose text is a corpus article's (in corpus folder `PTCDIR`) the corpus's id")
 	format := fs.String("format", "", "ptc, labelstudio, brat, jsonl or csv (required)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -103,6 +108,14 @@ func runExport(ctx context.Context, env *Env, args []string) error {
 	}
 	if err != nil {
 		return err
+	}
+	if *corpusIDs != "" {
+		if *from != "" {
+			return usageErrorf("--corpus-ids is for an export from the store, not --from")
+		}
+		if err := useCorpusIDs(arts, *corpusIDs); err != nil {
+			return err
+		}
 	}
 	if *reviewed {
 		kept := arts[:0]
@@ -264,6 +277,37 @@ func storeArticle(sa *store.Article) (*exchange.Article, error) {
 		}
 	}
 	return a, nil
+}
+
+// useCorpusIDs renames the stored articles whose normalised text is a
+// corpus article's to that article's id, so that 'unspun train --data
+// CORPUS --data EXPORT' takes the review instead of the corpus's labels,
+// not both.
+func useCorpusIDs(arts []*exchange.Article, dir string) error {
+	corpus, err := exchange.ReadPTC(dir)
+	if err != nil {
+		return err
+	}
+	byHash := make(map[string]string, len(corpus))
+	for _, c := range corpus {
+		byHash[ident.TextHash(c.Text)] = c.ID
+	}
+	used := map[string]string{} // new id → the stored article's id
+	for _, a := range arts {
+		if id, ok := byHash[ident.TextHash(a.Text)]; ok {
+			if prev, dup := used[id]; dup {
+				return fmt.Errorf("stored articles %s and %s both have the text of corpus article %s", prev, a.ID, id)
+			}
+			used[id] = a.ID
+			a.ID = id
+		}
+	}
+	for _, a := range arts {
+		if prev, ok := used[a.ID]; ok && prev != a.ID && byHash[ident.TextHash(a.Text)] != a.ID {
+			return fmt.Errorf("stored article %s has the id corpus article %s gets from stored article %s; export without --corpus-ids, or into another format", a.ID, a.ID, prev)
+		}
+	}
+	return nil
 }
 
 // storeFragment converts a stored span's technique label.

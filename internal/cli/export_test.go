@@ -239,3 +239,52 @@ func TestExportFromStore(t *testing.T) {
 		t.Error("a draft review was exported with --reviewed")
 	}
 }
+
+// TestExportCorpusIDs: a stored article with a corpus article's text is
+// exported under the corpus's id.
+func TestExportCorpusIDs(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	st, err := store.Open(ctx, filepath.Join(dir, store.DefaultFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text, _ := os.ReadFile("testdata/export/ptc/articles/article2.txt")
+	a, _ := store.FromResult(store.Meta{Title: "Weather"}, &analysis.Result{Text: string(text), Spans: []analysis.Span{}, Model: "m"})
+	id, _, err := st.Save(ctx, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := store.FromResult(store.Meta{Title: "Other"}, &analysis.Result{Text: "Something else entirely.", Spans: []analysis.Span{}, Model: "m"})
+	other, _, _ := st.Save(ctx, b)
+	c, _ := store.FromResult(store.Meta{Title: "Third"}, &analysis.Result{Text: "A third one.", Spans: []analysis.Span{}, Model: "m"})
+	third, _, _ := st.Save(ctx, c)
+	st.Close()
+	if id != 1 || other != 2 || third != 3 {
+		t.Fatalf("store ids %d %d %d", id, other, third)
+	}
+	// Stored article 1 has corpus article 2's text, and stored article 2
+	// exists: the ids would clash.
+	if _, stderr, code := runMain("export", "--data", dir, "--corpus-ids", "testdata/export/ptc", "--format", "csv", "-"); code != ExitRuntime || !strings.Contains(stderr, "stored article 2 has the id corpus article 2 gets from stored article 1") {
+		t.Errorf("clashing ids: exit %d %s", code, stderr)
+	}
+	// A corpus whose id for that text is free: the stored article takes it.
+	corpus := t.TempDir()
+	for _, sub := range []string{"articles", "labels-tc"} {
+		os.MkdirAll(filepath.Join(corpus, sub), 0o755)
+	}
+	os.WriteFile(filepath.Join(corpus, "articles", "article77.txt"), text, 0o644)
+	os.WriteFile(filepath.Join(corpus, "labels-tc", "article77.task2-TC.labels"), nil, 0o644)
+	out := filepath.Join(t.TempDir(), "o")
+	if _, stderr, code := runMain("export", "--data", dir, "--corpus-ids", corpus, "--format", "ptc", out); code != ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for name, want := range map[string]bool{"article77.txt": true, "article1.txt": false, "article2.txt": true, "article3.txt": true} {
+		if _, err := os.Stat(filepath.Join(out, "articles", name)); (err == nil) != want {
+			t.Errorf("%s exported: %v, want %v", name, err == nil, want)
+		}
+	}
+	if _, stderr, code := runMain("export", "--from", "testdata/export/ptc", "--corpus-ids", "testdata/export/ptc", "--format", "csv", "-"); code != ExitUsage {
+		t.Errorf("--corpus-ids with --from: exit %d %s", code, stderr)
+	}
+}

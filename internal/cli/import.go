@@ -31,8 +31,8 @@ labels-si/), readable by 'unspun train --data OUT' and 'unspun eval'.
                corpus's technique labels (as 'unspun export --format
                labelstudio-config -' sets them up). Offsets are taken as
                code points; a result whose text matches only when its
-               offsets are counted in UTF-16 units (as Label Studio before
-               2021 counted them) is converted. Tasks without an annotation
+               offsets are counted in UTF-16 units (as older Label Studio
+               versions counted them) is converted. Tasks without an annotation
                are skipped.
   brat         IN is a folder of articleID.txt and articleID.ann files;
                the T-lines' types must be technique labels; offsets are

@@ -50,6 +50,9 @@ func BRATConfig() string {
 // follow as "Propaganda" annotations. A model's fragment carries its
 // confidence in an AnnotatorNotes line.
 func WriteBRAT(dir string, arts []*Article) error {
+	if err := checkUnique(arts); err != nil {
+		return err
+	}
 	if err := emptyDir(dir); err != nil {
 		return err
 	}

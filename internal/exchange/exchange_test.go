@@ -334,6 +334,10 @@ func TestWriteRefusesBadInput(t *testing.T) {
 	if err := WritePTC(dir, nil); err == nil || !strings.Contains(err.Error(), "not empty") {
 		t.Errorf("WritePTC into a non-empty folder: %v", err)
 	}
+	two := []*Article{{ID: "1", Text: "a"}, {ID: "1", Text: "b"}}
+	if err := WritePTC(filepath.Join(t.TempDir(), "o"), two); err == nil || !strings.Contains(err.Error(), "two articles have the id") {
+		t.Errorf("WritePTC with a repeated id: %v", err)
+	}
 	if err := WriteBRAT(filepath.Join(t.TempDir(), "o"), []*Article{{ID: "a/b", Text: "x"}}); err == nil {
 		t.Error("WriteBRAT accepted the id a/b")
 	}

@@ -19,11 +19,10 @@ import (
 // {"start", "end", "text", "labels": […]}}.
 //
 // Offsets. Label Studio's Text tag reports value.start/end in code points
-// (its editor's tests "Should calculate offsets by code points in text",
-// since the fix of issue #1008 in 2021); versions before that counted
-// JavaScript string units (UTF-16), so that every offset after a character
-// outside the Basic Multilingual Plane (an emoji) was one off per such
-// character (issue #1347). unspun writes code points. On reading, a
+// (its editor's tests "Should calculate offsets by code points in text");
+// older versions counted JavaScript string units (UTF-16), so that every
+// offset after a character outside the Basic Multilingual Plane (an emoji)
+// was one off per such character (its issues #1008 and #1347, 2021). unspun writes code points. On reading, a
 // result whose value.text matches the code-point slice is taken as is;
 // one whose value.text matches only the UTF-16 slice is converted from
 // UTF-16; one that matches neither is an ErrTextMismatch. Without
@@ -149,6 +148,9 @@ func lsItem(t *text, id string, start, end int, label string, score *float64) ls
 		Value: lsValue{Start: &s, End: &e, Text: &txt, Labels: []string{label}}, Score: score}
 }
 
+// MaxLabelStudioBytes bounds a Label Studio export read into memory.
+const MaxLabelStudioBytes = 1 << 30
+
 // ReadLabelStudio reads a Label Studio JSON export (a list of tasks), named
 // name in errors. Each task's text is data.text; its id data.article_id,
 // else the task's id. Its labels are its first annotation that was not
@@ -156,9 +158,12 @@ func lsItem(t *text, id string, start, end int, label string, score *float64) ls
 // of its first prediction. Result items of other types than "labels"
 // (relations, choices) are skipped.
 func ReadLabelStudio(name string, r io.Reader) ([]*Article, error) {
-	b, err := io.ReadAll(r)
+	b, err := io.ReadAll(io.LimitReader(r, MaxLabelStudioBytes+1))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if len(b) > MaxLabelStudioBytes {
+		return nil, &ParseError{File: name, Err: reason(ErrSyntax, "larger than %d MB", MaxLabelStudioBytes>>20)}
 	}
 	lineAt := func(off int64) int { return bytes.Count(b[:min(int(off), len(b))], []byte("\n")) + 1 }
 	dec := json.NewDecoder(bytes.NewReader(b))

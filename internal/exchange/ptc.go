@@ -100,6 +100,9 @@ func readLabelDir(dir string, f corpus.Format, lengths map[string]int) (labelDir
 // article's fragments are its Fragments(): a person's labels where there
 // are, the model's otherwise.
 func WritePTC(dir string, arts []*Article) error {
+	if err := checkUnique(arts); err != nil {
+		return err
+	}
 	if err := emptyDir(dir); err != nil {
 		return err
 	}
@@ -142,6 +145,19 @@ func WritePTC(dir string, arts []*Article) error {
 				return err
 			}
 		}
+	}
+	return nil
+}
+
+// checkUnique refuses two articles with one id: their files would
+// overwrite each other.
+func checkUnique(arts []*Article) error {
+	seen := make(map[string]bool, len(arts))
+	for _, a := range arts {
+		if seen[a.ID] {
+			return fmt.Errorf("two articles have the id %q; their files would overwrite each other", a.ID)
+		}
+		seen[a.ID] = true
 	}
 	return nil
 }

@@ -151,3 +151,14 @@ func TestReviewPages(t *testing.T) {
 		t.Errorf("reviewed=maybe: %d", rec.Code)
 	}
 }
+
+func TestReviewBodyTooLarge(t *testing.T) {
+	f := newFixture(t, Config{MaxBody: 2000})
+	id := storeArticle(t, f, "A terrible plan.", "Plan")
+	spans := strings.Repeat(`{"start":2,"end":10,"technique":"Loaded_Language"},`, 100)
+	body := `{"reviewer":"a","done":true,"spans":[` + strings.TrimSuffix(spans, ",") + `]}`
+	rec := f.do(t, call{method: "PUT", path: fmt.Sprintf("/api/v1/articles/%d/review", id), body: body, header: jsonHeader})
+	if rec.Code != 413 {
+		t.Errorf("a body over MaxBody: %d %s", rec.Code, rec.Body)
+	}
+}
