@@ -58,8 +58,9 @@ func TestIdentifyReasons(t *testing.T) {
 	}
 }
 
-// TestCorpusParagraphsAreEnglish runs Identify over every paragraph of the
-// 371 corpus articles, all English news: none may be judged foreign.
+// TestCorpusParagraphsAreEnglish runs Identify over every paragraph (line)
+// of the 371 corpus articles, English news: none may be judged foreign
+// but the one paragraph in Latin, a quotation of a Vatican document.
 func TestCorpusParagraphsAreEnglish(t *testing.T) {
 	files, err := filepath.Glob(filepath.Join(testenv.PTC(t), "articles", "*.txt"))
 	if err != nil || len(files) == 0 {
@@ -76,6 +77,12 @@ func TestCorpusParagraphsAreEnglish(t *testing.T) {
 				continue
 			}
 			n++
+			if strings.HasPrefix(p, "Haec autem conscientia") {
+				if Identify(p).English {
+					t.Errorf("%s: the Latin paragraph is judged English", filepath.Base(f))
+				}
+				continue
+			}
 			if j := Identify(p); !j.English {
 				t.Errorf("%s: English paragraph judged %s (%s): %q", filepath.Base(f), j.Language, j.Reason, p)
 			}
