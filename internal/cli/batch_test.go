@@ -233,8 +233,15 @@ func TestBatchLabelsReadable(t *testing.T) {
 		if err := json.Unmarshal([]byte(line), &r); err != nil {
 			t.Fatal(err)
 		}
+		// A fragment given two techniques has a row for each, as the
+		// corpus repeats them.
 		for _, s := range r.Result.Spans {
-			fmt.Fprintf(&want, "%s\t%s\t%d\t%d\n", r.ID, s.Technique, s.Start, s.End)
+			if len(s.Techniques) == 0 {
+				t.Errorf("%s: span %d–%d has no techniques", r.ID, s.Start, s.End)
+			}
+			for _, tq := range s.Techniques {
+				fmt.Fprintf(&want, "%s\t%s\t%d\t%d\n", r.ID, tq.Technique, s.Start, s.End)
+			}
 		}
 	}
 	if tsv != want.String() {

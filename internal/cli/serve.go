@@ -8,11 +8,14 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 
 	"unspun/internal/analyze"
 	"unspun/internal/fetch"
+	"unspun/internal/metrics"
 	"unspun/internal/server"
+	"unspun/internal/store"
 )
 
 func init() {
@@ -26,6 +29,7 @@ func init() {
 const serveUsage = `
 Usage:
   unspun serve [--addr 127.0.0.1:8080] [--db URL | --data DIR] [--token T] [--public-url URL]... [--allow-private-urls]
+               [--watch [--concurrency N]] [--log-format text|json]
 
 Serves the web page (paste an article or a URL, read it back with every
 technique highlighted and explained; browse stored articles; compare
@@ -49,6 +53,12 @@ use the server through a name that resolves to it (DNS rebinding).
 URL fetching refuses loopback, private, link-local and multicast addresses
 unless --allow-private-urls is given.
 
+--watch also does a worker's job in this process: it polls the watched
+feeds ('unspun feeds add') and analyses their new articles. On PostgreSQL
+the jobs go through River, as with 'unspun worker'; on SQLite the queued
+feed items are worked by an in-process pool. Logs are structured
+(log/slog), as text or JSON lines.
+
 Stop the server with Ctrl-C (SIGINT) or SIGTERM: requests in flight finish
 first.
 
@@ -64,6 +74,9 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	db := AddDBFlags(fs)
 	token := fs.String("token", "", "access `token` required for writes (default: $UNSPUN_TOKEN)")
 	allowPrivate := fs.Bool("allow-private-urls", false, "allow fetching URLs on loopback, private and link-local addresses")
+	watching := fs.Bool("watch", false, "also poll watched feeds and analyse their new articles in this process (see 'unspun worker')")
+	wf := addWatchFlags(fs)
+	format := logFormat(fs)
 	var publicURLs []string
 	fs.Func("public-url", "a `URL` the server is reached by (repeatable, or comma-separated); only its names are answered", func(v string) error {
 		for _, u := range strings.Split(v, ",") {
@@ -78,6 +91,13 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	}
 	if fs.NArg() > 0 {
 		return usageErrorf("unexpected argument %q", fs.Arg(0))
+	}
+	if err := wf.check(); err != nil {
+		return err
+	}
+	logger, err := newLogger(env.Stderr, *format, slog.LevelInfo)
+	if err != nil {
+		return err
 	}
 	if *token == "" {
 		*token = env.Getenv("UNSPUN_TOKEN")
@@ -105,7 +125,11 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	}
 	defer ln.Close()
 	hosts, anyHost := acceptedHosts(ln.Addr(), loopback, publicHosts)
-	st, err := db.Open(ctx, env)
+	dbURL, err := db.URL(env)
+	if err != nil {
+		return err
+	}
+	st, err := store.Open(ctx, dbURL)
 	if err != nil {
 		return err
 	}
@@ -114,8 +138,16 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("load model: %w", err)
 	}
-	logger := slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	if env.Getenv("GOMEMLIMIT") == "" {
+		// A soft limit makes the garbage collector return the memory of
+		// finished analyses before the heap doubles; with the server's
+		// budget on text in analysis, it keeps the peak of concurrent
+		// large articles near one large article's working memory.
+		debug.SetMemoryLimit(serveMemoryLimit)
+	}
+	set := metrics.New()
 	srv, err := server.New(server.Config{
+		Metrics:      set,
 		Analyzer:     a,
 		ModelVersion: a.Model().Version,
 		Store:        st,
@@ -129,7 +161,22 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	fmt.Fprintf(env.Stderr, "unspun: serving on http://%s (database %s); Ctrl-C stops\n", ln.Addr(), st.Name())
+	watchErr := make(chan error, 1)
+	if *watching {
+		go func() {
+			err := runWatching(ctx, st, dbURL, a, wf, *allowPrivate, logger, set)
+			if err != nil {
+				logger.Error("watching feeds stopped", "err", err)
+			}
+			watchErr <- err
+		}()
+	} else {
+		watchErr <- nil
+	}
 	if err := srv.Serve(ctx, ln); err != nil {
+		return err
+	}
+	if err := <-watchErr; err != nil {
 		return err
 	}
 	fmt.Fprintln(env.Stderr, "unspun: stopped")
@@ -151,6 +198,10 @@ func defaultDataDir(env *Env) (string, error) {
 	}
 	return filepath.Join(d, "unspun"), nil
 }
+
+// serveMemoryLimit is the server's soft memory limit unless GOMEMLIMIT
+// sets another.
+const serveMemoryLimit = 400 << 20
 
 // hostsOf returns the host[:port] of each --public-url.
 func hostsOf(urls []string) ([]string, error) {

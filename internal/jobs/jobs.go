@@ -128,8 +128,11 @@ type Config struct {
 	// (its worker killed) is handed to another after JobTimeout plus
 	// RescueAfter (15 s if 0) at River's next rescue sweep.
 	JobTimeout, RescueAfter time.Duration
-	Log                     *slog.Logger
-	Metrics                 *metrics.Set
+	// RetryPolicy schedules retries; nil is River's (attempt⁴ seconds
+	// with jitter).
+	RetryPolicy river.ClientRetryPolicy
+	Log         *slog.Logger
+	Metrics     *metrics.Set
 }
 
 // Queue is River over unspun's PostgreSQL database.
@@ -150,7 +153,7 @@ func New(c Config) (*Queue, error) {
 	} else {
 		driver = riverdatabasesql.New(c.DB)
 	}
-	rc := &river.Config{Logger: log.With("component", "river"), MaxAttempts: DefaultMaxAttempts}
+	rc := &river.Config{Logger: log.With("component", "river"), MaxAttempts: DefaultMaxAttempts, RetryPolicy: c.RetryPolicy}
 	if c.Processor != nil {
 		jobTimeout := c.JobTimeout
 		if jobTimeout <= 0 {
@@ -166,6 +169,9 @@ func New(c Config) (*Queue, error) {
 		rc.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: max(c.Concurrency, 1)}}
 		rc.JobTimeout = jobTimeout
 		rc.RescueStuckJobsAfter = jobTimeout + rescue
+		// River waits FetchCooldown between fetches of jobs; its 100 ms
+		// default caps a worker at 10×MaxWorkers short jobs a second.
+		rc.FetchCooldown = 10 * time.Millisecond
 		rc.FetchPollInterval = 500 * time.Millisecond
 		if c.Pool == nil {
 			rc.PollOnly = true
@@ -201,14 +207,37 @@ func (q *Queue) Enqueue(ctx context.Context, tx *sql.Tx, items []store.FeedItem)
 	if len(items) == 0 {
 		return nil
 	}
-	params := make([]river.InsertManyParams, len(items))
-	for i, it := range items {
-		params[i] = river.InsertManyParams{Args: ArticleArgs{CanonicalURL: it.CanonicalURL, URL: it.URL}}
-	}
+	params := insertParams(items)
 	if _, err := q.client.InsertManyTx(ctx, tx, params); err != nil {
 		return fmt.Errorf("jobs: enqueue %d articles: %w", len(items), err)
 	}
 	return nil
+}
+
+func insertParams(items []store.FeedItem) []river.InsertManyParams {
+	params := make([]river.InsertManyParams, len(items))
+	for i, it := range items {
+		params[i] = river.InsertManyParams{Args: ArticleArgs{CanonicalURL: it.CanonicalURL, URL: it.URL}}
+	}
+	return params
+}
+
+// Requeue inserts the jobs of items again, outside any transaction; the
+// jobs still waiting or running are skipped, being unique. It returns how
+// many were inserted.
+func (q *Queue) Requeue(ctx context.Context, items []store.FeedItem) (int, error) {
+	params := insertParams(items)
+	res, err := q.client.InsertMany(ctx, params)
+	if err != nil {
+		return 0, fmt.Errorf("jobs: requeue %d articles: %w", len(items), err)
+	}
+	n := 0
+	for _, r := range res {
+		if !r.UniqueSkippedAsDuplicate {
+			n++
+		}
+	}
+	return n, nil
 }
 
 // Depth counts the article jobs waiting, retrying or running.
@@ -222,16 +251,30 @@ func (q *Queue) Depth(ctx context.Context) (int, error) {
 	return n, nil
 }
 
-// MigrateTx brings River's tables up to date in tx. The store calls it
-// while it holds its migration lock, so that unspun's and River's
-// migrations run once, together, however many processes start at once.
-func MigrateTx(ctx context.Context, tx *sql.Tx) error {
+// Migrate brings River's tables up to date, one River migration per
+// transaction (some cannot share one), each run through inTx: the store's
+// Migrate, which holds the lock of unspun's own migrations, so that they
+// run once however many processes start together.
+func Migrate(ctx context.Context, inTx func(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) error) error) error {
 	m, err := rivermigrate.New(riverdatabasesql.New(nil), nil)
 	if err != nil {
 		return fmt.Errorf("jobs: migrate: %w", err)
 	}
-	if _, err := m.MigrateTx(ctx, tx, rivermigrate.DirectionUp, nil); err != nil {
-		return fmt.Errorf("jobs: migrate River's tables: %w", err)
+	for {
+		applied := 0
+		err := inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+			res, err := m.MigrateTx(ctx, tx, rivermigrate.DirectionUp, &rivermigrate.MigrateOpts{MaxSteps: 1})
+			if err != nil {
+				return err
+			}
+			applied = len(res.Versions)
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("jobs: migrate River's tables: %w", err)
+		}
+		if applied == 0 {
+			return nil
+		}
 	}
-	return nil
 }
