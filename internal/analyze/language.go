@@ -9,18 +9,29 @@ import (
 	"unspun/internal/lexicon"
 )
 
-// skipForeign leaves out of res the paragraphs of d that are not in
+// skipForeign leaves out of res the paragraphs (lines) of d that are not in
 // English (see package lang): their spans, quotes and sentences are
 // dropped, their words are not counted, the article score is the mean
 // over the sentences that remain, and res.Skipped says which paragraphs
 // and why. The models read English only; what they find in other
 // languages is noise (a Persian post came out as Loaded language).
 func skipForeign(d *doc.Document, res *analysis.Result) {
-	for _, p := range d.Paragraphs {
-		j := lang.Identify(d.Slice(p.Start, p.End))
-		if !j.English {
-			res.Skipped = append(res.Skipped, analysis.Skipped{Start: p.Start, End: p.End, Language: j.Language, Reason: j.Reason})
+	// Lines, not paragraphs: the corpus puts one paragraph on each line
+	// with no blank line between, so a paragraph of doc can be a whole
+	// article. The lines of one hard-wrapped paragraph judged alike are
+	// merged back into one.
+	prevLine := -1
+	for li, l := range d.Lines {
+		j := lang.Identify(d.TextOf(l))
+		if j.English {
+			continue
 		}
+		if n := len(res.Skipped); n > 0 && prevLine == li-1 && res.Skipped[n-1].Language == j.Language {
+			res.Skipped[n-1].End = l.End
+		} else {
+			res.Skipped = append(res.Skipped, analysis.Skipped{Start: l.Start, End: l.End, Language: j.Language, Reason: j.Reason})
+		}
+		prevLine = li
 	}
 	if len(res.Skipped) == 0 {
 		return
