@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"unspun/internal/doc"
+	"unspun/internal/lexicon"
 )
 
 // titleCues are the words that name a work whose title may follow in
@@ -34,7 +35,7 @@ func (f *finder) isTitle(k int) bool {
 	words := 0
 	for n := i; n < j; n++ {
 		w := ws[n].Text
-		if !isWordy(w) {
+		if !lexicon.IsWord(w) {
 			if isSentenceEnd(w) && n < j-1 {
 				return false // a sentence inside: speech
 			}
@@ -52,7 +53,7 @@ func (f *finder) isTitle(k int) bool {
 	}
 	for n, gap := i-1, 0; n >= 0 && gap <= maxTitleCueGap; n-- {
 		w := ws[n].Text
-		if !isWordy(w) {
+		if !lexicon.IsWord(w) {
 			if w == "," || isSentenceEnd(w) {
 				return false
 			}

@@ -13,6 +13,7 @@ import (
 	"unspun/internal/corpus"
 	"unspun/internal/doc"
 	"unspun/internal/embed"
+	"unspun/internal/lexicon"
 	"unspun/internal/technique"
 	"unspun/internal/testenv"
 )
@@ -145,7 +146,7 @@ func TestDecode(t *testing.T) {
 	}
 	m := &Model{bits: 10}
 	var di docInfo
-	m.analyse(d, &di)
+	m.analyse(d, nil, &di)
 	prob := []float64{0.1, 0.1, 0.9, 0.2, 0.8, 0.7, 0.3, 0.6, 0.1, 0.5, 0.1, 0.1, 0.1}
 	tests := []struct {
 		name string
@@ -176,7 +177,7 @@ func TestDecode(t *testing.T) {
 func TestGoldTags(t *testing.T) {
 	d := doc.New("t", "We fight the evil regime. They lie.")
 	var di docInfo
-	(&Model{bits: 10}).analyse(d, &di)
+	(&Model{bits: 10}).analyse(d, nil, &di)
 	// "evil regime" and, merged from two overlapping rows, "They lie".
 	gold := mergeGold([]corpus.Span{{Start: 13, End: 24}, {Start: 26, End: 30}, {Start: 26, End: 34}})
 	got := goldTags(d, gold, di.sents)
@@ -211,7 +212,7 @@ func testVectors(t testing.TB, arts []*corpus.Article) *embed.Vectors {
 	var vecs [][]float32
 	for _, a := range arts {
 		for _, w := range a.Doc.Words {
-			l := embed.Normalize(w.Text)
+			l := lexicon.Lower(w.Text)
 			if seen[l] {
 				continue
 			}
@@ -500,7 +501,7 @@ func TestCues(t *testing.T) {
 				if i := strings.Index(c, "“"); i >= 0 {
 					q := c[i+len("“"):]
 					q = q[:strings.Index(q, "”")]
-					if !isWordy(q) {
+					if !lexicon.IsWord(q) {
 						t.Errorf("cue %q quotes punctuation", c)
 					}
 				}
@@ -621,7 +622,7 @@ func TestDecodeClauseManyRuns(t *testing.T) {
 	d := doc.New("t", text)
 	m := &Model{bits: 10}
 	var di docInfo
-	m.analyse(d, &di)
+	m.analyse(d, nil, &di)
 	rng := rand.New(rand.NewPCG(3, 4))
 	prob := make([]float64, len(d.Words))
 	for trial := range 200 {
@@ -650,7 +651,7 @@ func TestDecodeClauseManyRuns(t *testing.T) {
 			for _, x := range merged {
 				wordy := false
 				for k := x[0]; k < x[1]; k++ {
-					wordy = wordy || isWordy(d.Words[k].Text)
+					wordy = wordy || lexicon.IsWord(d.Words[k].Text)
 				}
 				if st, en, ok := Trim(d, d.Words[x[0]].Start, d.Words[x[1]-1].End); ok && wordy {
 					want = append(want, d.Slice(st, en))
@@ -677,6 +678,9 @@ func unlabeledCopies(arts []*corpus.Article) []*corpus.Article {
 }
 
 func TestSelfTraining(t *testing.T) {
+	if testing.Short() {
+		t.Skip("self-trains twice")
+	}
 	// trainSmall's model is the one trained without self-training: on
 	// the same six articles, with the same vectors (which do not cover
 	// the unlabelled articles' words) and options.
