@@ -9,6 +9,11 @@ import (
 	"unspun/internal/model"
 )
 
+// maxNeutral bounds the scores of the neutral paragraph: under the 0.153
+// floor of version-1 calibrations, above the 0.11 that held-out data
+// gives a text where nothing is found.
+const maxNeutral = 0.13
+
 // neutral is a plain news paragraph with no technique in it.
 const neutral = `City council approves budget for road repairs
 
@@ -16,11 +21,15 @@ The city council met on Tuesday evening and approved next year's budget by a vot
 `
 
 // TestNeutralParagraphScoresNearZero: a text where nothing is propaganda
-// scores near 0 with the shipped model, sentence by sentence and as a
-// whole. Models whose calibration predates the separate fit for
-// sentences without fragments (calibration version 1) gave every sentence
-// at least 0.15; the test needs a model trained by this release's unspun
-// train, and says so.
+// scores well under what every sentence got before (0.153), sentence by
+// sentence and as a whole. The bound is what held-out data supports: of
+// the corpus's sentences where the taggers found nothing, 15% overlap a
+// gold span, and 9% even in the articles where they found least (MODEL.md,
+// "Sentence scores: calibration over 371"), so a calibrated score for
+// "nothing found" cannot honestly be under 0.05. Models whose calibration
+// predates the separate fit for sentences without fragments (calibration
+// version 1) are skipped: the test needs a model trained by this
+// release's unspun train.
 func TestNeutralParagraphScoresNearZero(t *testing.T) {
 	m, err := model.Embedded()
 	if errors.Is(err, model.ErrNoModel) {
@@ -37,11 +46,11 @@ func TestNeutralParagraphScoresNearZero(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, s := range res.Sentences {
-		if s.Score >= 0.05 {
-			t.Errorf("sentence %q scores %.4f", neutral[s.Start:s.End], s.Score)
+		if s.Score >= maxNeutral {
+			t.Errorf("sentence %q scores %.4f, want < %.2f", neutral[s.Start:s.End], s.Score, maxNeutral)
 		}
 	}
-	if res.Score >= 0.05 {
-		t.Errorf("article score %.4f (fragments %v), want < 0.05", res.Score, res.Spans)
+	if res.Score >= maxNeutral {
+		t.Errorf("article score %.4f (fragments %v), want < %.2f", res.Score, res.Spans, maxNeutral)
 	}
 }

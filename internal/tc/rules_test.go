@@ -19,7 +19,8 @@ func TestDecide(t *testing.T) {
 		top             technique.Technique
 		rep             float64
 	}{
-		{"rule off", Options{}, 5, 2, technique.LoadedLanguage, 0.1},
+		{"rule off", Options{RepeatMin: -1}, 5, 2, technique.LoadedLanguage, 0.1},
+		{"default rule", Options{}, 3, 1, technique.Repetition, 0.55},
 		{"later occurrence", Options{RepeatMin: 3}, 3, 1, technique.Repetition, 0.55},
 		{"first occurrence", Options{RepeatMin: 3}, 3, 0, technique.LoadedLanguage, 0.1},
 		{"too few", Options{RepeatMin: 3}, 2, 1, technique.LoadedLanguage, 0.1},
@@ -42,13 +43,13 @@ func TestDecide(t *testing.T) {
 func TestTechniques(t *testing.T) {
 	var p Prediction
 	p.Probs[technique.LoadedLanguage] = 0.45
-	p.Probs[technique.NameCalling] = 0.40
-	p.Probs[technique.Doubt] = 0.15
+	p.Probs[technique.NameCalling] = 0.42
+	p.Probs[technique.Doubt] = 0.13
 	if got := p.Techniques(); !slices.Equal(got, []technique.Technique{technique.LoadedLanguage, technique.NameCalling}) {
 		t.Errorf("close second: %v", got)
 	}
-	p.Probs[technique.NameCalling] = 0.2
-	p.Probs[technique.Doubt] = 0.35
+	p.Probs[technique.NameCalling] = 0.14
+	p.Probs[technique.Doubt] = 0.41
 	if got := p.Techniques(); len(got) != 2 || got[1] != technique.Doubt {
 		t.Errorf("second by ratio %.2f: %v", p.Probs[technique.Doubt]/p.Probs[technique.LoadedLanguage], got)
 	}

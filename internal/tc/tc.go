@@ -223,6 +223,9 @@ func (a *Article) classify(start, end int, withCues bool) Prediction {
 	}
 	var p Prediction
 	softmax(logits[:], 1/temp, p.Probs[:])
+	if n, before := c.recurrences(); n > 0 {
+		rules.decide(&p, n, before)
+	}
 	if withCues {
 		p.Cues = m.cues(&c, sc, &p)
 	}

@@ -35,10 +35,11 @@ type Options struct {
 	// the calibration temperature; default 5, at most one per article.
 	// 1 skips calibration.
 	Folds int
-	// RepeatMin, when positive, makes Repetition the answer for a span
-	// that occurs at least RepeatMin times in its article and is not the
-	// first occurrence; RepeatSuppress then also takes Repetition from
-	// every other span (see decide).
+	// RepeatMin makes Repetition the answer for a span that occurs at
+	// least RepeatMin times in its article and is not the first
+	// occurrence (0: DefaultRepeatMin, which Classify applies; negative:
+	// no rule); RepeatSuppress then also takes Repetition from every
+	// other span (see decide). Only cross-validation's scores use them.
 	RepeatMin      int
 	RepeatSuppress bool
 	// Seed drives the order of training rows.
@@ -370,9 +371,9 @@ func crossValidate(exs []*example, nArts int, vecs Vectors, cfg config, opts Opt
 	}
 	cv := CV{Folds: opts.Folds}
 	cv.Temperature = fitTemperature(exs, logits)
-	cv.ECERaw = heldOut(exs, logits, 1, Options{}).ECE
+	cv.ECERaw = heldOut(exs, logits, 1, Options{RepeatMin: -1}).ECE
 	cv.Eval = heldOut(exs, logits, cv.Temperature, opts)
-	cv.Plain = heldOut(exs, logits, cv.Temperature, Options{})
+	cv.Plain = heldOut(exs, logits, cv.Temperature, Options{RepeatMin: -1})
 	cv.ECE = cv.Eval.ECE
 	cv.NLL = nll(exs, logits, cv.Temperature)
 	cv.Accuracy = cv.Eval.MicroF1

@@ -64,7 +64,7 @@ func run() error {
 	flag.Float64Var(&o.ClassWeight, "class-weight", 0, "inverse-frequency class weight exponent")
 	flag.IntVar(&o.Folds, "folds", 0, "calibration folds (0: default)")
 	flag.Uint64Var(&o.Seed, "seed", 0, "row order seed")
-	flag.IntVar(&o.RepeatMin, "repeat-min", 0, "decision rule: Repetition for a later occurrence of a span occurring at least this many times (0: off)")
+	flag.IntVar(&o.RepeatMin, "repeat-min", 0, "decision rule: Repetition for a later occurrence of a span occurring at least this many times (0: the default, tc.DefaultRepeatMin; negative: off)")
 	flag.BoolVar(&o.RepeatSuppress, "repeat-suppress", false, "decision rule: with -repeat-min, no Repetition for other spans")
 	flag.BoolVar(&o.NoContext, "no-context", false, "drop sentence-context features")
 	flag.BoolVar(&o.NoBigrams, "no-bigrams", false, "drop bigram features")
