@@ -11,11 +11,18 @@
 //	go run ./cmd/unspun-load --bin /tmp/unspun
 //
 // or it targets a running server with --url (and --pid for its memory).
+//
+// --mixed makes each client also read, list, search, ask for statistics
+// and delete what it stored. After a run against a server it started, it
+// stops the server and checks the database: PRAGMA integrity_check, the
+// full-text index's own check, and that the articles left are exactly
+// those created and not deleted.
 package main
 
 import (
 	"bufio"
 	"context"
+	"database/sql"
 	"errors"
 	"flag"
 	"fmt"
@@ -30,6 +37,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	_ "modernc.org/sqlite"
 
 	"unspun/internal/loadtest"
 )
@@ -58,6 +67,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	storeIt := fs.Bool("store", true, "store the analysed articles (store=true)")
 	token := fs.String("token", "", "bearer `token` for the server")
 	wait := fs.Duration("wait", 30*time.Second, "how long to wait for the server to become healthy")
+	mixed := fs.Bool("mixed", false, "mixed load: reads, searches, statistics and deletes besides the analyses")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -67,6 +77,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	base, serverPID := *target, *pid
 	var server *exec.Cmd
+	var dbPath string
 	if base == "" {
 		path := *bin
 		if path == "" {
@@ -83,19 +94,26 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		if err != nil {
 			return err
 		}
+		dbPath = filepath.Join(dir, "data", "unspun.db")
 		serverPID = server.Process.Pid
 		defer func() {
-			server.Process.Signal(os.Interrupt)
-			server.Wait()
+			if server != nil {
+				server.Process.Signal(os.Interrupt)
+				server.Wait()
+			}
 		}()
 	}
 	if err := waitHealthy(ctx, base, *wait); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "load: %d clients posting %d-byte articles to %s/api/v1/analyze?store=%t for %s\n",
-		*clients, len(text), base, *storeIt, *duration)
+	what := "posting"
+	if *mixed {
+		what = "reading, searching, deleting and posting"
+	}
+	fmt.Fprintf(stdout, "load: %d clients %s %d-byte articles to %s/api/v1/analyze?store=%t for %s\n",
+		*clients, what, len(text), base, *storeIt, *duration)
 	rep, err := loadtest.Run(ctx, loadtest.Config{BaseURL: base, Clients: *clients, Duration: *duration,
-		Articles: []string{string(text)}, Store: *storeIt, Token: *token})
+		Articles: []string{string(text)}, Store: *storeIt, Token: *token, Mixed: *mixed})
 	if err != nil {
 		return err
 	}
@@ -107,7 +125,63 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 			fmt.Fprintf(stdout, "server     peak RSS unknown: %v\n", err)
 		}
 	}
+	if server == nil {
+		return nil
+	}
+	server.Process.Signal(os.Interrupt)
+	if err := server.Wait(); err != nil {
+		return fmt.Errorf("server exited with %v", err)
+	}
+	server = nil
+	n, err := checkDatabase(ctx, dbPath)
+	if err != nil {
+		return err
+	}
+	if want := rep.Created - rep.Deleted; *storeIt && n != want {
+		return fmt.Errorf("database %s holds %d articles, want %d (%d created - %d deleted)", dbPath, n, want, rep.Created, rep.Deleted)
+	}
+	fmt.Fprintf(stdout, "database   integrity_check ok, full-text index ok, %d articles (= created - deleted)\n", n)
 	return nil
+}
+
+// checkDatabase runs SQLite's integrity check and the full-text index's
+// own on the stopped server's database, and returns its article count.
+func checkDatabase(ctx context.Context, path string) (int, error) {
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		return 0, err
+	}
+	defer db.Close()
+	rows, err := db.QueryContext(ctx, "PRAGMA integrity_check")
+	if err != nil {
+		return 0, fmt.Errorf("integrity_check %s: %w", path, err)
+	}
+	var problems []string
+	for rows.Next() {
+		var msg string
+		if err := rows.Scan(&msg); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		if msg != "ok" {
+			problems = append(problems, msg)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	if len(problems) > 0 {
+		return 0, fmt.Errorf("integrity_check %s: %s", path, strings.Join(problems, "; "))
+	}
+	if _, err := db.ExecContext(ctx, "INSERT INTO articles_fts(articles_fts) VALUES('integrity-check')"); err != nil {
+		return 0, fmt.Errorf("full-text index of %s: %w", path, err)
+	}
+	var n int
+	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM articles").Scan(&n); err != nil {
+		return 0, err
+	}
+	return n, nil
 }
 
 var servingRe = regexp.MustCompile(`serving on (http://[0-9.:\[\]]+)`)

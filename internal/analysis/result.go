@@ -84,6 +84,10 @@ type Span struct {
 	// Alternatives are the next most likely techniques after Techniques,
 	// most likely first.
 	Alternatives []Alternative `json:"alternatives,omitempty"`
+	// Target is who is being labelled, for Name calling / labeling and
+	// Loaded language: the entity the label attaches to ("Iran" for "The
+	// dictators in Iran"); "" when none is found.
+	Target string `json:"target,omitempty"`
 }
 
 // Alternative is a technique for a span with its confidence.

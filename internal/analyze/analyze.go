@@ -7,11 +7,11 @@ import (
 	"math"
 	"slices"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 	"unspun/internal/analysis"
 
 	"unspun/internal/doc"
+	"unspun/internal/lexicon"
 	"unspun/internal/model"
 	"unspun/internal/quotes"
 	"unspun/internal/si"
@@ -112,13 +112,17 @@ func (a *Analyzer) AnalyzeDocWith(ctx context.Context, d *doc.Document, opt Opti
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	found, err := a.m.SI.Tag(ctx, d, !opt.NoCues)
+	// One word table for the taggers and the classifier: each word is
+	// normalised, stemmed and looked up in the lexicons and the vectors
+	// once.
+	tab := a.m.SI.Words(d)
+	found, err := a.m.SI.Tag(ctx, d, tab, !opt.NoCues)
 	if err != nil {
 		return nil, err
 	}
 	slices.SortStableFunc(found, func(x, y si.Span) int { return cmp.Compare(x.Start, y.Start) })
 	res.Spans = make([]analysis.Span, 0, len(found))
-	art := a.m.TC.Article(d)
+	art := a.m.TC.ArticleOf(d, tab)
 	for _, s := range found {
 		if s.End <= s.Start {
 			continue
@@ -160,7 +164,9 @@ func (a *Analyzer) AnalyzeDocWith(ctx context.Context, d *doc.Document, opt Opti
 		res.Spans = append(res.Spans, sp)
 	}
 	res.Sentences, res.Score = a.sentenceScores(d, found)
+	attributePosts(d, res)
 	skipForeign(d, res)
+	setTargets(d, res)
 	return res, nil
 }
 
@@ -185,16 +191,19 @@ func speechOf(d *doc.Document, qs []quotes.Quote, start, end int) int {
 // repeats, up to maxCues: both kinds of reason get a place.
 func mergeCues(a, b []string) []string {
 	out := make([]string, 0, maxCues)
+	var seen [maxCues]string // out's cues with their quotation marks made plain
 	add := func(c string) {
 		c = strings.TrimSpace(c)
 		if c == "" || len(out) == maxCues {
 			return
 		}
-		for _, o := range out {
-			if strings.EqualFold(cueQuotes.Replace(o), cueQuotes.Replace(c)) {
+		plain := cueQuotes.Replace(c)
+		for _, o := range seen[:len(out)] {
+			if strings.EqualFold(o, plain) {
 				return
 			}
 		}
+		seen[len(out)] = plain
 		out = append(out, c)
 	}
 	for i := 0; i < len(a) || i < len(b); i++ {
@@ -215,16 +224,11 @@ var cueQuotes = strings.NewReplacer("“", `"`, "”", `"`, "‘", "'", "’", "
 func countWords(d *doc.Document) int {
 	n := 0
 	for _, w := range d.Words {
-		if isWordy(w.Text) {
+		if lexicon.IsWord(w.Text) {
 			n++
 		}
 	}
 	return n
-}
-
-func isWordy(w string) bool {
-	r, _ := utf8.DecodeRuneInString(w)
-	return unicode.IsLetter(r) || unicode.IsDigit(r)
 }
 
 func clamp01(x float64) float64 {
@@ -263,7 +267,7 @@ func (a *Analyzer) Fragments(d *doc.Document) []Fragment {
 // with its probability, most likely first (SemEval-2020 Task 11 technique
 // classification).
 func (a *Analyzer) Techniques(d *doc.Document, start, end int) []analysis.Alternative {
-	p := a.m.TC.Classify(d, start, end)
+	p := a.m.TC.Probabilities(d, start, end)
 	ranked := p.Ranked()
 	out := make([]analysis.Alternative, len(ranked))
 	for i, t := range ranked {

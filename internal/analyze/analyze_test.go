@@ -3,6 +3,7 @@ package analyze
 import (
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -13,57 +14,40 @@ import (
 
 	"unspun/internal/corpus"
 	"unspun/internal/model"
-	"unspun/internal/si"
-	"unspun/internal/tc"
 	"unspun/internal/testenv"
 )
 
-var small struct {
+var fixture struct {
 	once sync.Once
 	m    *model.Model
 	err  error
 }
 
-// smallModel trains SI and TC, without word vectors, on a few training
-// articles: enough for the pipeline to find and classify spans.
-func smallModel(t testing.TB) *model.Model {
+// fixtureModel returns the small model the tests share
+// (testenv.FixtureModel): trained, without word vectors, on six articles,
+// enough for the pipeline to find and classify spans.
+func fixtureModel(t testing.TB) *model.Model {
 	t.Helper()
-	dir := testenv.PTC(t)
-	small.once.Do(func() {
-		ids, err := corpus.ReadIDs(filepath.Join(dir, "split-train.txt"))
+	path := testenv.FixtureModel(t)
+	fixture.once.Do(func() {
+		f, err := os.Open(path)
 		if err != nil {
-			small.err = err
+			fixture.err = err
 			return
 		}
-		arts, err := corpus.ReadPTC(dir, ids[:30])
-		if err != nil {
-			small.err = err
-			return
-		}
-		m := &model.Model{Meta: []model.KV{{Key: "data", Value: "test"}}}
-		if m.SI, err = si.Train(arts, nil, si.Options{}); err != nil {
-			small.err = err
-			return
-		}
-		if m.TC, err = tc.Train(arts, nil, tc.Options{Epochs: 3, Folds: 2}); err != nil {
-			small.err = err
-			return
-		}
-		var b strings.Builder
-		if err := model.Write(&b, m); err != nil {
-			small.err = err
-			return
-		}
-		small.m, small.err = model.Read(strings.NewReader(b.String()))
+		defer f.Close()
+		fixture.m, fixture.err = model.Read(f)
 	})
-	if small.err != nil {
-		t.Fatal(small.err)
+	if fixture.err != nil {
+		testenv.FixtureUnreadable(t, fixture.err)
 	}
-	return small.m
+	return fixture.m
 }
 
+// TestAnalyzeRejects checks the input checks, which come before the model
+// is used: they need none.
 func TestAnalyzeRejects(t *testing.T) {
-	a := New(smallModel(t))
+	a := New(nil)
 	canceled, cancel := context.WithCancel(context.Background())
 	cancel()
 	tests := []struct {
@@ -85,6 +69,12 @@ func TestAnalyzeRejects(t *testing.T) {
 				t.Errorf("Analyze = %v, %v; want nil, %v", res, err, tt.want)
 			}
 		})
+	}
+	// Past the checks, an analyzer without a model says so.
+	for _, m := range []*model.Model{nil, {}} {
+		if res, err := New(m).Analyze(context.Background(), "x", "Some text."); err == nil || !strings.Contains(err.Error(), "no model") || res != nil {
+			t.Errorf("Analyze without a model = %v, %v; want an error saying there is no model", res, err)
+		}
 	}
 }
 
@@ -143,7 +133,7 @@ func checkResult(t *testing.T, text string, res *analysis.Result) {
 }
 
 func TestAnalyzeCorpus(t *testing.T) {
-	a := New(smallModel(t))
+	a := New(fixtureModel(t))
 	dir := testenv.PTC(t)
 	ids, err := corpus.ReadIDs(filepath.Join(dir, "split-validation.txt"))
 	if err != nil {
@@ -168,7 +158,7 @@ func TestAnalyzeCorpus(t *testing.T) {
 }
 
 func TestAnalyzeQuotedVoice(t *testing.T) {
-	a := New(smallModel(t))
+	a := New(fixtureModel(t))
 	text := "Minister praises reform\n\n" +
 		"A spokesperson for the finance ministry spoke on Monday. She said: “These traitors and cowards want to destroy our great nation, and every true patriot must stop them now!”\n" +
 		"The opposition called the plan a disaster for the country.\n"
@@ -194,7 +184,7 @@ func TestAnalyzeQuotedVoice(t *testing.T) {
 // TestAnalyzeConcurrent runs one analyzer from many goroutines (under
 // -race) and expects the sequential results.
 func TestAnalyzeConcurrent(t *testing.T) {
-	a := New(smallModel(t))
+	a := New(fixtureModel(t))
 	texts := []string{
 		"They are traitors! Only a fool would trust these corrupt liars.\n",
 		"The committee met on Tuesday.\n\nIt will meet again next week.\n",
@@ -231,9 +221,6 @@ func TestAnalyzeConcurrent(t *testing.T) {
 
 func TestDefault(t *testing.T) {
 	a, err := Default()
-	if errors.Is(err, model.ErrNoModel) {
-		t.Skip("no shipped model")
-	}
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -282,10 +269,9 @@ func embeddedModel(b *testing.B) *model.Model {
 // unlabeled news articles, one at a time.
 func BenchmarkAnalyze(b *testing.B) {
 	m := embeddedModel(b)
-	dir := filepath.Join("..", "..", "..", "shared", "data", "unlabeled-news")
-	arts, err := corpus.ReadArticles(dir, nil)
+	arts, err := corpus.ReadArticles(testenv.Unlabeled(b), nil)
 	if err != nil {
-		b.Skip(err)
+		b.Fatal(err)
 	}
 	a := New(m)
 	ctx := context.Background()

@@ -6,6 +6,7 @@ import (
 	"unspun/internal/analysis"
 	"unspun/internal/doc"
 	"unspun/internal/lang"
+	"unspun/internal/lexicon"
 )
 
 // skipForeign leaves out of res the paragraphs of d that are not in
@@ -48,7 +49,7 @@ func skipForeign(d *doc.Document, res *analysis.Result) {
 		res.Score = round(sum / float64(len(res.Sentences)))
 	}
 	for _, w := range d.Words {
-		if isWordy(w.Text) && skipped(w.Start) {
+		if lexicon.IsWord(w.Text) && skipped(w.Start) {
 			res.Words--
 		}
 	}

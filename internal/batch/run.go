@@ -14,10 +14,13 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
+
 	"unspun/internal/analysis"
 
 	"unspun/internal/analyze"
 	"unspun/internal/corpus"
+	"unspun/internal/ctxio"
 	"unspun/internal/fetch"
 	"unspun/internal/store"
 )
@@ -72,8 +75,9 @@ type job struct {
 // A failed article gives a record with Err set and the run goes on. When
 // ctx is cancelled, Run stops starting analyses, emits the records of the
 // analyses already finished (dropping those the cancellation cut short)
-// and returns ctx's error. An error from emit stops the run and is
-// returned.
+// and returns ctx's error within stopGrace, even if an analysis in
+// progress has not yet noticed (it finishes in the background and its
+// record is dropped). An error from emit stops the run and is returned.
 func (r *Runner) Run(ctx context.Context, items []Item, emit func(*Record) error) error {
 	if r.Analyzer == nil {
 		return errors.New("batch: no analyzer")
@@ -120,13 +124,41 @@ func (r *Runner) Run(ctx context.Context, items []Item, emit func(*Record) error
 			}
 		}
 	}()
-	// The workers must be gone before Run returns: they read r.Stdin.
-	defer wg.Wait()
+	// The workers should be gone before Run returns; after a
+	// cancellation they are waited for only briefly, since reads of
+	// r.Stdin and fetches stop at once but an analysis may not.
+	defer func() {
+		if ctx.Err() == nil {
+			wg.Wait()
+			return
+		}
+		gone := make(chan struct{})
+		go func() { wg.Wait(); close(gone) }()
+		select {
+		case <-gone:
+		case <-time.After(stopGrace):
+		}
+	}()
 
 	var emitErr error
+	stopped := false
 	for j := range order {
-		rec := <-j.done
-		if emitErr != nil || (rec.Err != nil && ctx.Err() != nil && errors.Is(rec.Err, ctx.Err())) {
+		var rec *Record
+		if !stopped {
+			select {
+			case rec = <-j.done:
+			case <-ctx.Done():
+				// Keep the output in order: emit a record that is
+				// already there, nothing after the first one that is
+				// not.
+				select {
+				case rec = <-j.done:
+				default:
+					stopped = true
+				}
+			}
+		}
+		if rec == nil || emitErr != nil || (rec.Err != nil && ctx.Err() != nil && errors.Is(rec.Err, ctx.Err())) {
 			continue
 		}
 		if err := emit(rec); err != nil {
@@ -139,6 +171,10 @@ func (r *Runner) Run(ctx context.Context, items []Item, emit func(*Record) error
 	}
 	return ctx.Err()
 }
+
+// stopGrace is how long Run waits, after a cancellation, for the workers
+// to finish.
+const stopGrace = 500 * time.Millisecond
 
 // analyse reads, fetches and analyses one item.
 func (r *Runner) analyse(ctx context.Context, it Item) *Record {
@@ -189,9 +225,9 @@ func (r *Runner) text(ctx context.Context, rec *Record) (string, error) {
 		if r.Stdin == nil {
 			return "", errors.New("no standard input")
 		}
-		return decode("standard input", r.Stdin)
+		return decode(ctx, "standard input", r.Stdin)
 	case rec.Path != "":
-		return readFile(rec.Path)
+		return readFile(ctx, rec.Path)
 	}
 	if rec.URL == "" {
 		if strings.TrimSpace(rec.Fallback) == "" {
@@ -253,21 +289,26 @@ func fetchReason(err error) string {
 	return msg
 }
 
-func readFile(path string) (string, error) {
-	f, err := openFile(path)
+// readFile reads the article at path; a named pipe is read as it is
+// written to, until ctx ends.
+func readFile(ctx context.Context, path string) (string, error) {
+	f, err := openFile(ctx, path)
 	if err != nil {
 		return "", err
 	}
 	defer f.Close()
-	return decode(path, f)
+	return decode(ctx, path, f)
 }
 
 // decode is corpus.DecodeText with errors that do not repeat name. It
 // stops reading past analysis.MaxBytes: a larger article could not be
 // analysed anyway, and saying so names the limit that applies.
-func decode(name string, r io.Reader) (string, error) {
-	b, err := io.ReadAll(io.LimitReader(r, analysis.MaxBytes+1))
+func decode(ctx context.Context, name string, r io.Reader) (string, error) {
+	b, err := ctxio.ReadAll(ctx, r, analysis.MaxBytes)
 	if err != nil {
+		if ctx.Err() != nil {
+			return "", ctx.Err()
+		}
 		return "", err
 	}
 	if len(b) > analysis.MaxBytes {
@@ -284,9 +325,16 @@ func decode(name string, r io.Reader) (string, error) {
 	return text, nil
 }
 
-// openFile is os.Open with errors that do not repeat the path.
-func openFile(path string) (*os.File, error) {
-	f, err := os.Open(path)
+// openFile is os.Open with errors that do not repeat the path, and that
+// stops waiting for a named pipe's writer when ctx ends.
+func openFile(ctx context.Context, path string) (*os.File, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	f, err := ctxio.Open(ctx, path)
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
 	if pe, ok := errors.AsType[*fs.PathError](err); ok {
 		return nil, pe.Err
 	}

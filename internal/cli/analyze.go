@@ -15,6 +15,7 @@ import (
 
 	"unspun/internal/analyze"
 	"unspun/internal/corpus"
+	"unspun/internal/ctxio"
 	"unspun/internal/model"
 	"unspun/internal/store"
 	"unspun/internal/task"
@@ -93,24 +94,28 @@ func runAnalyze(ctx context.Context, env *Env, args []string) error {
 	var text, id string
 	if path == "-" {
 		id = "stdin"
-		text, err = readArticle("standard input", env.Stdin)
+		text, err = readArticle(ctx, "standard input", env.Stdin)
 	} else {
 		id = corpus.ArticleID(path)
 		if id == "" {
 			id = strings.TrimSuffix(baseName(path), ".txt")
 		}
-		text, err = readArticleFile(path)
+		text, err = readArticleFile(ctx, path)
 	}
 	if err != nil {
 		return err
 	}
-	a, err := loadAnalyzer(*modelPath)
+	a, err := untilDone(ctx, func() (*analyze.Analyzer, error) { return loadAnalyzer(*modelPath) })
 	if err != nil {
 		return err
 	}
-	res, err := a.Analyze(ctx, id, text)
+	// TSV rows carry no cues: not wording them is a tenth of the work.
+	opts := analyze.Options{NoCues: *format == "tsv"}
+	res, err := untilDone(ctx, func() (*analysis.Result, error) { return a.AnalyzeWith(ctx, id, text, opts) })
 	if err != nil {
 		switch {
+		case ctx.Err() != nil:
+			return fmt.Errorf("%s: stopped before the analysis finished (%v)", displayName(path), context.Cause(ctx))
 		case errors.Is(err, analysis.ErrEmpty):
 			return fmt.Errorf("%s: the article is empty", displayName(path))
 		case errors.Is(err, analysis.ErrTooLarge):
@@ -153,8 +158,9 @@ func baseName(path string) string {
 }
 
 // readArticleFile reads one article with readArticle's checks, and says
-// so plainly when the path is a folder.
-func readArticleFile(path string) (string, error) {
+// so plainly when the path is a folder. A named pipe is read as it is
+// written to; ctx ending stops the wait for a writer.
+func readArticleFile(ctx context.Context, path string) (string, error) {
 	st, err := os.Stat(path)
 	if err != nil {
 		return "", err
@@ -162,12 +168,15 @@ func readArticleFile(path string) (string, error) {
 	if st.IsDir() {
 		return "", fmt.Errorf("%s is a folder, not an article file", path)
 	}
-	f, err := os.Open(path)
+	f, err := ctxio.Open(ctx, path)
 	if err != nil {
+		if ctx.Err() != nil {
+			return "", interrupted(ctx, path)
+		}
 		return "", err
 	}
 	defer f.Close()
-	return readArticle(path, f)
+	return readArticle(ctx, path, f)
 }
 
 // loadAnalyzer returns an analyzer for the model file at path, or for the
@@ -354,6 +363,9 @@ func writeText(w io.Writer, res *analysis.Result, colour bool) {
 			frag = string(r[:67]) + "…"
 		}
 		fmt.Fprintf(w, "  [%d] %s %.0f%% (%s): %q", num[s.Technique], s.Technique.Info().Name, 100*s.Confidence, voice, frag)
+		if s.Target != "" {
+			fmt.Fprintf(w, " → %s", s.Target)
+		}
 		if len(s.Cues) > 0 {
 			fmt.Fprintf(w, "\n      cues: %s", strings.Join(s.Cues, "; "))
 		}

@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 	"unspun/internal/analysis"
 
+	"unspun/internal/analyze"
 	"unspun/internal/batch"
 	"unspun/internal/corpus"
 	"unspun/internal/fetch"
@@ -63,6 +64,11 @@ jsonl otherwise):
            ID is the id of an articleID.txt file, else the file name
            without extension, or the feed item's URL
   si       ID START END rows (SI format), scorable by 'unspun eval si'
+  html     reports to share, written to the new folder --out DIR:
+           DIR/index.html, a summary page with a row per article (words,
+           fragments, score, top techniques) linking to DIR/NNNN-title.html,
+           each article's self-contained report (as 'unspun analyze
+           --format html' writes it; NNNN is its place in the input order)
 
 An article that cannot be analysed (empty, binary, not UTF-8, too large,
 unreachable, or at a refused address) does not stop the batch: it is
@@ -89,6 +95,7 @@ Examples:
   unspun batch --format si ../shared/data/ptc/articles > pred-si.labels &&
       unspun eval si --gold ../shared/data/ptc/labels-si --pred pred-si.labels
   unspun batch --format tsv ../shared/data/ptc/articles > pred-tc.labels
+  unspun batch --format html --out reports/ news/ && xdg-open reports/index.html
 `
 
 // progressEvery and progressPeriod pace the progress line: whichever
@@ -100,7 +107,8 @@ const (
 
 func runBatch(ctx context.Context, env *Env, args []string) error {
 	fs := newFlags(env, "batch", batchUsage)
-	format := fs.String("format", "", "output `format`: summary, jsonl, tsv or si (default: summary on a terminal, else jsonl)")
+	format := fs.String("format", "", "output `format`: summary, jsonl, tsv, si or html (default: summary on a terminal, else jsonl)")
+	outDir := fs.String("out", "", "with --format html: the new folder `DIR` for index.html and the reports")
 	workers := fs.Int("workers", 0, "articles analysed at a time: `N` (default: the number of CPUs, at least 8 when fetching feed links)")
 	source := fs.String("source", "", "group every article under source `NAME`")
 	noFetch := fs.Bool("no-fetch", false, "analyse feed items from the feed's own text, without fetching their links")
@@ -123,9 +131,12 @@ func runBatch(ctx context.Context, env *Env, args []string) error {
 		}
 	}
 	switch *format {
-	case "summary", "jsonl", "tsv", "si":
+	case "summary", "jsonl", "tsv", "si", "html":
 	default:
-		return usageErrorf("unknown format %q: want summary, jsonl, tsv or si", *format)
+		return usageErrorf("unknown format %q: want summary, jsonl, tsv, si or html", *format)
+	}
+	if (*format == "html") != (*outDir != "") {
+		return usageErrorf("--format html needs --out DIR, and --out is only for --format html")
 	}
 	if *workers < 0 {
 		return usageErrorf("--workers %d: want a positive number", *workers)
@@ -145,8 +156,11 @@ func runBatch(ctx context.Context, env *Env, args []string) error {
 	if *format == "tsv" || *format == "si" {
 		warnDuplicateIDs(env.Stderr, items)
 	}
-	a, err := loadAnalyzer(*modelPath)
+	a, err := untilDone(ctx, func() (*analyze.Analyzer, error) { return loadAnalyzer(*modelPath) })
 	if err != nil {
+		if ctx.Err() != nil {
+			return fmt.Errorf("interrupted after 0 of %d articles, while loading the model", len(items))
+		}
 		return fmt.Errorf("load model: %w", err)
 	}
 	var st *store.Store
@@ -155,6 +169,12 @@ func runBatch(ctx context.Context, env *Env, args []string) error {
 			return err
 		}
 		defer st.Close()
+	}
+	var reports *reportSet
+	if *format == "html" {
+		if reports, err = newReportSet(*outDir); err != nil {
+			return err
+		}
 	}
 	r := &batch.Runner{Analyzer: a, Stdin: env.Stdin, Workers: *workers}
 	if st != nil {
@@ -186,6 +206,8 @@ func runBatch(ctx context.Context, env *Env, args []string) error {
 			err = writeBatchJSON(out, rec)
 		case "tsv", "si":
 			err = writeBatchLabels(out, rec, *format == "si")
+		case "html":
+			err = reports.add(rec)
 		}
 		if err != nil {
 			return err
@@ -217,6 +239,12 @@ func runBatch(ctx context.Context, env *Env, args []string) error {
 	runErr := r.Run(ctx, items, emit)
 	if *format == "summary" {
 		writeBatchSummary(out, &sum)
+	}
+	if reports != nil {
+		if err := reports.finish(); err != nil && runErr == nil {
+			runErr = err
+		}
+		fmt.Fprintf(env.Stderr, "unspun batch: wrote %s and %s to %s\n", batchPlural(len(reports.rows)-reports.failed, "report"), "index.html", *outDir)
 	}
 	if err := out.Flush(); err != nil && runErr == nil {
 		runErr = err

@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"unspun/internal/testenv"
 )
 
 func TestBench(t *testing.T) {
@@ -29,7 +31,7 @@ func TestBench(t *testing.T) {
 
 func TestBenchValidate(t *testing.T) {
 	m := testModel(t)
-	ptc := sharedPTC(t)
+	ptc := testenv.PTC(t)
 	stdout, stderr, code := runMain("bench", "--articles", "testdata/predict/articles", "--model", m, "--min-time", "1ms", "--validate", ptc)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)

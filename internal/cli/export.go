@@ -3,13 +3,16 @@ package cli
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
+	"strings"
 
+	"unspun/internal/analysis"
 	"unspun/internal/exchange"
 	"unspun/internal/store"
 	"unspun/internal/technique"
@@ -29,10 +32,11 @@ Usage:
 
 Writes annotated articles in the format of an annotation tool or a
 spreadsheet. The articles come from the store that 'unspun serve' keeps
-(--data DIR, default as for serve, or --db URL) — each article's reviewed
-fragments where a review exists, the model's otherwise — or from a folder
-in the corpus layout (--from PTCDIR). --reviewed keeps only the articles a
-person reviewed (from a corpus folder: those with labels files).
+(--db URL or --data DIR, default as for serve) — each article's fragments
+as its finished review has them where it has one, the model's otherwise —
+or from a folder in the corpus layout (--from PTCDIR). --reviewed keeps
+only the articles whose review is done (from a corpus folder: those with
+labels files).
 
 Formats (offsets are Unicode code points in every one):
   ptc          OUT is a new folder in the corpus layout: articles/articleID.txt,
@@ -64,8 +68,7 @@ var exportFormats = map[string]bool{"ptc": true, "labelstudio": true, "brat": tr
 
 func runExport(ctx context.Context, env *Env, args []string) error {
 	fs := newFlags(env, "export", exportUsage)
-	data := fs.String("data", "", "the data folder of 'unspun serve' (default: as for serve)")
-	db := fs.String("db", "", "the store's database: a path, a sqlite: URL or a postgres:// URL")
+	db := AddDBFlags(fs)
 	from := fs.String("from", "", "read a folder in the corpus layout instead of the store")
 	reviewed := fs.Bool("reviewed", false, "only articles a person reviewed (or, with --from, labelled)")
 	format := fs.String("format", "", "ptc, labelstudio, brat, jsonl or csv (required)")
@@ -88,13 +91,7 @@ func runExport(ctx context.Context, env *Env, args []string) error {
 			return err
 		})
 	}
-	n := 0
-	for _, s := range []string{*data, *db, *from} {
-		if s != "" {
-			n++
-		}
-	}
-	if n > 1 {
+	if *from != "" && db.Given() {
 		return usageErrorf("give one of --data, --db and --from")
 	}
 	var arts []*exchange.Article
@@ -102,7 +99,7 @@ func runExport(ctx context.Context, env *Env, args []string) error {
 	if *from != "" {
 		arts, err = exchange.ReadPTC(*from)
 	} else {
-		arts, err = storeArticles(ctx, env, *data, *db)
+		arts, err = storeArticles(ctx, env, db)
 	}
 	if err != nil {
 		return err
@@ -151,7 +148,7 @@ func exportSummary(arts []*exchange.Article, out string) string {
 	if out == "-" {
 		out = "standard output"
 	}
-	return fmt.Sprintf("wrote %s (%d reviewed or labelled, %s) to %s", plural(len(arts), "article"), annotated, plural(frags, "fragment"), out)
+	return fmt.Sprintf("wrote %s (%d reviewed or labelled, %s) to %s", batchPlural(len(arts), "article"), annotated, batchPlural(frags, "fragment"), out)
 }
 
 // writeOut writes a file format to out ("-": standard output) through a
@@ -184,28 +181,32 @@ func writeOut(env *Env, out string, write func(io.Writer) error) error {
 	return os.Rename(tmp.Name(), out)
 }
 
-// storeArticles reads every stored article, oldest first, with the
-// model's fragments.
-func storeArticles(ctx context.Context, env *Env, data, db string) ([]*exchange.Article, error) {
-	path := db
-	if path == "" {
-		dir := data
-		if dir == "" {
-			var err error
-			if dir, err = defaultDataDir(env); err != nil {
-				return nil, err
-			}
-		}
-		path = filepath.Join(dir, store.DefaultFile)
-		if _, err := os.Stat(path); err != nil {
-			return nil, fmt.Errorf("no store at %s: %w (analyse articles with 'unspun serve' or 'unspun batch --store' first, or pass --from PTCDIR)", path, err)
+// storeArticles reads every stored article, by id, with the model's
+// fragments (one per technique of a span, as the corpus repeats rows) and
+// its finished review's.
+func storeArticles(ctx context.Context, env *Env, db *DBFlags) ([]*exchange.Article, error) {
+	u, err := db.URL(env)
+	if err != nil {
+		return nil, err
+	}
+	if !strings.Contains(u, "://") && !strings.HasPrefix(u, "sqlite:") {
+		if _, err := os.Stat(u); err != nil {
+			return nil, fmt.Errorf("no store at %s: %w (analyse articles with 'unspun serve' or 'unspun batch --store' first, or pass --from PTCDIR)", u, err)
 		}
 	}
-	st, err := store.Open(ctx, path)
+	st, err := store.Open(ctx, u)
 	if err != nil {
 		return nil, err
 	}
 	defer st.Close()
+	reviews, err := st.Reviews(ctx)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[int64]store.Review, len(reviews))
+	for _, r := range reviews {
+		byID[r.ArticleID] = r
+	}
 	var ids []int64
 	for page := 1; ; page++ {
 		sums, total, err := st.List(ctx, store.Filter{}, page, 100)
@@ -222,29 +223,45 @@ func storeArticles(ctx context.Context, env *Env, data, db string) ([]*exchange.
 	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
 	out := make([]*exchange.Article, 0, len(ids))
 	for _, id := range ids {
-		a, err := storeArticle(ctx, st, id)
+		sa, err := st.Get(ctx, id)
 		if err != nil {
 			return nil, err
+		}
+		a, err := storeArticle(sa)
+		if err != nil {
+			return nil, err
+		}
+		if r, ok := byID[id]; ok && r.Done {
+			a.Annotated, a.Reviewer, a.Done, a.Updated, a.Model = true, r.Reviewer, true, r.Updated, r.Model
+			a.Labels = []exchange.Fragment{}
+			for _, sp := range r.Spans {
+				f, err := storeFragment(id, sp.Technique, sp.Start, sp.End)
+				if err != nil {
+					return nil, err
+				}
+				a.Labels = append(a.Labels, f)
+			}
 		}
 		out = append(out, a)
 	}
 	return out, nil
 }
 
-// storeArticle converts one stored article.
-func storeArticle(ctx context.Context, st *store.Store, id int64) (*exchange.Article, error) {
-	sa, err := st.Get(ctx, id)
-	if err != nil {
-		return nil, err
+// storeArticle converts one stored article with the model's fragments.
+func storeArticle(sa *store.Article) (*exchange.Article, error) {
+	a := &exchange.Article{ID: strconv.FormatInt(sa.ID, 10), Text: sa.Text, Model: sa.Model}
+	var res analysis.Result
+	if err := json.Unmarshal(sa.Result, &res); err != nil {
+		return nil, fmt.Errorf("stored article %d: analysis: %w", sa.ID, err)
 	}
-	a := &exchange.Article{ID: strconv.FormatInt(id, 10), Text: sa.Text, Model: sa.Model}
-	for _, sp := range sa.Spans {
-		f, err := storeFragment(id, sp.Technique, sp.Start, sp.End)
-		if err != nil {
-			return nil, err
+	for _, sp := range res.Spans {
+		techs := sp.Techniques
+		if len(techs) == 0 {
+			techs = []analysis.Alternative{{Technique: sp.Technique, Confidence: sp.Confidence}}
 		}
-		f.Confidence = sp.Confidence
-		a.Predictions = append(a.Predictions, f)
+		for _, t := range techs {
+			a.Predictions = append(a.Predictions, exchange.Fragment{Start: sp.Start, End: sp.End, Technique: t.Technique, Confidence: t.Confidence})
+		}
 	}
 	return a, nil
 }

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -8,6 +9,9 @@ import (
 	"strings"
 	"testing"
 
+	"unspun/internal/analysis"
+	"unspun/internal/store"
+	"unspun/internal/technique"
 	"unspun/internal/testenv"
 )
 
@@ -166,5 +170,72 @@ func TestExportImportCorpus(t *testing.T) {
 				t.Fatalf("%s/%s differs after export and import (%v)", sub, filepath.Base(p), err)
 			}
 		}
+	}
+}
+
+// TestExportFromStore: a finished review's fragments replace the model's;
+// an unreviewed article keeps the model's (one row per technique); a
+// draft review does not count; --reviewed keeps the finished ones only.
+func TestExportFromStore(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	st, err := store.Open(ctx, filepath.Join(dir, store.DefaultFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	save := func(text string, spans ...analysis.Span) int64 {
+		t.Helper()
+		a, err := store.FromResult(store.Meta{Title: text[:5]}, &analysis.Result{Text: text, Spans: spans, Model: "unspun-test"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		id, _, err := st.Save(ctx, a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	two := []analysis.Alternative{{Technique: technique.LoadedLanguage, Confidence: 0.6}, {Technique: technique.NameCalling, Confidence: 0.3}}
+	a := save("“Traitors” run the council, a disgrace.", analysis.Span{Start: 0, End: 10, Technique: technique.LoadedLanguage, Confidence: 0.6, Techniques: two})
+	b := save("Rain on Tuesday; bring an umbrella.", analysis.Span{Start: 0, End: 4, Technique: technique.Doubt, Confidence: 0.2})
+	c := save("Only fools disagree with this plan.", analysis.Span{Start: 5, End: 10, Technique: technique.NameCalling, Confidence: 0.5})
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(st.PutReview(ctx, a, store.Review{Reviewer: "ana", Done: true, Model: "unspun-test", Spans: []store.ReviewSpan{{Start: 1, End: 9, Technique: "Name_Calling,Labeling"}, {Start: 30, End: 38, Technique: "Loaded_Language"}}}))
+	must(st.PutReview(ctx, b, store.Review{Reviewer: "ana", Done: true, Spans: []store.ReviewSpan{}}))
+	must(st.PutReview(ctx, c, store.Review{Reviewer: "bo", Done: false, Spans: []store.ReviewSpan{{Start: 0, End: 4, Technique: "Doubt"}}}))
+	st.Close()
+
+	stdout, stderr, code := runMain("export", "--data", dir, "--format", "jsonl", "-")
+	if code != ExitOK {
+		t.Fatalf("export: %s", stderr)
+	}
+	want := fmt.Sprintf(`{"article":"%[1]d","start":1,"end":9,"technique":"Name_Calling,Labeling","text":"Traitors","confidence":0,"source":"annotation"}
+{"article":"%[1]d","start":30,"end":38,"technique":"Loaded_Language","text":"disgrace","confidence":0,"source":"annotation"}
+{"article":"%[1]d","start":0,"end":10,"technique":"Loaded_Language","text":"“Traitors”","confidence":0.6,"source":"model"}
+{"article":"%[1]d","start":0,"end":10,"technique":"Name_Calling,Labeling","text":"“Traitors”","confidence":0.3,"source":"model"}
+{"article":"%[2]d","start":0,"end":4,"technique":"Doubt","text":"Rain","confidence":0.2,"source":"model"}
+{"article":"%[3]d","start":5,"end":10,"technique":"Name_Calling,Labeling","text":"fools","confidence":0.5,"source":"model"}
+`, a, b, c)
+	if stdout != want {
+		t.Errorf("jsonl:\n%s\nwant\n%s", stdout, want)
+	}
+	out := filepath.Join(t.TempDir(), "ptc")
+	if _, stderr, code := runMain("export", "--db", filepath.Join(dir, store.DefaultFile), "--reviewed", "--format", "ptc", out); code != ExitOK || !strings.Contains(stderr, "wrote 2 articles (2 reviewed or labelled, 2 fragments)") {
+		t.Fatalf("export --reviewed: exit %d %s", code, stderr)
+	}
+	tc, _ := os.ReadFile(filepath.Join(out, "labels-tc", fmt.Sprintf("article%d.task2-TC.labels", a)))
+	if want := fmt.Sprintf("%[1]d\tName_Calling,Labeling\t1\t9\n%[1]d\tLoaded_Language\t30\t38\n", a); string(tc) != want {
+		t.Errorf("labels-tc of the reviewed article = %q, want %q", tc, want)
+	}
+	if tc, err := os.ReadFile(filepath.Join(out, "labels-tc", fmt.Sprintf("article%d.task2-TC.labels", b))); err != nil || len(tc) != 0 {
+		t.Errorf("a review with no fragments gives an empty labels file: %q %v", tc, err)
+	}
+	if _, err := os.Stat(filepath.Join(out, "articles", fmt.Sprintf("article%d.txt", c))); err == nil {
+		t.Error("a draft review was exported with --reviewed")
 	}
 }

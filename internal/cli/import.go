@@ -95,18 +95,10 @@ func runImport(ctx context.Context, env *Env, args []string) error {
 	for _, a := range kept {
 		frags += len(a.Labels)
 	}
-	fmt.Fprintf(env.Stderr, "unspun import: wrote %s (%s) to %s", plural(len(kept), "article"), plural(frags, "fragment"), out)
+	fmt.Fprintf(env.Stderr, "unspun import: wrote %s (%s) to %s", batchPlural(len(kept), "article"), batchPlural(frags, "fragment"), out)
 	if skipped > 0 {
 		fmt.Fprintf(env.Stderr, "; skipped %d without an annotation", skipped)
 	}
 	fmt.Fprintln(env.Stderr)
 	return nil
-}
-
-// plural is "1 article", "2 articles".
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
 }

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -10,7 +11,38 @@ import (
 	"unspun/internal/analysis"
 
 	"unspun/internal/corpus"
+	"unspun/internal/ctxio"
 )
+
+// untilDone returns f's result, or ctx's cause as soon as ctx ends, for
+// steps that do not watch a context (decoding the model takes about a
+// second on a busy machine): Ctrl-C stops the command at once, and f is
+// left to finish as the process exits.
+func untilDone[T any](ctx context.Context, f func() (T, error)) (T, error) {
+	type result struct {
+		v   T
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		v, err := f()
+		done <- result{v, err}
+	}()
+	select {
+	case r := <-done:
+		return r.v, r.err
+	case <-ctx.Done():
+		var zero T
+		return zero, context.Cause(ctx)
+	}
+}
+
+// interrupted is the error of a read that ctx cut short: a signal, said
+// plainly, so that a user who pressed Ctrl-C on a waiting command knows
+// why it stopped.
+func interrupted(ctx context.Context, name string) error {
+	return fmt.Errorf("%s: stopped before the article was read (%v)", name, context.Cause(ctx))
+}
 
 // Checks on the files and folders the commands read, so that bad input
 // gets an error naming the file and the reason before any work is done.
@@ -36,10 +68,14 @@ func requireDir(flag, path string) error {
 
 // readArticle reads one article from r, named name in errors, with
 // corpus.DecodeText's checks (binary, UTF-8), refusing more than
-// analysis.MaxBytes before reading further.
-func readArticle(name string, r io.Reader) (string, error) {
-	b, err := io.ReadAll(io.LimitReader(r, analysis.MaxBytes+1))
+// analysis.MaxBytes before reading further. It gives up when ctx ends
+// (Ctrl-C while a pipe's writer is idle).
+func readArticle(ctx context.Context, name string, r io.Reader) (string, error) {
+	b, err := ctxio.ReadAll(ctx, r, analysis.MaxBytes)
 	if err != nil {
+		if ctx.Err() != nil {
+			return "", interrupted(ctx, name)
+		}
 		return "", fmt.Errorf("%s: %w", name, err)
 	}
 	if len(b) > analysis.MaxBytes {

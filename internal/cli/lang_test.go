@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"unspun/internal/analysis"
@@ -63,5 +64,60 @@ func TestAnalyzeTitleLine(t *testing.T) {
 	}
 	if !inTitle || len(res.Sentences) == 0 || res.Sentences[0].Start != 0 || res.Sentences[0].End != titleEnd {
 		t.Errorf("the title is not analysed: spans %+v, sentences %+v", res.Spans, res.Sentences)
+	}
+}
+
+// TestAnalyzeTargets: who is being labelled is shown after a Name calling
+// or Loaded language fragment ("→ Kim Jong Un") and is the span's "target"
+// in JSON.
+func TestAnalyzeTargets(t *testing.T) {
+	const article = "testdata/analyze/targets.txt"
+	golden(t, "analyze", "targets", "analyze", article)
+	stdout, _, code := runMain("analyze", "--format", "json", article)
+	var res analysis.Result
+	if err := json.Unmarshal([]byte(stdout), &res); code != 0 || err != nil {
+		t.Fatalf("exit %d: %v", code, err)
+	}
+	targets := map[string]string{}
+	for _, s := range res.Spans {
+		targets[s.Text] = s.Target
+	}
+	for frag, want := range map[string]string{"brutal dictator": "Kim Jong Un", "reckless appeasement": "Obama"} {
+		if got, ok := targets[frag]; ok && got != want {
+			t.Errorf("target of %q = %q, want %q", frag, got, want)
+		}
+	}
+	if !strings.Contains(stdout, `"target":"Kim Jong Un"`) {
+		t.Errorf("JSON lacks the target: %s", stdout)
+	}
+}
+
+// TestAnalyzeVoice: an embedded post is its author's voice, not the
+// article author's, and a book's title in quotation marks is not speech.
+func TestAnalyzeVoice(t *testing.T) {
+	const article = "testdata/analyze/voice.txt"
+	golden(t, "analyze", "voice", "analyze", article)
+	stdout, _, code := runMain("analyze", "--format", "json", article)
+	var res analysis.Result
+	if err := json.Unmarshal([]byte(stdout), &res); code != 0 || err != nil {
+		t.Fatalf("exit %d: %v", code, err)
+	}
+	text := []rune(res.Text)
+	for _, q := range res.Quotes {
+		if strings.Contains(string(text[q.Start:q.End]), "Black Muslim Religion") {
+			t.Errorf("a book title is quoted speech of %q", q.Speaker)
+		}
+	}
+	found := false
+	for _, s := range res.Spans {
+		if strings.Contains(s.Text, "clown") {
+			found = true
+			if s.Voice != "quote" || s.Speaker != "Javad Zarif (@JZarif)" {
+				t.Errorf("%q in the embedded post: voice %q, speaker %q", s.Text, s.Voice, s.Speaker)
+			}
+		}
+	}
+	if !found {
+		t.Log("the model found nothing in the post; only the quotes were checked")
 	}
 }

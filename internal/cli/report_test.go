@@ -40,3 +40,40 @@ func TestAnalyzeHTML(t *testing.T) {
 		t.Errorf("--format pdf: exit %d %s", code, stderr)
 	}
 }
+
+func TestBatchHTML(t *testing.T) {
+	in := t.TempDir()
+	demo, _ := os.ReadFile(testenv.Demo())
+	os.WriteFile(filepath.Join(in, "a-demo.txt"), demo, 0o644)
+	os.WriteFile(filepath.Join(in, "b-empty.txt"), nil, 0o644)
+	out := filepath.Join(t.TempDir(), "reports")
+	_, stderr, code := runMain("batch", "--format", "html", "--out", out, in)
+	if code != ExitRuntime || !strings.Contains(stderr, "wrote 1 report and index.html") {
+		t.Fatalf("exit %d (want 1: one article is empty): %s", code, stderr)
+	}
+	index, err := os.ReadFile(filepath.Join(out, "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	link := regexp.MustCompile(`<a href="(0001-[a-z0-9-]+\.html)">Iranian Officials Admit the Role of MEK</a>`).FindSubmatch(index)
+	if link == nil {
+		t.Fatalf("index.html has no link to the first report:\n%s", index)
+	}
+	if !strings.Contains(string(index), "empty") || !strings.Contains(string(index), `http-equiv="Content-Security-Policy"`) || strings.Contains(string(index), "<script") {
+		t.Errorf("index.html: no row for the failed article, no CSP, or a script:\n%s", index)
+	}
+	if rep, err := os.ReadFile(filepath.Join(out, string(link[1]))); err != nil || !strings.Contains(string(rep), `id="article-text"`) {
+		t.Errorf("report %s: %v", link[1], err)
+	}
+	for _, args := range [][]string{
+		{"batch", "--format", "html", in},
+		{"batch", "--out", out, in},
+	} {
+		if _, stderr, code := runMain(args...); code != ExitUsage || !strings.Contains(stderr, "--out") {
+			t.Errorf("%v: exit %d %s", args, code, stderr)
+		}
+	}
+	if _, stderr, code := runMain("batch", "--format", "html", "--out", out, in); code != ExitRuntime || !strings.Contains(stderr, "not empty") {
+		t.Errorf("into a used folder: exit %d %s", code, stderr)
+	}
+}

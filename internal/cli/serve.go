@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 
 	"unspun/internal/analyze"
@@ -137,6 +138,13 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("load model: %w", err)
 	}
+	if env.Getenv("GOMEMLIMIT") == "" {
+		// A soft limit makes the garbage collector return the memory of
+		// finished analyses before the heap doubles; with the server's
+		// budget on text in analysis, it keeps the peak of concurrent
+		// large articles near one large article's working memory.
+		debug.SetMemoryLimit(serveMemoryLimit)
+	}
 	set := metrics.New()
 	srv, err := server.New(server.Config{
 		Metrics:      set,
@@ -190,6 +198,10 @@ func defaultDataDir(env *Env) (string, error) {
 	}
 	return filepath.Join(d, "unspun"), nil
 }
+
+// serveMemoryLimit is the server's soft memory limit unless GOMEMLIMIT
+// sets another.
+const serveMemoryLimit = 400 << 20
 
 // hostsOf returns the host[:port] of each --public-url.
 func hostsOf(urls []string) ([]string, error) {

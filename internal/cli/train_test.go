@@ -10,25 +10,16 @@ import (
 	"testing"
 
 	"unspun/internal/corpus"
+	"unspun/internal/model"
 	"unspun/internal/task"
+	"unspun/internal/testenv"
 )
-
-// sharedPTC returns the shared corpus beside the repository, skipping only
-// when it is genuinely absent.
-func sharedPTC(t testing.TB) string {
-	t.Helper()
-	dir := filepath.Join("..", "..", "..", "shared", "data", "ptc")
-	if _, err := os.Stat(filepath.Join(dir, "split-train.txt")); err != nil {
-		t.Skipf("PTC corpus not available: %v", err)
-	}
-	return dir
-}
 
 // smallPTC writes a PTC-format folder with the first n training articles
 // into dir.
 func smallPTC(t testing.TB, dir string, n int) {
 	t.Helper()
-	src := sharedPTC(t)
+	src := testenv.PTC(t)
 	ids, err := corpus.ReadIDs(filepath.Join(src, "split-train.txt"))
 	if err != nil {
 		t.Fatal(err)
@@ -56,61 +47,66 @@ func smallPTC(t testing.TB, dir string, n int) {
 	}
 }
 
-var trained struct {
-	once  sync.Once
-	dir   string
-	model string
-	err   string
+var fixture struct {
+	once sync.Once
+	err  error
 }
 
-// testModel trains a small model once for the package's tests, without
-// word vectors, and returns its path.
+// testModel returns the path of the small model the tests share
+// (testenv.FixtureModel), after checking once that it can be read.
 func testModel(t testing.TB) string {
 	t.Helper()
-	trained.once.Do(func() {
-		dir, err := os.MkdirTemp("", "unspun-cli-test-")
+	path := testenv.FixtureModel(t)
+	fixture.once.Do(func() {
+		f, err := os.Open(path)
 		if err != nil {
-			trained.err = err.Error()
+			fixture.err = err
 			return
 		}
-		trained.dir = dir
-		smallPTC(t, filepath.Join(dir, "ptc"), 25)
-		trained.model = filepath.Join(dir, "small.model")
-		_, stderr, code := runMain("train", "--data", filepath.Join(dir, "ptc"), "--out", trained.model, "--resources", filepath.Join(dir, "no-resources"))
-		if code != 0 {
-			trained.err = stderr
-		}
+		defer f.Close()
+		_, fixture.err = model.Read(f)
 	})
-	if trained.err != "" {
-		t.Fatalf("training the test model: %s", trained.err)
+	if fixture.err != nil {
+		testenv.FixtureUnreadable(t, fixture.err)
 	}
-	return trained.model
+	return path
 }
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if trained.dir != "" {
-		os.RemoveAll(trained.dir)
+// TestFixtureModel runs testenv.FixtureCommand, the training that made the
+// committed fixture model, and expects the same bytes: training is
+// deterministic, and the fixture is what today's training makes of its
+// articles. With -update it rewrites the fixture instead.
+func TestFixtureModel(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains a model")
 	}
-	os.Exit(code)
-}
-
-func TestTrainDeterministic(t *testing.T) {
-	first := testModel(t)
-	dir := t.TempDir()
-	smallPTC(t, filepath.Join(dir, "ptc"), 25)
-	out := filepath.Join(dir, "again.model")
-	_, stderr, code := runMain("train", "--data", filepath.Join(dir, "ptc"), "--out", out, "--resources", filepath.Join(dir, "none"))
+	want := testenv.FixtureModel(t)
+	out := filepath.Join(t.TempDir(), "fixture.model")
+	if *updateGolden {
+		out = want
+	}
+	ids := testenv.FixtureIDs()
+	n, err := corpus.ReadIDs(ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, code := runMain("train", "--data", testenv.PTC(t), "--train-ids", ids, "--resources", "none", "--out", out)
 	if code != 0 {
 		t.Fatalf("train: exit %d: %s", code, stderr)
 	}
-	if !strings.Contains(stderr, "train: 25 articles") || !strings.Contains(stderr, "wrote "+out) {
+	if !strings.Contains(stderr, fmt.Sprintf("train: %d articles", len(n))) || !strings.Contains(stderr, "wrote "+out) {
 		t.Errorf("progress does not report the data and the result:\n%s", stderr)
 	}
-	a, _ := os.ReadFile(first)
+	if *updateGolden {
+		return
+	}
+	a, _ := os.ReadFile(want)
 	b, _ := os.ReadFile(out)
-	if len(a) == 0 || !bytes.Equal(a, b) {
-		t.Errorf("two trainings on the same data differ (%d and %d bytes)", len(a), len(b))
+	if !bytes.Equal(a, b) {
+		t.Errorf("training the fixture again gave a different model (%d bytes, committed %d): "+
+			"either training or the features changed, and the fixture must be regenerated with\n\t%s\n"+
+			"(or go test ./internal/cli -run TestFixtureModel -update) and committed; "+
+			"or training is no longer deterministic (train twice and compare)", len(b), len(a), testenv.FixtureCommand)
 	}
 }
 

@@ -312,10 +312,10 @@ func TestQuoteAt(t *testing.T) {
 // code points → bytes → code points is the identity and Slice is Python's
 // text[start:end], computed here independently from []rune.
 func TestPTCRoundTrip(t *testing.T) {
-	dir := filepath.Join(testenv.ModuleRoot(), "..", "shared", "data", "ptc")
+	dir := testenv.PTC(t)
 	arts, err := filepath.Glob(filepath.Join(dir, "articles", "article*.txt"))
 	if err != nil || len(arts) == 0 {
-		t.Skipf("shared PTC articles not found in %s", dir)
+		t.Fatalf("no PTC articles in %s", dir)
 	}
 	spans := 0
 	for _, p := range arts {
@@ -454,14 +454,14 @@ func FuzzDocument(f *testing.F) {
 }
 
 func TestInvariantsOnSharedArticles(t *testing.T) {
-	root := filepath.Join(testenv.ModuleRoot(), "..", "shared", "data")
+	root := testenv.SharedData(t)
 	var files []string
 	for _, pat := range []string{"ptc/articles/*.txt", "unlabeled-news/*.txt"} {
 		m, _ := filepath.Glob(filepath.Join(root, pat))
 		files = append(files, m...)
 	}
 	if len(files) == 0 {
-		t.Skip("shared data not found")
+		t.Fatalf("no articles in %s", root)
 	}
 	for _, p := range files {
 		b, err := os.ReadFile(p)
@@ -494,7 +494,7 @@ func BenchmarkNew(b *testing.B) {
 	b.Run("ptc-longest", func(b *testing.B) {
 		// The longest PTC article, picked by size so the benchmark does
 		// not depend on one id.
-		m, _ := filepath.Glob(filepath.Join(testenv.ModuleRoot(), "..", "shared", "data", "ptc", "articles", "*.txt"))
+		m, _ := filepath.Glob(filepath.Join(testenv.PTC(b), "articles", "*.txt"))
 		best, size := "", int64(0)
 		for _, p := range m {
 			if st, err := os.Stat(p); err == nil && st.Size() > size {

@@ -15,10 +15,9 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"strings"
-	"unicode/utf8"
 
 	"unspun/internal/binfile"
+	"unspun/internal/lexicon"
 )
 
 // Vectors is a read-only table of quantised word vectors. Row i is
@@ -94,24 +93,12 @@ func (v *Vectors) Lookup(word string) (row int, ok bool) {
 	if r, ok := v.index[word]; ok {
 		return int(r), true
 	}
-	if n := Normalize(word); n != word {
+	if n := lexicon.Lower(word); n != word {
 		if r, ok := v.index[n]; ok {
 			return int(r), true
 		}
 	}
 	return 0, false
-}
-
-// Normalize returns word as the vocabulary spells it: lowercased, with ’
-// folded to '. It does not allocate when word is already in that form.
-func Normalize(word string) string {
-	for i := 0; i < len(word); i++ {
-		c := word[i]
-		if c >= utf8.RuneSelf || ('A' <= c && c <= 'Z') {
-			return strings.ReplaceAll(strings.ToLower(word), "’", "'")
-		}
-	}
-	return word
 }
 
 // Vec writes the dequantised vector of row into dst, growing it if needed,

@@ -238,6 +238,44 @@ func Lower(w string) string {
 	return w
 }
 
+// Stem strips common English inflections from a lowercased word (see
+// Lower) so that "threatens", "threatened" and "threatening" share
+// features and count as one word when repetition is counted. It is
+// deliberately crude: the models only need consistent classes, not
+// linguistic stems. It is the only stemmer: both models use it.
+func Stem(w string) string {
+	w = strings.TrimSuffix(w, "'s")
+	if len(w) <= 4 {
+		return w
+	}
+	switch {
+	case strings.HasSuffix(w, "ies") && len(w) > 5:
+		return w[:len(w)-3] + "y"
+	case strings.HasSuffix(w, "ing") && len(w) > 6:
+		return w[:len(w)-3]
+	case strings.HasSuffix(w, "ed") && len(w) > 5:
+		return w[:len(w)-2]
+	case strings.HasSuffix(w, "ly") && len(w) > 5:
+		return w[:len(w)-2]
+	case strings.HasSuffix(w, "es") && len(w) > 5:
+		return w[:len(w)-2]
+	case strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss"):
+		return w[:len(w)-1]
+	}
+	return w
+}
+
+// IsWord reports whether a token has a letter or a digit: a word or a
+// number, not punctuation. Every count of words uses it.
+func IsWord(w string) bool {
+	for _, r := range w {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			return true
+		}
+	}
+	return false
+}
+
 // Word returns the lists a single lowercased token belongs to as a
 // one-word entry (see Lower). Multi-word entries are found by Phrases.
 func Word(w string) Kind { return load().word[w] }

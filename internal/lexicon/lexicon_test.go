@@ -128,3 +128,28 @@ func TestKindString(t *testing.T) {
 		t.Errorf("String = %q", got)
 	}
 }
+
+func TestStem(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"threatens", "threaten"},
+		{"threatened", "threaten"},
+		{"threatening", "threaten"},
+		{"policies", "policy"},
+		{"glass", "glass"},
+		{"trump's", "trump"},
+		{"is", "is"},
+	}
+	for _, tt := range tests {
+		if got := Stem(tt.in); got != tt.want {
+			t.Errorf("Stem(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestIsWord(t *testing.T) {
+	for w, want := range map[string]bool{"word": true, "9/11": true, "'s": true, "—": false, ",": false, "“": false, "é": true} {
+		if got := IsWord(w); got != want {
+			t.Errorf("IsWord(%q) = %v, want %v", w, got, want)
+		}
+	}
+}

@@ -3,9 +3,11 @@ package loadtest
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -80,5 +82,68 @@ func TestPercentile(t *testing.T) {
 	}
 	if percentile(nil, 50) != 0 {
 		t.Error("percentile of nothing is not 0")
+	}
+}
+
+// TestRunMixed: in mixed mode clients read, search, list and delete only
+// what they stored, and the report's tallies match what the server saw.
+func TestRunMixed(t *testing.T) {
+	var mu sync.Mutex
+	live := map[int64]bool{}
+	var nextID int64
+	var created, deleted, bad int
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		var id int64
+		switch {
+		case r.Method == "POST" && r.URL.Path == "/api/v1/analyze":
+			nextID++
+			live[nextID] = true
+			created++
+			w.WriteHeader(http.StatusCreated)
+			fmt.Fprintf(w, `{"id":%d}`, nextID)
+		case r.Method == "GET" && (r.URL.Path == "/api/v1/articles" || r.URL.Path == "/api/v1/stats" || r.URL.Path == "/articles"):
+			w.Write([]byte(`{}`))
+		case strings.HasPrefix(r.URL.Path, "/api/v1/articles/"):
+			fmt.Sscan(strings.TrimPrefix(r.URL.Path, "/api/v1/articles/"), &id)
+			if !live[id] {
+				bad++
+				http.NotFound(w, r)
+				return
+			}
+			if r.Method == "DELETE" {
+				delete(live, id)
+				deleted++
+				w.WriteHeader(http.StatusNoContent)
+				return
+			}
+			w.Write([]byte(`{}`))
+		default:
+			bad++
+			http.NotFound(w, r)
+		}
+	}))
+	defer srv.Close()
+	rep, err := Run(context.Background(), Config{BaseURL: srv.URL, Clients: 5, Duration: 300 * time.Millisecond,
+		Articles: []string{"article"}, Store: true, Mixed: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if rep.Errors != 0 || bad != 0 {
+		t.Errorf("%d errors, %d bad requests: %v", rep.Errors, bad, rep.ErrorSamples)
+	}
+	if rep.Created != created || rep.Deleted != deleted || deleted == 0 {
+		t.Errorf("report: %d created, %d deleted; server: %d, %d", rep.Created, rep.Deleted, created, deleted)
+	}
+	for _, op := range []string{"analyze", "get", "list", "search", "delete", "stats", "page"} {
+		if rep.Ops[op] == 0 {
+			t.Errorf("no %s requests: %v", op, rep.Ops)
+		}
+	}
+	if !strings.Contains(rep.String(), "operations ") || !strings.Contains(rep.String(), "204 ") {
+		t.Errorf("report lacks the tallies:\n%s", rep)
 	}
 }

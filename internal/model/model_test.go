@@ -12,15 +12,16 @@ import (
 	"unspun/internal/doc"
 	"unspun/internal/si"
 	"unspun/internal/tc"
+	"unspun/internal/testenv"
 )
 
 // tiny trains SI and TC without vectors on a few PTC training articles.
 func tiny(t *testing.T) *Model {
 	t.Helper()
-	dir := filepath.Join("..", "..", "..", "shared", "data", "ptc")
+	dir := testenv.PTC(t)
 	ids, err := corpus.ReadIDs(filepath.Join(dir, "split-train.txt"))
 	if err != nil {
-		t.Skipf("PTC corpus not available: %v", err)
+		t.Fatal(err)
 	}
 	arts, err := corpus.ReadPTC(dir, ids[:8])
 	if err != nil {

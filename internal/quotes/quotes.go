@@ -20,6 +20,7 @@ import (
 	"unicode/utf8"
 
 	"unspun/internal/doc"
+	"unspun/internal/lexicon"
 )
 
 // Quote is a region of quoted speech, its quotation marks included, and
@@ -69,8 +70,8 @@ func Find(d *doc.Document) []Quote {
 			speaker = f.speakers[k-1]
 		}
 		f.speakers[k] = speaker
-		if !a.direct && f.contentWords(k) <= maxScareWords {
-			continue
+		if (!a.direct && f.contentWords(k) <= maxScareWords) || f.isTitle(k) {
+			continue // a scare quote or a work's title (voice.go): not speech
 		}
 		out = append(out, Quote{Span: q, Speaker: speaker})
 	}
@@ -99,7 +100,7 @@ func (f *finder) contentWords(k int) int {
 	n := 0
 	ws := f.d.Words
 	for i := f.quoteWords[k][0]; i < f.quoteWords[k][1]; i++ {
-		if isWordy(ws[i].Text) {
+		if lexicon.IsWord(ws[i].Text) {
 			n++
 		}
 	}
@@ -117,7 +118,7 @@ func (f *finder) between(k int) bool {
 	}
 	n, verb := 0, false
 	for _, w := range ws {
-		if isWordy(w.Text) {
+		if lexicon.IsWord(w.Text) {
 			n++
 		}
 		verb = verb || isSpeechVerb(w.Text)
@@ -603,7 +604,7 @@ var irregularPast = set("spoke", "went", "gave", "took", "made", "came", "saw", 
 // shape and class tell: a word (or number) that is not a verb-like closed
 // class word, with possessives and hyphenated compounds included.
 func nounish(w string) bool {
-	if !isWordy(w) {
+	if !lexicon.IsWord(w) {
 		return false
 	}
 	lw := strings.ToLower(w)
@@ -625,16 +626,11 @@ func nounish(w string) bool {
 // prepositions.
 func hasNoun(ws []doc.Word) bool {
 	for _, w := range ws {
-		if isWordy(w.Text) && !isDeterminer(w.Text) && !isNPPreposition(w.Text) {
+		if lexicon.IsWord(w.Text) && !isDeterminer(w.Text) && !isNPPreposition(w.Text) {
 			return true
 		}
 	}
 	return false
-}
-
-func isWordy(w string) bool {
-	r, _ := utf8.DecodeRuneInString(w)
-	return unicode.IsLetter(r) || unicode.IsDigit(r)
 }
 
 func isLowerWord(w string) bool {
@@ -663,14 +659,14 @@ func glued(ws []doc.Word, i int) bool {
 		return false
 	}
 	return ws[i-1].End == ws[i].Start && ws[i].End == ws[i+1].Start &&
-		isWordy(ws[i-1].Text) && isWordy(ws[i+1].Text)
+		lexicon.IsWord(ws[i-1].Text) && lexicon.IsWord(ws[i+1].Text)
 }
 
 func isDash(w string) bool { return w == "-" || w == "–" || w == "—" }
 
 func onlyPunct(ws []doc.Word) bool {
 	for _, w := range ws {
-		if isWordy(w.Text) {
+		if lexicon.IsWord(w.Text) {
 			return false
 		}
 	}

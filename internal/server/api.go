@@ -64,6 +64,11 @@ func (s *Server) statusOf(r *http.Request, err error) (int, string) {
 		return http.StatusUnprocessableEntity, err.Error()
 	case errors.Is(err, store.ErrNotFound):
 		return http.StatusNotFound, err.Error()
+	case errors.Is(err, store.ErrFull), errors.Is(err, store.ErrReadOnly), errors.Is(err, store.ErrCorrupt):
+		// The log gets the database's path and what to do; the client
+		// gets the reason, not the server's file names.
+		s.cfg.Logger.Error("store failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		return storeStatus(err)
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		if r.Context().Err() == nil {
 			// Our own timeout (the fetch's), not the client leaving.
@@ -101,7 +106,7 @@ func setRetryAfter(w http.ResponseWriter, err error) {
 }
 
 func isAPI(r *http.Request) bool {
-	return strings.HasPrefix(r.URL.Path, "/api/") || r.URL.Path == "/healthz" || r.URL.Path == "/metrics"
+	return strings.HasPrefix(r.URL.Path, "/api/") || r.URL.Path == "/healthz" || r.URL.Path == "/readyz" || r.URL.Path == "/metrics"
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
@@ -181,6 +186,9 @@ func (s *Server) analyze(ctx context.Context, j job) (*ArticleResponse, error) {
 			return nil, errorf(http.StatusBadRequest, "%s longer than 500 characters", name)
 		}
 	}
+	if stored, err := s.storedAnswer(ctx, j); stored != nil || err != nil {
+		return stored, err
+	}
 	text := j.Text
 	if j.URL != "" {
 		if s.cfg.Fetcher == nil {
@@ -249,6 +257,37 @@ func (s *Server) analyze(ctx context.Context, j job) (*ArticleResponse, error) {
 	}
 	resp.ID = id
 	resp.Created = &a.Created
+	return resp, nil
+}
+
+// storedAnswer returns the stored article a job to store would save as,
+// when this server's model analysed it: so that posting a stored article
+// again costs neither a fetch nor an analysis. It returns nil when the
+// article must be (re-)analysed: not stored, stored by another model
+// version, or the model version unknown. A URL is matched as given; one
+// that redirects is matched after the fetch, by Save.
+func (s *Server) storedAnswer(ctx context.Context, j job) (*ArticleResponse, error) {
+	if !j.store || s.cfg.ModelVersion == "" {
+		return nil, nil
+	}
+	var id int64
+	var model string
+	var err error
+	if j.URL != "" {
+		id, model, err = s.cfg.Store.LookupURL(ctx, j.URL)
+	} else {
+		id, model, err = s.cfg.Store.Lookup(ctx, "", j.Text)
+	}
+	if err != nil || model != s.cfg.ModelVersion {
+		// A URL that is not http(s) is refused by the fetch, with its
+		// reason; a store failure shows at the save.
+		return nil, nil
+	}
+	resp, err := s.loadArticle(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	resp.existed = true
 	return resp, nil
 }
 
@@ -384,6 +423,13 @@ const MaxPerPage = 100
 // filterParams reads the list and stats filters from a query.
 func filterParams(q url.Values) (store.Filter, error) {
 	f := store.Filter{Q: q.Get("q"), Source: q.Get("source"), Technique: q.Get("technique")}
+	if v := q.Get("reviewed"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return f, errorf(http.StatusBadRequest, "reviewed=%q: want true (a finished review) or false", v)
+		}
+		f.Reviewed = &b
+	}
 	if len(f.Q) > 1000 {
 		return f, errorf(http.StatusBadRequest, "q longer than 1000 bytes")
 	}
@@ -571,17 +617,6 @@ func (s *Server) apiStats(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, StatsResponse{By: string(by), Groups: groups})
 }
 
-func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
-	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
-	defer cancel()
-	if err := s.cfg.Store.Ping(ctx); err != nil {
-		s.cfg.Logger.Error("health check", "err", err)
-		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "error": "database not answering"})
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
-}
-
 // runAnalysis analyses text once there is a slot and budget for it. The
 // wait is bounded by QueueTimeout (then 503 with Retry-After), the
 // analysis by AnalysisTimeout (then 504); either way, and when the client
@@ -606,7 +641,7 @@ func (s *Server) runAnalysis(ctx context.Context, text string) (*analysis.Result
 			return nil, s.deadlineError(ctx)
 		}
 		return nil, &httpError{status: http.StatusServiceUnavailable, retryAfter: 5, msg: fmt.Sprintf(
-			"the server is busy: no analysis could start within %s (%d running, %d bytes of text in analysis at most); try again shortly",
+			"the server is busy: no analysis could start within %s (it runs at most %d at once, with at most %d bytes of text); try again shortly",
 			s.cfg.QueueTimeout, cap(s.slots), s.cfg.MaxTextBytes)}
 	}
 	actx, cancel := context.WithTimeout(ctx, s.cfg.AnalysisTimeout)

@@ -106,3 +106,30 @@ func TestIdempotencyKey(t *testing.T) {
 		}
 	}
 }
+
+// TestStoredArticleNotAnalysedAgain: with the model version known, a
+// stored article posted again is answered from the store; after a model
+// change it is analysed again and updated in place.
+func TestStoredArticleNotAnalysedAgain(t *testing.T) {
+	a := &tallyAnalyzer{}
+	f := newFixture(t, Config{Analyzer: a, ModelVersion: "keyword-double"})
+	body := `{"text":"The regime lies. Is it a disaster?"}`
+	for i, want := range []int{http.StatusCreated, http.StatusOK, http.StatusOK} {
+		if rec := f.do(t, call{method: "POST", path: "/api/v1/analyze", body: body}); rec.Code != want {
+			t.Errorf("POST #%d: %d, want %d", i+1, rec.Code, want)
+		}
+	}
+	if got := a.n.Load(); got != 1 {
+		t.Errorf("%d analyses for one article posted three times, want 1", got)
+	}
+	// Another server version: the stored analysis (keyword-double) is
+	// from another model, so it is analysed again.
+	g, err := New(Config{Analyzer: a, Store: f.store, ModelVersion: "v2"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := (&fixture{srv: g, h: g.Handler(), store: f.store}).do(t, call{method: "POST", path: "/api/v1/analyze", body: body})
+	if rec.Code != http.StatusOK || a.n.Load() != 2 {
+		t.Errorf("after a model change: %d, %d analyses; want 200 and a second analysis", rec.Code, a.n.Load())
+	}
+}

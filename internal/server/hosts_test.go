@@ -105,3 +105,25 @@ func TestFormOrigin(t *testing.T) {
 		})
 	}
 }
+
+// TestEveryFormChecksOrigin: every page route that changes something,
+// including ones added later, refuses a form sent from another site.
+func TestEveryFormChecksOrigin(t *testing.T) {
+	f := newFixture(t, Config{})
+	n := 0
+	for _, r := range f.srv.routes() {
+		if r.method == "GET" || strings.HasPrefix(r.pattern, "/api/") {
+			continue
+		}
+		n++
+		path := strings.NewReplacer("{id}", "1", "{$}", "").Replace(r.pattern)
+		rec := f.do(t, call{method: r.method, path: path, body: "text=x",
+			header: map[string]string{"Content-Type": "application/x-www-form-urlencoded", "Origin": "https://evil.example", "Sec-Fetch-Site": "cross-site"}})
+		if rec.Code != http.StatusForbidden {
+			t.Errorf("%s %s from another site = %d, want 403", r.method, path, rec.Code)
+		}
+	}
+	if n < 2 {
+		t.Errorf("only %d form routes found", n)
+	}
+}

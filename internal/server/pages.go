@@ -118,7 +118,7 @@ func (s *Server) pageList(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	data := web.ListData{
 		Base: s.base("Articles", "articles"),
-		F:    web.ListFilter{Q: q.Get("q"), Source: q.Get("source"), Technique: q.Get("technique"), From: q.Get("from"), To: q.Get("to")},
+		F:    web.ListFilter{Q: q.Get("q"), Source: q.Get("source"), Technique: q.Get("technique"), From: q.Get("from"), To: q.Get("to"), Reviewed: q.Get("reviewed")},
 	}
 	for _, t := range technique.All() {
 		data.Techniques = append(data.Techniques, t.Info())
@@ -180,5 +180,14 @@ func (s *Server) pageDashboard(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	s.render(w, r, http.StatusOK, web.PageDashboard, web.NewDashboardData(s.base("Dashboard", "dashboard"), n, stats[0], stats[1], stats[2]))
+	d := web.NewDashboardData(s.base("Dashboard", "dashboard"), n, stats[0], stats[1], stats[2])
+	if d.Agreement, d.Reviewed, err = s.agreement(ctx); err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	if d.Targets, d.TargetArticles, err = s.labelledTargets(ctx); err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, web.PageDashboard, d)
 }

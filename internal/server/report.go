@@ -3,7 +3,6 @@ package server
 import (
 	"fmt"
 	"net/http"
-	"regexp"
 	"strings"
 
 	"unspun/internal/web"
@@ -36,15 +35,10 @@ func (s *Server) pageReport(w http.ResponseWriter, r *http.Request) {
 	w.Write([]byte(b.String()))
 }
 
-var unsafeName = regexp.MustCompile(`[^a-z0-9]+`)
-
 // reportFileName is "unspun-ID-title-words.html", ASCII only so that it
 // needs no quoting in a header.
 func reportFileName(id int64, title string) string {
-	slug := strings.Trim(unsafeName.ReplaceAllString(strings.ToLower(title), "-"), "-")
-	if len(slug) > 48 {
-		slug = strings.TrimRight(slug[:48], "-")
-	}
+	slug := web.Slug(title, 48)
 	if slug == "" {
 		return fmt.Sprintf("unspun-%d.html", id)
 	}

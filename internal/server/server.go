@@ -15,6 +15,7 @@ import (
 	"net/netip"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unspun/internal/analysis"
 
@@ -117,6 +118,10 @@ type Server struct {
 	// text bounds the bytes of text in analysis (Config.MaxTextBytes).
 	text  *budget
 	hosts hostSet
+	// state is stateStarting until Serve serves, stateStopping once it
+	// is asked to stop (for /readyz).
+	state atomic.Int32
+	check storeCheck
 }
 
 // New returns a Server for cfg.
@@ -174,6 +179,8 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/articles", h(s.apiList), false},
 		{"GET", "/api/v1/articles/{id}", h(s.apiGet), false},
 		{"DELETE", "/api/v1/articles/{id}", h(s.apiDelete), true},
+		{"GET", "/api/v1/articles/{id}/review", h(s.apiGetReview), false},
+		{"PUT", "/api/v1/articles/{id}/review", h(s.apiPutReview), true},
 		{"GET", "/api/v1/stats", h(s.apiStats), false},
 		{"GET", "/api/v1/feeds", h(s.apiFeeds), false},
 		{"POST", "/api/v1/feeds", h(s.apiAddFeed), true},
@@ -181,6 +188,7 @@ func (s *Server) routes() []route {
 		{"DELETE", "/api/v1/feeds/{id}", h(s.apiDeleteFeed), true},
 		{"GET", "/api/openapi.json", h(s.openAPI), false},
 		{"GET", "/healthz", h(s.healthz), false},
+		{"GET", "/readyz", h(s.readyz), false},
 		{"GET", "/metrics", h(s.serveMetrics), false},
 		{"GET", "/{$}", h(s.pageHome), false},
 		{"POST", "/analyze", h(s.pageAnalyze), true},
@@ -189,6 +197,7 @@ func (s *Server) routes() []route {
 		{"GET", "/articles/{id}/report.html", h(s.pageReport), false},
 		{"POST", "/articles/{id}/delete", h(s.pageDelete), true},
 		{"GET", "/dashboard", h(s.pageDashboard), false},
+		{"GET", "/review", h(s.pageReviewQueue), false},
 		{"GET", "/feeds", h(s.pageFeeds), false},
 		{"GET", "/static/", web.Static(), false},
 	}
@@ -329,11 +338,14 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	s.state.Store(stateServing)
 	select {
 	case err := <-errc:
+		s.state.Store(stateStopping)
 		return fmt.Errorf("serve %s: %w", ln.Addr(), err)
 	case <-ctx.Done():
 	}
+	s.state.Store(stateStopping)
 	sctx, cancel := context.WithTimeout(context.Background(), ShutdownTimeout)
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil {

@@ -495,7 +495,7 @@ func TestOpenAPICoversRoutes(t *testing.T) {
 	}
 	served := map[string]bool{}
 	for _, r := range f.srv.routes() {
-		if strings.HasPrefix(r.pattern, "/api/") || r.pattern == "/healthz" || r.pattern == "/metrics" {
+		if strings.HasPrefix(r.pattern, "/api/") || r.pattern == "/healthz" || r.pattern == "/readyz" || r.pattern == "/metrics" {
 			served[r.method+" "+r.pattern] = true
 			if !documented[r.method+" "+r.pattern] {
 				t.Errorf("route %s %s is not in the OpenAPI document", r.method, r.pattern)
@@ -640,23 +640,32 @@ func TestAnalyzeForm(t *testing.T) {
 	}
 }
 
-func TestGracefulShutdown(t *testing.T) {
-	gate, entered := make(chan struct{}), make(chan struct{})
-	f := newFixture(t, Config{Analyzer: &keywordAnalyzer{gate: gate, entered: entered}})
+// serveLoopback runs f's server with Serve on a loopback port; cancel asks
+// it to stop and done waits for Serve's result.
+func serveLoopback(t *testing.T, f *fixture) (addr string, cancel func(), done func() error) {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- f.srv.Serve(ctx, ln) }()
+	t.Cleanup(cancel)
+	errc := make(chan error, 1)
+	go func() { errc <- f.srv.Serve(ctx, ln) }()
+	return ln.Addr().String(), cancel, func() error { return <-errc }
+}
+
+func TestGracefulShutdown(t *testing.T) {
+	gate, entered := make(chan struct{}), make(chan struct{})
+	f := newFixture(t, Config{Analyzer: &keywordAnalyzer{gate: gate, entered: entered}})
+	addr, cancel, done := serveLoopback(t, f)
 	type result struct {
 		status int
 		err    error
 	}
 	resc := make(chan result, 1)
 	go func() {
-		resp, err := http.Post("http://"+ln.Addr().String()+"/api/v1/analyze", "application/json", strings.NewReader(`{"text":"A terrible day."}`))
+		resp, err := http.Post("http://"+addr+"/api/v1/analyze", "application/json", strings.NewReader(`{"text":"A terrible day."}`))
 		if err != nil {
 			resc <- result{err: err}
 			return
@@ -673,13 +682,13 @@ func TestGracefulShutdown(t *testing.T) {
 	if r.err != nil || r.status != 201 {
 		t.Errorf("in-flight request = %d, %v; want it to finish with 201", r.status, r.err)
 	}
-	if err := <-done; err != nil {
+	if err := done(); err != nil {
 		t.Errorf("Serve = %v, want nil after graceful shutdown", err)
 	}
 	if n, _ := f.store.Count(context.Background()); n != 1 {
 		t.Errorf("%d articles stored, want 1", n)
 	}
-	if _, err := http.Get("http://" + ln.Addr().String() + "/healthz"); err == nil {
+	if _, err := http.Get("http://" + addr + "/healthz"); err == nil {
 		t.Error("server still accepts connections after shutdown")
 	}
 }

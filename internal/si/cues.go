@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"unspun/internal/doc"
+	"unspun/internal/lexicon"
 )
 
 // maxCues is how many reasons a span carries at most.
@@ -127,10 +128,10 @@ func (m *Model) describe(d *doc.Document, s *scratch, c cue) string {
 	w := d.Words[c.tok].Text
 	t := &s.di.toks[c.tok]
 	next := ""
-	if c.tok+1 < len(d.Words) && isWordy(d.Words[c.tok+1].Text) {
+	if c.tok+1 < len(d.Words) && lexicon.IsWord(d.Words[c.tok+1].Text) {
 		next = d.Words[c.tok+1].Text
 	}
-	if !isWordy(w) {
+	if !lexicon.IsWord(w) {
 		// Punctuation explains nothing to a reader, except through the
 		// sentence-level cues.
 		switch c.tpl {

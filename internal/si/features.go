@@ -7,8 +7,8 @@ import (
 	"unicode/utf8"
 
 	"unspun/internal/doc"
-	"unspun/internal/embed"
 	"unspun/internal/lexicon"
+	"unspun/internal/words"
 )
 
 // Feature templates. A sparse feature is a template and a string key,
@@ -59,9 +59,12 @@ type feat struct {
 	off int8
 }
 
-// tokenInfo is what the extractor knows about one token.
+// tokenInfo is what the extractor knows about one token, most of it
+// from the document's word table (words.Table).
 type tokenInfo struct {
 	lower   string
+	stem    string
+	superl  bool
 	sent    int // sentence index, for sequence boundaries
 	vecRow  int // -1 when the word has no vector
 	lex     lexicon.Kind
@@ -84,7 +87,6 @@ type docInfo struct {
 	// article-wide style: buckets of loaded-word density, exclamations,
 	// questions, sentiment strength, quoted share and length.
 	artStyle [6]string
-	lowers   []string
 }
 
 // pairKey identifies a word pair without building the string "a b".
@@ -100,9 +102,13 @@ func pairKey(a, b string) uint64 {
 	return v
 }
 
-// analyse computes docInfo for d.
-func (m *Model) analyse(d *doc.Document, di *docInfo) {
+// analyse computes docInfo for d from its word table tab, which must
+// have been built with m's vectors; nil builds it.
+func (m *Model) analyse(d *doc.Document, tab *words.Table, di *docInfo) {
 	ws := d.Words
+	if tab == nil {
+		tab = m.Words(d)
+	}
 	di.toks = di.toks[:0]
 	di.sents = di.sents[:0]
 	clear(di.counts)
@@ -114,11 +120,7 @@ func (m *Model) analyse(d *doc.Document, di *docInfo) {
 	if len(ws) == 0 {
 		return
 	}
-	di.lowers = resize(di.lowers, len(ws))
-	lowers := di.lowers
-	for i, w := range ws {
-		lowers[i] = embed.Normalize(w.Text)
-	}
+	tw := tab.Words
 	// Sequences: sentences, with words outside any sentence joining the
 	// nearest one so every word is tagged exactly once.
 	cur := -1
@@ -135,25 +137,17 @@ func (m *Model) analyse(d *doc.Document, di *docInfo) {
 		}
 	}
 	for i := range ws {
-		ti := tokenInfo{lower: lowers[i], vecRow: -1}
-		if r, ok := m.vecs.Lookup(ti.lower); ok {
-			ti.vecRow = r
-		}
-		ti.lex = lexicon.Word(ti.lower)
-		ti.valence, ti.hasVal = lexicon.Valence(ti.lower)
+		w := &tw[i]
+		ti := tokenInfo{lower: w.Lower, stem: w.Stem, superl: w.Superlative, vecRow: int(w.Vec),
+			lex: w.Lex, phrase: w.Phrase, valence: w.Valence, hasVal: w.Rated}
 		di.toks = append(di.toks, ti)
 		if isContent(ti.lower) {
 			di.counts[ti.lower]++
-			if i+1 < len(ws) && isContent(lowers[i+1]) {
-				di.bigrams[pairKey(ti.lower, lowers[i+1])]++
+			if i+1 < len(ws) && isContent(tw[i+1].Lower) {
+				di.bigrams[pairKey(ti.lower, tw[i+1].Lower)]++
 			}
 		}
 	}
-	lexicon.Phrases(lowers, func(mt lexicon.Match) {
-		for k := mt.Start; k < mt.End; k++ {
-			di.toks[k].phrase |= mt.Kind
-		}
-	})
 	n := len(di.sents)
 	di.sentLex = resize(di.sentLex, n)
 	di.sentVal = resize(di.sentVal, n)
@@ -234,6 +228,10 @@ type extractor struct {
 	out  []feat
 	tok  int
 	bits uint32
+	// ownOnly leaves out of tokenFeatures the features a token gets from
+	// its neighbours' words alone (see neighbourFeatures), which tagging
+	// sums per word type instead.
+	ownOnly bool
 }
 
 func (x *extractor) add(tpl int, off int, parts ...string) {
@@ -272,8 +270,79 @@ var smallInts = func() []string {
 	return s
 }()
 
-// features appends the sparse features of token i to x.out.
+// features appends the sparse features of token i to x.out: those of its
+// sentence, of its word type and of the token in its context.
 func (x *extractor) features(d *doc.Document, di *docInfo, i int) {
+	x.sentenceFeatures(di, di.toks[i].sent)
+	x.typeFeatures(&di.toks[i])
+	x.tokenFeatures(d, di, i)
+}
+
+// sentenceFeatures appends the features every token of sentence s shares:
+// the sentence's and the article's. Tagging sums their weights once per
+// sentence (see Model.extractCtx).
+func (x *extractor) sentenceFeatures(di *docInfo, s int) {
+	r := di.sents[s]
+	n := r[1] - r[0]
+	x.add(tBias, 0)
+	if di.sentExc[s] {
+		x.add(tSentExcl, 0)
+	}
+	if di.sentQst[s] {
+		x.add(tSentQuest, 0)
+	}
+	x.add(tSentLen, 0, bucket(n, 5, 10, 20, 35, 60))
+	switch {
+	case s == 0:
+		x.add(tArtPos, 0, "title")
+	case s <= 3:
+		x.add(tArtPos, 0, "lead")
+	default:
+		x.add(tArtPos, 0, smallInts[s*5/len(di.sents)])
+	}
+	x.add(tSentLex, 0, bucket(di.sentLex[s], 0, 1, 2, 4))
+	x.add(tSentVal, 0, bucket(int(di.sentVal[s]), 0, 2, 4, 7, 11))
+	if di.sentQuo[s] {
+		x.add(tSentQuote, 0)
+	}
+	for k, b := range di.artStyle {
+		x.add(tArticle, 0, smallInts[k], b)
+	}
+}
+
+// typeFeatures appends the features that depend on the token's
+// normalised word alone, so that tagging can sum their weights once per
+// frequent word, when the model is read (see Model.prepareTagging).
+func (x *extractor) typeFeatures(t *tokenInfo) {
+	x.add(tWord, 0, t.lower)
+	x.add(tStem, 0, t.stem)
+	if n := utf8.RuneCountInString(t.lower); n > 3 {
+		x.add(tPrefix, 0, prefix(t.lower, 3))
+		x.add(tSuffix, 0, suffix(t.lower, 3))
+	}
+	if t.hasVal {
+		x.add(tValence, 0, smallInts[int(math.Round(t.valence))+4])
+	}
+	if t.superl {
+		x.add(tSuperl, 0)
+	}
+	switch {
+	case t.vecRow < 0:
+		x.add(tFreq, 0, "oov")
+	default:
+		x.add(tFreq, 0, bucket(t.vecRow, 100, 1000, 10000, 30000))
+	}
+	for g, c := range x.m.clusters {
+		if t.vecRow >= 0 && t.vecRow < len(c) {
+			x.add(tCluster, 0, smallInts[g], clusterID(c[t.vecRow]))
+		}
+	}
+}
+
+// tokenFeatures appends the features of token i that depend on its
+// context or its spelling: neighbours, lexicon entries around it, shape,
+// quotation, position, repetition.
+func (x *extractor) tokenFeatures(d *doc.Document, di *docInfo, i int) {
 	m := x.m
 	t := &di.toks[i]
 	w := d.Words[i].Text
@@ -286,18 +355,12 @@ func (x *extractor) features(d *doc.Document, di *docInfo, i int) {
 		}
 		return di.toks[k].lower
 	}
-	x.add(tBias, 0)
-	x.add(tWord, 0, t.lower)
-	x.add(tStem, 0, stem(t.lower))
 	x.add(tShape, 0, shape(w))
-	if n := utf8.RuneCountInString(t.lower); n > 3 {
-		x.add(tPrefix, 0, prefix(t.lower, 3))
-		x.add(tSuffix, 0, suffix(t.lower, 3))
+	if !x.ownOnly {
+		for _, off := range neighbourOffsets {
+			x.add(neighbourTemplate(off), off, word(i+off))
+		}
 	}
-	x.add(tPrev, -1, word(i-1))
-	x.add(tNext, 1, word(i+1))
-	x.add(tPrev2, -2, word(i-2))
-	x.add(tNext2, 2, word(i+2))
 	x.add(tBigramL, -1, word(i-1), t.lower)
 	x.add(tBigramR, 0, t.lower, word(i+1)) // off: where the pair starts
 	for off := -2; off <= 2; off++ {
@@ -320,28 +383,14 @@ func (x *extractor) features(d *doc.Document, di *docInfo, i int) {
 	if t.phrase != 0 {
 		x.add(tPhrase, 0)
 	}
-	if t.hasVal {
-		x.add(tValence, 0, smallInts[int(math.Round(t.valence))+4])
-	}
-	if lexicon.LooksSuperlative(t.lower) {
-		x.add(tSuperl, 0)
-	}
 	if isCaps(w) {
 		x.add(tCaps, 0)
 	}
 	if d.QuoteAt(d.Words[i].Start) >= 0 {
 		x.add(tQuote, 0)
 	}
-	s := t.sent
-	r := di.sents[s]
+	r := di.sents[t.sent]
 	n := r[1] - r[0]
-	if di.sentExc[s] {
-		x.add(tSentExcl, 0)
-	}
-	if di.sentQst[s] {
-		x.add(tSentQuest, 0)
-	}
-	x.add(tSentLen, 0, bucket(n, 5, 10, 20, 35, 60))
 	pos := i - r[0]
 	switch {
 	case pos == 0:
@@ -350,14 +399,6 @@ func (x *extractor) features(d *doc.Document, di *docInfo, i int) {
 		x.add(tSentPos, 0, "last")
 	default:
 		x.add(tSentPos, 0, smallInts[pos*4/n])
-	}
-	switch {
-	case s == 0:
-		x.add(tArtPos, 0, "title")
-	case s <= 3:
-		x.add(tArtPos, 0, "lead")
-	default:
-		x.add(tArtPos, 0, smallInts[s*5/len(di.sents)])
 	}
 	if c := di.counts[t.lower]; c > 0 {
 		x.add(tRepeat, 0, bucket(c, 1, 2, 3, 5, 8))
@@ -372,32 +413,53 @@ func (x *extractor) features(d *doc.Document, di *docInfo, i int) {
 			x.add(tRepeatBigram, -1, bucket(c, 2, 3))
 		}
 	}
-	switch {
-	case t.vecRow < 0:
-		x.add(tFreq, 0, "oov")
-	default:
-		x.add(tFreq, 0, bucket(t.vecRow, 100, 1000, 10000, 30000))
+	if x.ownOnly {
+		return
 	}
-	x.add(tSentLex, 0, bucket(di.sentLex[s], 0, 1, 2, 4))
-	x.add(tSentVal, 0, bucket(int(di.sentVal[s]), 0, 2, 4, 7, 11))
-	if di.sentQuo[s] {
-		x.add(tSentQuote, 0)
-	}
-	for k, b := range di.artStyle {
-		x.add(tArticle, 0, smallInts[k], b)
-	}
-	for g, c := range m.clusters {
-		for off := -1; off <= 1; off++ {
-			k := i + off
-			if k < 0 || k >= len(di.toks) || di.toks[k].vecRow < 0 || di.toks[k].vecRow >= len(c) {
-				continue
+	for g := range m.clusters {
+		for _, off := range [2]int{-1, 1} {
+			if k := i + off; k >= 0 && k < len(di.toks) {
+				x.clusterWin(g, off, di.toks[k].vecRow)
 			}
-			id := clusterID(c[di.toks[k].vecRow])
-			if off == 0 {
-				x.add(tCluster, 0, smallInts[g], id)
-			} else {
-				x.add(tClusterWin, off, smallInts[g], smallInts[off+1], id)
-			}
+		}
+	}
+}
+
+// neighbourOffsets are the offsets of the neighbours whose words are
+// features of a token, in the order tokenFeatures adds them.
+var neighbourOffsets = [4]int{-1, 1, -2, 2}
+
+// neighbourTemplate is the template of the word at offset off.
+func neighbourTemplate(off int) int {
+	switch off {
+	case -1:
+		return tPrev
+	case 1:
+		return tNext
+	case -2:
+		return tPrev2
+	}
+	return tNext2
+}
+
+// clusterWin adds the cluster feature of granularity g of the neighbour
+// at offset off (±1) whose vector row is row.
+func (x *extractor) clusterWin(g, off, row int) {
+	c := x.m.clusters[g]
+	if row < 0 || row >= len(c) {
+		return
+	}
+	x.add(tClusterWin, off, smallInts[g], smallInts[off+1], clusterID(c[row]))
+}
+
+// neighbourFeatures appends the features a token gets from the word t at
+// offset off: the word itself and, next to the token, its clusters. They
+// depend on t's word alone, so tagging sums them per word type.
+func (x *extractor) neighbourFeatures(t *tokenInfo, off int) {
+	x.add(neighbourTemplate(off), off, t.lower)
+	if off == -1 || off == 1 {
+		for g := range x.m.clusters {
+			x.clusterWin(g, off, t.vecRow)
 		}
 	}
 }
@@ -429,17 +491,6 @@ func suffix(s string, n int) string {
 		k -= sz
 	}
 	return s[k:]
-}
-
-// stem strips common English inflections, enough to group "attacks",
-// "attacked" and "attacking".
-func stem(w string) string {
-	for _, suf := range [...]string{"ingly", "edly", "ings", "ing", "ies", "ied", "ed", "es", "ly", "s"} {
-		if len(w) > len(suf)+2 && w[len(w)-len(suf):] == suf {
-			return w[:len(w)-len(suf)]
-		}
-	}
-	return w
 }
 
 // shape maps a word to its character classes with runs collapsed:

@@ -22,7 +22,7 @@ func TestQuoteFeatureReadsDocRegions(t *testing.T) {
 		}
 		m := &Model{bits: 12}
 		var di docInfo
-		m.analyse(d, &di)
+		m.analyse(d, nil, &di)
 		x := extractor{m: m, bits: m.bits}
 		for i, w := range d.Words {
 			x.out = x.out[:0]

@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"unspun/internal/doc"
+	"unspun/internal/lexicon"
 )
 
 // Span features the reranker weighs; their order is part of the model
@@ -44,7 +45,7 @@ func spanFeatures(d *doc.Document, di *docInfo, prob []float64, art float64, c c
 		sum += prob[k]
 		hi = max(hi, prob[k])
 		lo = min(lo, prob[k])
-		if isWordy(d.Words[k].Text) {
+		if lexicon.IsWord(d.Words[k].Text) {
 			nw++
 		}
 	}

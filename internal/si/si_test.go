@@ -13,6 +13,7 @@ import (
 	"unspun/internal/corpus"
 	"unspun/internal/doc"
 	"unspun/internal/embed"
+	"unspun/internal/lexicon"
 	"unspun/internal/technique"
 	"unspun/internal/testenv"
 )
@@ -145,7 +146,7 @@ func TestDecode(t *testing.T) {
 	}
 	m := &Model{bits: 10}
 	var di docInfo
-	m.analyse(d, &di)
+	m.analyse(d, nil, &di)
 	prob := []float64{0.1, 0.1, 0.9, 0.2, 0.8, 0.7, 0.3, 0.6, 0.1, 0.5, 0.1, 0.1, 0.1}
 	tests := []struct {
 		name string
@@ -176,7 +177,7 @@ func TestDecode(t *testing.T) {
 func TestGoldTags(t *testing.T) {
 	d := doc.New("t", "We fight the evil regime. They lie.")
 	var di docInfo
-	(&Model{bits: 10}).analyse(d, &di)
+	(&Model{bits: 10}).analyse(d, nil, &di)
 	// "evil regime" and, merged from two overlapping rows, "They lie".
 	gold := mergeGold([]corpus.Span{{Start: 13, End: 24}, {Start: 26, End: 30}, {Start: 26, End: 34}})
 	got := goldTags(d, gold, di.sents)
@@ -211,7 +212,7 @@ func testVectors(t testing.TB, arts []*corpus.Article) *embed.Vectors {
 	var vecs [][]float32
 	for _, a := range arts {
 		for _, w := range a.Doc.Words {
-			l := embed.Normalize(w.Text)
+			l := lexicon.Lower(w.Text)
 			if seen[l] {
 				continue
 			}
@@ -235,14 +236,61 @@ func smallOptions() Options {
 	return Options{Epochs: 3, LearningRate: 0.1, HashBits: 14, Folds: 2, Bags: 2, Members: 2, Clusters: []int{4, 16}, ClusterWords: 2000}
 }
 
+// small is the model trainSmall trains once for the package's tests, with
+// what cross-validation reported as held-out spans.
+var small struct {
+	once sync.Once
+	m    *Model
+	arts []*corpus.Article
+	vecs *embed.Vectors
+	held [][]Span // by article; nil until reported
+	n    int      // HeldOut calls
+	err  error
+}
+
+// trainSmall returns a model trained once, with smallOptions and toy
+// vectors, on six training articles, and those articles and vectors.
+// Tests share the model: they must not change it.
 func trainSmall(t testing.TB) (*Model, []*corpus.Article, *embed.Vectors) {
+	t.Helper()
 	arts := testArticles(t, 6)
-	vecs := testVectors(t, arts)
-	m, err := Train(arts, vecs, smallOptions())
-	if err != nil {
-		t.Fatal(err)
+	small.once.Do(func() {
+		small.arts = arts
+		small.vecs = testVectors(t, arts)
+		small.held = make([][]Span, len(arts))
+		opts := smallOptions()
+		opts.HeldOut = func(i int, spans []Span) {
+			small.held[i] = spans
+			small.n++
+		}
+		small.m, small.err = Train(arts, small.vecs, opts)
+	})
+	if small.err != nil {
+		t.Fatal(small.err)
 	}
-	return m, arts, vecs
+	return small.m, small.arts, small.vecs
+}
+
+// TestHeldOut checks what cross-validation reports as held-out spans: one
+// call per training article, spans as Locate gives them (no cues).
+func TestHeldOut(t *testing.T) {
+	_, arts, _ := trainSmall(t)
+	if small.n != len(arts) {
+		t.Fatalf("HeldOut called %d times for %d articles", small.n, len(arts))
+	}
+	spans := 0
+	for i, a := range arts {
+		checkSpans(t, a.Doc, small.held[i])
+		for _, s := range small.held[i] {
+			if s.Cues != nil {
+				t.Errorf("article %s: held-out span %+v has cues", a.ID, s)
+			}
+		}
+		spans += len(small.held[i])
+	}
+	if spans == 0 {
+		t.Error("no held-out spans in six articles")
+	}
 }
 
 func modelBytes(t testing.TB, m *Model) []byte {
@@ -453,7 +501,7 @@ func TestCues(t *testing.T) {
 				if i := strings.Index(c, "“"); i >= 0 {
 					q := c[i+len("“"):]
 					q = q[:strings.Index(q, "”")]
-					if !isWordy(q) {
+					if !lexicon.IsWord(q) {
 						t.Errorf("cue %q quotes punctuation", c)
 					}
 				}
@@ -574,7 +622,7 @@ func TestDecodeClauseManyRuns(t *testing.T) {
 	d := doc.New("t", text)
 	m := &Model{bits: 10}
 	var di docInfo
-	m.analyse(d, &di)
+	m.analyse(d, nil, &di)
 	rng := rand.New(rand.NewPCG(3, 4))
 	prob := make([]float64, len(d.Words))
 	for trial := range 200 {
@@ -603,7 +651,7 @@ func TestDecodeClauseManyRuns(t *testing.T) {
 			for _, x := range merged {
 				wordy := false
 				for k := x[0]; k < x[1]; k++ {
-					wordy = wordy || isWordy(d.Words[k].Text)
+					wordy = wordy || lexicon.IsWord(d.Words[k].Text)
 				}
 				if st, en, ok := Trim(d, d.Words[x[0]].Start, d.Words[x[1]-1].End); ok && wordy {
 					want = append(want, d.Slice(st, en))
@@ -630,9 +678,11 @@ func unlabeledCopies(arts []*corpus.Article) []*corpus.Article {
 }
 
 func TestSelfTraining(t *testing.T) {
-	all := testArticles(t, 10)
-	arts, extra := all[:6], unlabeledCopies(all[6:])
-	vecs := testVectors(t, all)
+	// trainSmall's model is the one trained without self-training: on
+	// the same six articles, with the same vectors (which do not cover
+	// the unlabelled articles' words) and options.
+	plain, arts, vecs := trainSmall(t)
+	extra := unlabeledCopies(testArticles(t, 10)[6:])
 	opts := smallOptions()
 	opts.Unlabeled = extra
 	var progress bytes.Buffer
@@ -652,11 +702,6 @@ func TestSelfTraining(t *testing.T) {
 	b1 := modelBytes(t, m1)
 	if !bytes.Equal(b1, modelBytes(t, m2)) {
 		t.Fatal("two self-trainings on the same data gave different models")
-	}
-	opts.Unlabeled = nil
-	plain, err := Train(arts, vecs, opts)
-	if err != nil {
-		t.Fatal(err)
 	}
 	if bytes.Equal(b1, modelBytes(t, plain)) {
 		t.Error("self-training left the model unchanged")

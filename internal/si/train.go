@@ -419,7 +419,7 @@ func trainMembers(exs []*example, vecs *embed.Vectors, opts Options, name string
 func (m *Model) prepare(a *corpus.Article) *example {
 	d := a.Doc
 	var di docInfo
-	m.analyse(d, &di)
+	m.analyse(d, nil, &di)
 	x := &extractor{m: m, bits: m.bits}
 	ex := &example{art: a, seqs: slices.Clone(di.sents)}
 	n := len(d.Words)

@@ -12,6 +12,7 @@ import (
 
 	"unspun/internal/doc"
 	"unspun/internal/lexicon"
+	"unspun/internal/words"
 )
 
 // Features are hashed: a feature is a 64-bit FNV-1a hash of a namespace
@@ -104,8 +105,10 @@ type feat struct {
 // document and shared by all its spans.
 type docStats struct {
 	d *doc.Document
-	// lower and stem are per word of d.Words.
+	// lower and stem are per word of d.Words, from its word table, as
+	// is vec, each word's vector row or -1.
 	lower, stem []string
+	vec         []int32
 	// isWord marks tokens with a letter or digit (not punctuation).
 	isWord []bool
 	// stemID numbers each word's stem within the article (-1 for
@@ -137,9 +140,22 @@ type docStats struct {
 // newDocStats computes the statistics of d; vecs may be nil, and dim is
 // the vector size the model uses.
 func newDocStats(d *doc.Document, vecs Vectors, dim int) *docStats {
+	var tab *words.Table
+	if vecs != nil && dim > 0 {
+		tab = words.New(d, vecs)
+	} else {
+		tab = words.New(d, nil)
+	}
+	return newDocStatsOf(d, tab, vecs, dim)
+}
+
+// newDocStatsOf is newDocStats reading d's word table tab, which must
+// have been built with vecs (or without vectors when dim is 0).
+func newDocStatsOf(d *doc.Document, tab *words.Table, vecs Vectors, dim int) *docStats {
 	n := len(d.Words)
 	s := &docStats{
 		d:       d,
+		vec:     make([]int32, n),
 		lower:   make([]string, n),
 		stem:    make([]string, n),
 		isWord:  make([]bool, n),
@@ -148,18 +164,19 @@ func newDocStats(d *doc.Document, vecs Vectors, dim int) *docStats {
 		stemID:  make([]int32, n),
 	}
 	ids := make(map[string]int32, n/2+1)
-	for i, w := range d.Words {
-		l := lexicon.Lower(w.Text)
-		s.lower[i] = l
-		s.stem[i] = stem(l)
-		s.isWord[i] = hasAlnum(l)
-		s.lexWord[i] = lexicon.Word(l)
-		if lexicon.LooksSuperlative(l) {
+	for i := range d.Words {
+		w := &tab.Words[i]
+		s.lower[i] = w.Lower
+		s.stem[i] = w.Stem
+		s.isWord[i] = w.IsWord
+		s.lexWord[i] = w.Lex
+		if w.Superlative {
 			s.lexWord[i] |= lexicon.Superlative
 		}
-		if v, ok := lexicon.Valence(l); ok {
-			s.valence[i] = float32(v)
+		if w.Rated {
+			s.valence[i] = float32(w.Valence)
 		}
+		s.vec[i] = w.Vec
 		s.stemID[i] = -1
 		if s.isWord[i] {
 			id, ok := ids[s.stem[i]]
@@ -194,9 +211,9 @@ func newDocStats(d *doc.Document, vecs Vectors, dim int) *docStats {
 			if !s.isWord[i] || stopword(l) {
 				continue
 			}
-			if row, ok := vecs.Lookup(l); ok {
+			if row := s.vec[i]; row >= 0 {
 				var v []float32
-				v, buf = vecOf(vecs, row, dim, buf)
+				v, buf = vecOf(vecs, int(row), dim, buf)
 				for j, x := range v {
 					s.articleVec[j] += x
 				}
@@ -205,40 +222,6 @@ func newDocStats(d *doc.Document, vecs Vectors, dim int) *docStats {
 		unit(s.articleVec, denseScale)
 	}
 	return s
-}
-
-func hasAlnum(s string) bool {
-	for _, r := range s {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			return true
-		}
-	}
-	return false
-}
-
-// stem strips common English inflections so that "threatens",
-// "threatened" and "threatening" share features. It is deliberately crude:
-// the model only needs consistent classes, not linguistic stems.
-func stem(w string) string {
-	w = strings.TrimSuffix(w, "'s")
-	if len(w) <= 4 {
-		return w
-	}
-	switch {
-	case strings.HasSuffix(w, "ies") && len(w) > 5:
-		return w[:len(w)-3] + "y"
-	case strings.HasSuffix(w, "ing") && len(w) > 6:
-		return w[:len(w)-3]
-	case strings.HasSuffix(w, "ed") && len(w) > 5:
-		return w[:len(w)-2]
-	case strings.HasSuffix(w, "ly") && len(w) > 5:
-		return w[:len(w)-2]
-	case strings.HasSuffix(w, "es") && len(w) > 5:
-		return w[:len(w)-2]
-	case strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss"):
-		return w[:len(w)-1]
-	}
-	return w
 }
 
 // inQuote reports whether [start,end) lies mostly inside one quotation

@@ -25,6 +25,7 @@ import (
 	"unspun/internal/doc"
 	"unspun/internal/score"
 	"unspun/internal/technique"
+	"unspun/internal/words"
 )
 
 // Vectors are word vectors, as *embed.Vectors provides them: Lookup finds
@@ -59,7 +60,10 @@ type Model struct {
 	// hashes are the kept feature hashes, sorted; feature k's weights are
 	// w[k*technique.Count:(k+1)*technique.Count].
 	hashes []uint64
-	w      []float32
+	// table finds a hash's index in hashes (see features).
+	tableOnce sync.Once
+	table     *featureTable
+	w         []float32
 	// dense holds the weights of the vector features: denseBlocks×dim
 	// rows of technique.Count.
 	dense []float32
@@ -147,6 +151,15 @@ func (m *Model) Classify(d *doc.Document, start, end int) Prediction {
 	return (&Article{m: m, st: m.stats(d)}).Classify(start, end)
 }
 
+// Probabilities is Classify without the cues, for outputs that never
+// show them.
+func (m *Model) Probabilities(d *doc.Document, start, end int) Prediction {
+	if d == nil {
+		d = doc.New("", "")
+	}
+	return (&Article{m: m, st: m.stats(d)}).Probabilities(start, end)
+}
+
 // Article is one document prepared for classifying its spans: what all
 // its spans share (word counts, article vectors) is computed once. It is
 // safe for concurrent use.
@@ -163,6 +176,13 @@ func (m *Model) Article(d *doc.Document) *Article {
 		d = doc.New("", "")
 	}
 	return &Article{m: m, st: newDocStats(d, m.vecs, m.dim)}
+}
+
+// ArticleOf is Article reading d's word table tab, built with the
+// model's vectors (si.Model.Words, model.Model's shared vectors), so that
+// the taggers and the classifier look each word up once.
+func (m *Model) ArticleOf(d *doc.Document, tab *words.Table) *Article {
+	return &Article{m: m, st: newDocStatsOf(d, tab, m.vecs, m.dim)}
 }
 
 // Classify predicts the technique of the span [start, end) of the
@@ -187,8 +207,9 @@ func (a *Article) classify(start, end int, withCues bool) Prediction {
 	c := st.span(start, end)
 	sc.fs = c.extract(m.cfg, sc.fs[:0])
 	sc.idx, sc.vals = sc.idx[:0], sc.vals[:0]
+	ft := m.features()
 	for _, f := range sc.fs {
-		sc.idx = append(sc.idx, int32(m.lookup(f.hash)))
+		sc.idx = append(sc.idx, int32(ft.get(f.hash)))
 		sc.vals = append(sc.vals, f.val)
 	}
 	sc.dense = sc.dense[:0]
@@ -236,13 +257,54 @@ func (m *Model) score(idx []int32, vals, dense []float32) [technique.Count]float
 	return z
 }
 
-func (m *Model) lookup(h uint64) int {
-	k, ok := slices.BinarySearch(m.hashes, h)
-	if !ok {
-		return -1
-	}
-	return k
+// featureTable is an open-addressing hash table from a kept feature's
+// hash to its index in Model.hashes: one probe or two per feature instead
+// of a binary search over hundreds of thousands of hashes.
+type featureTable struct {
+	mask uint64
+	keys []uint64
+	idx  []int32 // index + 1; 0 marks an empty slot
 }
+
+func newFeatureTable(hashes []uint64) *featureTable {
+	n := 1
+	for n < 2*len(hashes) {
+		n <<= 1
+	}
+	t := &featureTable{mask: uint64(n - 1), keys: make([]uint64, n), idx: make([]int32, n)}
+	for k, h := range hashes {
+		i := slot(h) & t.mask
+		for t.idx[i] != 0 {
+			i = (i + 1) & t.mask
+		}
+		t.keys[i], t.idx[i] = h, int32(k+1)
+	}
+	return t
+}
+
+// slot spreads a feature hash over the table (the low bits of the
+// features' FNV hashes alone cluster).
+func slot(h uint64) uint64 { return (h ^ h>>29) * 0xbf58476d1ce4e5b9 >> 20 }
+
+// get returns the index of hash h, or -1 when the model does not keep it.
+func (t *featureTable) get(h uint64) int {
+	for i := slot(h) & t.mask; ; i = (i + 1) & t.mask {
+		switch k := t.idx[i]; {
+		case k == 0:
+			return -1
+		case t.keys[i] == h:
+			return int(k - 1)
+		}
+	}
+}
+
+// features returns the model's feature table, built on first use.
+func (m *Model) features() *featureTable {
+	m.tableOnce.Do(func() { m.table = newFeatureTable(m.hashes) })
+	return m.table
+}
+
+func (m *Model) lookup(h uint64) int { return m.features().get(h) }
 
 // softmax writes softmax(scale*z) to out.
 func softmax(z []float64, scale float64, out []float64) {
@@ -284,12 +346,12 @@ func denseFeatures(vecs Vectors, c *spanCtx, dim int, dst, buf []float32) ([]flo
 		if !st.isWord[i] || stopword(st.lower[i]) {
 			return
 		}
-		row, ok := vecs.Lookup(st.lower[i])
-		if !ok {
+		row := st.vec[i]
+		if row < 0 {
 			return
 		}
 		var v []float32
-		v, buf = vecOf(vecs, row, dim, buf)
+		v, buf = vecOf(vecs, int(row), dim, buf)
 		for j, x := range v {
 			block[j] += x
 		}

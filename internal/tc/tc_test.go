@@ -88,23 +88,6 @@ func TestRecurrencesShared(t *testing.T) {
 	wg.Wait()
 }
 
-func TestStem(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"threatens", "threaten"},
-		{"threatened", "threaten"},
-		{"threatening", "threaten"},
-		{"policies", "policy"},
-		{"glass", "glass"},
-		{"trump's", "trump"},
-		{"is", "is"},
-	}
-	for _, tt := range tests {
-		if got := stem(tt.in); got != tt.want {
-			t.Errorf("stem(%q) = %q, want %q", tt.in, got, tt.want)
-		}
-	}
-}
-
 func TestExtractFeatures(t *testing.T) {
 	d := doc.New("1", "Headline\n\nThe so-called experts were utterly wrong! Were they?")
 	st := newDocStats(d, nil, 0)

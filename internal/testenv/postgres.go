@@ -5,28 +5,11 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"net/url"
-	"os"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 )
-
-// Postgres returns the URL of the PostgreSQL server tests may use,
-// $UNSPUN_TEST_POSTGRES (scripts/postgres-ci.sh start prints it). Without
-// it the test is skipped, or fails when CI=true or UNSPUN_REQUIRE_POSTGRES
-// is set: in CI a missing database is a failure, not a silent skip.
-func Postgres(t testing.TB) string {
-	t.Helper()
-	u := os.Getenv("UNSPUN_TEST_POSTGRES")
-	if u == "" {
-		if os.Getenv("CI") == "true" || os.Getenv("UNSPUN_REQUIRE_POSTGRES") != "" {
-			t.Fatal("UNSPUN_TEST_POSTGRES is not set: start a server with 'eval \"$(bash scripts/postgres-ci.sh start)\"'")
-		}
-		t.Skip("UNSPUN_TEST_POSTGRES is not set (eval \"$(bash scripts/postgres-ci.sh start)\" starts a throwaway server)")
-	}
-	return u
-}
 
 // PostgresDB creates an empty database for this test on the Postgres
 // server, drops it when the test ends, and returns its URL.

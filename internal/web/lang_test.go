@@ -39,3 +39,37 @@ func TestArticleShowsSkipped(t *testing.T) {
 		t.Error("an article with nothing skipped shows the band")
 	}
 }
+
+func TestTopTargets(t *testing.T) {
+	res := func(targets ...string) *analysis.Result {
+		r := &analysis.Result{}
+		for _, tg := range targets {
+			r.Spans = append(r.Spans, analysis.Span{Target: tg})
+		}
+		return r
+	}
+	got := TopTargets([]Labelled{
+		{Source: "b", Result: res("Iran", "iran", "Iran", "MEK", "")},
+		{Source: "a", Result: res("Trump", "Obama", "Obama")},
+		{Source: "b", Result: res("  Iran ", "Zarif")},
+		{Source: "c", Result: res("")},
+		{Source: "d", Result: nil},
+	}, 2)
+	want := []SourceTargets{
+		{Source: "a", Targets: []TargetCount{{"Obama", 2}, {"Trump", 1}}},
+		{Source: "b", Targets: []TargetCount{{"Iran", 4}, {"MEK", 1}}},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("got %+v, want %+v", got, want)
+	}
+	for i := range want {
+		if got[i].Source != want[i].Source || len(got[i].Targets) != len(want[i].Targets) {
+			t.Fatalf("got %+v, want %+v", got, want)
+		}
+		for k := range want[i].Targets {
+			if got[i].Targets[k] != want[i].Targets[k] {
+				t.Errorf("%s: got %+v, want %+v", want[i].Source, got[i].Targets, want[i].Targets)
+			}
+		}
+	}
+}

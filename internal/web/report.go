@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"regexp"
 	"strings"
 	"sync"
 )
@@ -99,6 +100,18 @@ func (r *Renderer) Report(w io.Writer, d *ArticleData) error {
 	}
 	_, err = buf.WriteTo(w)
 	return err
+}
+
+var slugSep = regexp.MustCompile(`[^a-z0-9]+`)
+
+// Slug turns a title into a file-name part of at most n bytes: lower-case
+// ASCII letters and digits joined by hyphens ("" when none are left).
+func Slug(title string, n int) string {
+	s := strings.Trim(slugSep.ReplaceAllString(strings.ToLower(title), "-"), "-")
+	if len(s) > n {
+		s = strings.TrimRight(s[:n], "-")
+	}
+	return s
 }
 
 // SummaryRow is one article of a batch report's summary page.

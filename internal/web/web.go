@@ -20,6 +20,7 @@ import (
 	"time"
 	"unspun/internal/analysis"
 
+	"unspun/internal/review"
 	"unspun/internal/store"
 	"unspun/internal/technique"
 )
@@ -60,12 +61,13 @@ const (
 	PageList      = "list"
 	PageDashboard = "dashboard"
 	PageError     = "error"
+	PageQueue     = "queue"
 )
 
 // New parses the embedded templates.
 func New() (*Renderer, error) {
 	r := &Renderer{pages: map[string]*template.Template{}}
-	for _, p := range []string{PageHome, PageArticle, PageList, PageDashboard, PageError, PageFeeds} {
+	for _, p := range []string{PageHome, PageArticle, PageList, PageDashboard, PageError, PageQueue, PageFeeds} {
 		t, err := template.New(p).Funcs(funcs).ParseFS(templateFS, "templates/base.html", "templates/summaries.html", "templates/parts.html", "templates/"+p+".html")
 		if err != nil {
 			return nil, fmt.Errorf("web: parse template %s: %w", p, err)
@@ -169,6 +171,12 @@ type Meta struct {
 
 // SpanView is one span as the page and its script see it.
 type SpanView struct {
+	// Start and End are code points of the article's text.
+	Start int `json:"start"`
+	End   int `json:"end"`
+	// Labels are the corpus labels of the span's techniques (the first
+	// is T's), for the review.
+	Labels       []string `json:"labels"`
 	T            int      `json:"t"`
 	Name         string   `json:"name"`
 	Definition   string   `json:"definition"`
@@ -176,6 +184,7 @@ type SpanView struct {
 	Text         string   `json:"text"`
 	Voice        string   `json:"voice"`
 	Speaker      string   `json:"speaker,omitempty"`
+	Target       string   `json:"target,omitempty"`
 	Cues         []string `json:"cues"`
 	Alternatives []string `json:"alternatives,omitempty"`
 }
@@ -244,7 +253,10 @@ func NewArticleData(b Base, m Meta, res *analysis.Result) *ArticleData {
 	counts := make([]int, technique.Count)
 	d.Spans = make([]SpanView, len(res.Spans))
 	for i, sp := range res.Spans {
-		v := SpanView{T: int(sp.Technique), Confidence: sp.Confidence, Text: sp.Text, Voice: sp.Voice, Speaker: sp.Speaker, Cues: sp.Cues}
+		v := SpanView{Start: sp.Start, End: sp.End, Labels: []string{}, T: int(sp.Technique), Confidence: sp.Confidence, Text: sp.Text, Voice: sp.Voice, Speaker: sp.Speaker, Target: sp.Target, Cues: sp.Cues}
+		for _, t := range spanTechniques(sp) {
+			v.Labels = append(v.Labels, t.String())
+		}
 		if v.Cues == nil {
 			v.Cues = []string{}
 		}
@@ -271,9 +283,101 @@ func NewArticleData(b Base, m Meta, res *analysis.Result) *ArticleData {
 	return d
 }
 
+// spanTechniques are a span's techniques: Techniques, else Technique.
+func spanTechniques(sp analysis.Span) []technique.Technique {
+	if len(sp.Techniques) == 0 {
+		return []technique.Technique{sp.Technique}
+	}
+	out := make([]technique.Technique, 0, len(sp.Techniques))
+	for _, a := range sp.Techniques {
+		out = append(out, a.Technique)
+	}
+	return out
+}
+
+// ReviewKeys are the techniques the number keys 1–9 and 0 give in review
+// mode, the most frequent in the corpus first; the rest are in the menu.
+var ReviewKeys = []technique.Technique{
+	technique.LoadedLanguage, technique.NameCalling, technique.Repetition, technique.Doubt,
+	technique.Exaggeration, technique.FlagWaving, technique.AppealToFear, technique.CausalOversimplification,
+	technique.Slogans, technique.BlackAndWhite,
+}
+
+// ReviewOption is a technique in the review menu.
+type ReviewOption struct {
+	Index int
+	Label string
+	Name  string
+	Key   string // "1"…"9", "0" or ""
+}
+
+// ReviewOptions lists every technique for the review menu, those with a
+// key first.
+func ReviewOptions() []ReviewOption {
+	var out []ReviewOption
+	seen := map[technique.Technique]bool{}
+	for i, t := range ReviewKeys {
+		out = append(out, ReviewOption{Index: int(t), Label: t.String(), Name: t.Info().Name, Key: string("1234567890"[i])})
+		seen[t] = true
+	}
+	for _, t := range technique.All() {
+		if !seen[t] {
+			out = append(out, ReviewOption{Index: int(t), Label: t.String(), Name: t.Info().Name})
+		}
+	}
+	return out
+}
+
+// Options is ReviewOptions, for templates.
+func (d *ArticleData) Options() []ReviewOption { return ReviewOptions() }
+
+// ReviewInit is what the page's review script starts from.
+type ReviewInit struct {
+	ID    int64  `json:"id"`
+	Model string `json:"model"`
+	Text  string `json:"text"`
+	Token bool   `json:"token"`
+}
+
+// Init is the review script's start data.
+func (d *ArticleData) Init() ReviewInit {
+	return ReviewInit{ID: d.ID, Model: d.Result.Model, Text: d.Result.Text, Token: d.TokenRequired}
+}
+
+// QueueItem is an article in the review queue.
+type QueueItem struct {
+	store.Summary
+	// Priority is how much a review would teach the model, in [0,1].
+	Priority float64
+}
+
+// QueueData is the "review next" page.
+type QueueData struct {
+	Base
+	Items []QueueItem
+	Total int
+}
+
+// AgreementRow is how reviewers treated one technique's highlights.
+type AgreementRow struct {
+	Index int
+	Name  string
+	review.Counts
+}
+
+// Share is n as a share of the row's highlights.
+func (a AgreementRow) Share(n int) float64 {
+	if a.Highlights == 0 {
+		return 0
+	}
+	return float64(n) / float64(a.Highlights)
+}
+
 // ListFilter echoes the list page's filter fields.
 type ListFilter struct {
 	Q, Source, Technique, From, To string
+	// Reviewed is "true", "false" or "".
+	Reviewed string
 }
 
 // ListData is the article list.
@@ -305,6 +409,14 @@ type DashboardData struct {
 	Articles    int
 	Mix, Time   template.HTML
 	ByTechnique []TechniqueStat
+	// Agreement is how the finished reviews (Reviewed of them) treated
+	// the model's highlights, per technique.
+	Agreement []AgreementRow
+	Reviewed  int
+	// Targets are each source's most-labelled targets (TopTargets), over
+	// the articles the caller counted; TargetArticles is how many.
+	Targets        []SourceTargets
+	TargetArticles int
 }
 
 // NewDashboardData draws the dashboard's charts from the store's

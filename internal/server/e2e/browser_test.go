@@ -19,13 +19,16 @@ import (
 	"unspun/internal/testenv"
 )
 
-func startServer(t *testing.T) string {
+// startServer serves the real analyzer and a new store on loopback, and
+// returns the base URL and the database's path.
+func startServer(t *testing.T) (string, string) {
 	t.Helper()
 	a, err := analyze.Default()
 	if err != nil {
 		t.Fatalf("load the built-in model: %v", err)
 	}
-	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), store.DefaultFile))
+	db := filepath.Join(t.TempDir(), store.DefaultFile)
+	st, err := store.Open(context.Background(), db)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,7 +50,7 @@ func startServer(t *testing.T) string {
 		}
 		st.Close()
 	})
-	return "http://" + ln.Addr().String()
+	return "http://" + ln.Addr().String(), db
 }
 
 func TestBrowserHighlightsDemoArticle(t *testing.T) {
@@ -57,7 +60,7 @@ func TestBrowserHighlightsDemoArticle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	base := startServer(t)
+	base, _ := startServer(t)
 
 	step("open the start page",
 		chromedp.EmulateViewport(1280, 900),

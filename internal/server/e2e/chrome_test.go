@@ -3,13 +3,14 @@ package e2e
 import (
 	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"unspun/internal/testenv"
 )
 
 // browser is a headless Chromium driven for one test, collecting script
@@ -25,13 +26,11 @@ type browser struct {
 	done chan struct{}
 }
 
-// newBrowser starts Chromium, or skips the test without one.
+// newBrowser starts Chromium; without one the test is skipped, or fails
+// in CI (testenv.Chromium).
 func newBrowser(t *testing.T) *browser {
 	t.Helper()
-	chromium := chromiumPath()
-	if chromium == "" {
-		t.Skip("no chromium binary on PATH (install Debian's chromium: scripts/browser-deps.sh); skipping the browser test")
-	}
+	chromium := testenv.Chromium(t)
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
 		chromedp.ExecPath(chromium),
 		chromedp.Headless,
@@ -124,15 +123,6 @@ func (b *browser) consoleErrors() []string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.errs
-}
-
-func chromiumPath() string {
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	return ""
 }
 
 // artifactDir is where screenshots go: $UNSPUN_ARTIFACTS if set, so CI can

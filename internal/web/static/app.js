@@ -42,6 +42,7 @@
       if (s.cues && s.cues.length) tip.appendChild(el("p", "small", "Cues: " + s.cues.join("; ")));
       if (s.speaker) tip.appendChild(el("p", "small", "Speaker: " + s.speaker));
       else if (s.voice === "quote") tip.appendChild(el("p", "small", "In a quotation"));
+      if (s.target) tip.appendChild(el("p", "small", "Labels: " + s.target));
       if (s.alternatives && s.alternatives.length) tip.appendChild(el("p", "small", "Or perhaps: " + s.alternatives.join(", ")));
     });
   }

@@ -23,7 +23,7 @@ func paras(dir string) []string {
 	fs, _ := filepath.Glob(filepath.Join(dir, "*.txt"))
 	for _, f := range fs {
 		b, _ := os.ReadFile(f)
-		for _, p := range strings.Split(string(b), "\n\n") {
+		for _, p := range strings.Split(string(b), "\n") {
 			p = strings.TrimSpace(p)
 			if p != "" {
 				out = append(out, p)

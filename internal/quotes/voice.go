@@ -1,0 +1,134 @@
+package quotes
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"unspun/internal/doc"
+	"unspun/internal/lexicon"
+)
+
+// titleCues are the words that name a work whose title may follow in
+// quotation marks ("the author of “Black Muslim Religion in the Nation of
+// Islam”", "his book “The Art of the Deal”").
+var titleCues = set("book", "books", "novel", "film", "films", "movie", "movies", "documentary", "album", "song",
+	"songs", "show", "series", "episode", "play", "poem", "essay", "article", "articles", "column", "op-ed",
+	"report", "paper", "memoir", "biography", "headline", "titled", "entitled", "author", "magazine", "podcast",
+	"programme", "program", "opera", "musical", "painting", "exhibition", "lecture", "speech", "sermon", "bestseller")
+
+// titleSmallWords stay lower case inside a title ("The Art of the Deal").
+var titleSmallWords = set("a", "an", "the", "of", "in", "on", "at", "to", "for", "and", "or", "but", "nor",
+	"with", "by", "from", "as", "is", "vs")
+
+// maxTitleCueGap is how many words may stand between a title cue and the
+// quotation ("his 1987 book “…”").
+const maxTitleCueGap = 3
+
+// isTitle reports whether quote k is the title of a work, not speech: its
+// words are in title case (every word but the small ones capitalised, at
+// least two of them) and a word naming a work stands just before it.
+func (f *finder) isTitle(k int) bool {
+	ws := f.d.Words
+	i, j := f.quoteWords[k][0], f.quoteWords[k][1]
+	words := 0
+	for n := i; n < j; n++ {
+		w := ws[n].Text
+		if !lexicon.IsWord(w) {
+			if isSentenceEnd(w) && n < j-1 {
+				return false // a sentence inside: speech
+			}
+			continue
+		}
+		words++
+		if !startsUpper(w) && !titleSmallWords[strings.ToLower(w)] {
+			if r, _ := utf8.DecodeRuneInString(w); !unicode.IsDigit(r) {
+				return false
+			}
+		}
+	}
+	if words < 2 {
+		return false
+	}
+	for n, gap := i-1, 0; n >= 0 && gap <= maxTitleCueGap; n-- {
+		w := ws[n].Text
+		if !lexicon.IsWord(w) {
+			if w == "," || isSentenceEnd(w) {
+				return false
+			}
+			continue
+		}
+		if titleCues[strings.ToLower(w)] {
+			return true
+		}
+		gap++
+	}
+	return false
+}
+
+// postSignature is how an embedded social-media post signs off in an
+// article's text: "— Name (@handle) January 4, 2020" at the end of a line.
+var postSignature = regexp.MustCompile(`[—–-]\s*([^—–()\n]{1,80}?)\s*\((@\w{1,30})\)\s*(?:on\s+)?[A-Z][a-z]+\.? \d{1,2}, \d{4}\s*$`)
+
+// maxPostLines is how many lines before its signature an embedded post may
+// run when the signature's line holds only a link.
+const maxPostLines = 2
+
+// Posts returns the social-media posts embedded in d, each attributed to
+// its author as the post's signature names them ("Javad Zarif
+// (@JZarif)"): an embedded post is that person's voice, not the article
+// author's, though it stands in no quotation marks. A post is the text of
+// the signature's line before the signature, or, when that is only a link
+// or hashtags, the lines just before it (at most maxPostLines, back to a
+// blank line or a line ending in a colon, which introduces the post).
+func Posts(d *doc.Document) []Quote {
+	if !strings.Contains(d.Text, "(@") {
+		return nil
+	}
+	var out []Quote
+	for li, line := range d.Lines {
+		text := d.TextOf(line)
+		m := postSignature.FindStringSubmatchIndex(text)
+		if m == nil {
+			continue
+		}
+		name := strings.TrimSpace(text[m[2]:m[3]])
+		speaker := name + " (" + text[m[4]:m[5]] + ")"
+		if name == "" || strings.Count(name, " ") > 6 {
+			continue
+		}
+		start := line.Start
+		if onlyLinks(text[:m[0]]) {
+			first := li
+			for k := li - 1; k >= 0 && k >= li-maxPostLines; k-- {
+				prev := strings.TrimSpace(d.TextOf(d.Lines[k]))
+				if prev == "" || strings.HasSuffix(prev, ":") || (len(out) > 0 && d.Lines[k].Start < out[len(out)-1].End) {
+					break
+				}
+				first = k
+			}
+			if first == li {
+				continue // a signature with nothing to attribute
+			}
+			start = d.Lines[first].Start
+		}
+		out = append(out, Quote{Span: doc.Span{Start: start, End: line.End,
+			ByteStart: d.ByteOffset(start), ByteEnd: line.ByteEnd}, Speaker: speaker})
+	}
+	return out
+}
+
+// onlyLinks reports whether s holds nothing but links, hashtags and
+// punctuation: a signature line whose post text is on the lines before.
+func onlyLinks(s string) bool {
+	for _, tok := range strings.Fields(s) {
+		lower := strings.ToLower(tok)
+		if strings.HasPrefix(lower, "http") || strings.HasPrefix(lower, "pic.twitter.com") || strings.HasPrefix(tok, "#") ||
+			strings.HasPrefix(tok, "@") || strings.IndexFunc(tok, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) < 0 {
+			continue
+		}
+		return false
+	}
+	return true
+}

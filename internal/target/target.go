@@ -1,0 +1,457 @@
+// Package target finds who is being labelled: for a fragment that calls
+// someone names or uses loaded language, the entity the label attaches to
+// ("The dictators in Iran" → "Iran"; "Obama's reckless appeasement" →
+// "Obama"; "its minions" → whatever "its" refers to).
+//
+// It works by rules over the words around the fragment in its sentence,
+// the way a reader finds the target: a name the fragment is built on, a
+// possessor right before it, a name it is "of" or "in", a name in
+// apposition, the subject of "X is <label>", and for a possessive pronoun
+// the nearest name before it. Names are runs of capitalised words; no
+// list of particular names or articles is used. When no rule applies the
+// target is "" (the label attaches to no entity the text names nearby).
+package target
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"unspun/internal/doc"
+)
+
+// lookBack is how many sentences before the fragment's are searched for
+// the name a pronoun refers to.
+const lookBack = 2
+
+// name is a run of capitalised words: word indices [i, j) in the
+// document; possessive when its last word ends in "'s".
+type name struct {
+	i, j       int
+	possessive bool
+}
+
+// Finder finds targets in one document. It is read-only after New and
+// safe for concurrent use.
+type Finder struct {
+	d *doc.Document
+	// names are the words (possessive stripped) seen capitalised where
+	// capitals mean a name: not opening a sentence or a quotation, not in
+	// a headline. A capitalised word in those places is a name only if it
+	// is one of these: "Crooked Hillary" opening a sentence is "Hillary".
+	names map[string]bool
+	// headline marks the sentences in title case.
+	headline []bool
+	// lowered are the words the document also writes in lower case: a
+	// capitalised or all-capitals one in a place where capitals say
+	// nothing ("HUGE", a headline's "Black Death" beside "black death")
+	// is not a name.
+	lowered map[string]bool
+}
+
+// New prepares a Finder for d.
+func New(d *doc.Document) *Finder {
+	f := &Finder{d: d, names: map[string]bool{}, lowered: map[string]bool{}, headline: make([]bool, len(d.Sentences))}
+	for _, w := range d.Words {
+		if r, _ := utf8.DecodeRuneInString(w.Text); unicode.IsLower(r) {
+			f.lowered[w.Text] = true
+		}
+	}
+	for si, s := range d.Sentences {
+		wi, wj := d.WordsIn(s.Start, s.End)
+		f.headline[si] = isHeadline(d, wi, wj)
+		if f.headline[si] {
+			continue
+		}
+		for k := wi; k < wj; k++ {
+			if w := d.Words[k].Text; isCapitalised(w) && !opensClause(d, k, wi) && !isShouted(w) {
+				f.names[stripPossessive(w)] = true
+			}
+		}
+	}
+	return f
+}
+
+// Find is New(d).Find(start, end), for a single fragment.
+func Find(d *doc.Document, start, end int) string { return New(d).Find(start, end) }
+
+// Find returns the target of the fragment [start, end) (code points), or
+// "" when none is found.
+func (f *Finder) Find(start, end int) string {
+	d := f.d
+	si := d.SentenceAt(start)
+	if si < 0 || end <= start {
+		return ""
+	}
+	sent := d.Sentences[si]
+	wi, wj := d.WordsIn(sent.Start, sent.End)
+	fi, fj := d.WordsIn(start, end)
+	if fi >= fj {
+		return ""
+	}
+	names := f.namesIn(si, wi, wj)
+	text := func(n name) string { return nameText(d, n) }
+
+	// A name inside the fragment: a possessor ("Trump's biases"), else the
+	// last one, the head ("Crooked Hillary") or the group the head
+	// belongs to ("BDS provocateurs").
+	inside := -1
+	for k, n := range names {
+		if n.i >= fi && n.j <= fj {
+			if n.possessive {
+				return text(n)
+			}
+			inside = k
+		}
+	}
+	if inside >= 0 {
+		return text(names[inside])
+	}
+	// A possessor right before it: "Obama's [reckless appeasement]".
+	for _, n := range names {
+		if n.j == fi && n.possessive {
+			return text(n)
+		}
+	}
+	// "of/in/from … Name" right after it (or at its end): "The dictators
+	// in" Iran, "puppets of the Kremlin".
+	k := -1
+	if prepositions[lower(d, fj-1)] {
+		k = fj
+	} else if fj < wj && prepositions[lower(d, fj)] {
+		k = fj + 1
+	}
+	if k >= 0 {
+		for k < wj && determiners[lower(d, k)] {
+			k++
+		}
+		if n, ok := nameAt(names, k); ok {
+			return text(n)
+		}
+	}
+	// Apposition: "Name, [label]", "Name: [label]", "[label], Name"; the
+	// label a noun phrase (it opens with a determiner or is short), not a
+	// clause of its own.
+	if fi-2 >= wi && isComma(d.Words[fi-1].Text) && (determiners[lower(d, fi)] || fj-fi <= 3) {
+		if n, ok := nameEndingAt(names, fi-1); ok {
+			return text(n)
+		}
+	}
+	if fi-3 >= wi && isComma(d.Words[fi-2].Text) && determiners[lower(d, fi-1)] {
+		if n, ok := nameEndingAt(names, fi-2); ok {
+			return text(n)
+		}
+	}
+	if fj+1 < wj && isComma(d.Words[fj].Text) {
+		if n, ok := nameAt(names, fj+1); ok && (n.j == wj || !isLowerWord(d, n.j) || n.j+1 >= wj) {
+			return text(n)
+		}
+	}
+	// A name right after it: "the corrupt senator" Smith.
+	if n, ok := nameAt(names, fj); ok {
+		return text(n)
+	}
+	// A possessive pronoun: "its minions", "their [lies]".
+	for k := max(wi, fi-1); k < fj && k <= fi; k++ {
+		if possessivePronouns[lower(d, k)] {
+			return f.nearestBefore(si, k, names)
+		}
+	}
+	// "Name is/are [label]": the subject of the sentence.
+	k = fi - 1
+	for k >= wi && (determiners[lower(d, k)] || hedges[lower(d, k)]) {
+		k--
+	}
+	if k >= wi && copulas[lower(d, k)] {
+		if k-1 >= wi && subjectPronouns[lower(d, k-1)] {
+			return f.nearestBefore(si, k-1, names)
+		}
+		// The first name of the clause the copula ends.
+		b := k - 1
+		for b >= wi && !clauseBounds[lower(d, b)] {
+			b--
+		}
+		for _, n := range names {
+			if n.i > b && n.j <= k {
+				return text(n)
+			}
+		}
+	}
+	// "Name [has] <verb …>": a fragment that opens with a verb phrase
+	// right after a name labels what the name does.
+	k = fi - 1
+	for k >= wi && auxiliaries[lower(d, k)] {
+		k--
+	}
+	if isLowerWord(d, fi) && !determiners[lower(d, fi)] && !possessivePronouns[lower(d, fi)] {
+		if n, ok := nameEndingAt(names, k+1); ok && !n.possessive {
+			return text(n)
+		}
+	}
+	return ""
+}
+
+// nearestBefore returns the last name before word k in sentence si, or in
+// the lookBack sentences before it.
+func (f *Finder) nearestBefore(si, k int, names []name) string {
+	d := f.d
+	for _, n := range reverse(names) {
+		if n.j <= k {
+			return nameText(d, n)
+		}
+	}
+	for s := si - 1; s >= 0 && s >= si-lookBack; s-- {
+		wi, wj := d.WordsIn(d.Sentences[s].Start, d.Sentences[s].End)
+		if ns := f.namesIn(s, wi, wj); len(ns) > 0 {
+			return nameText(d, ns[len(ns)-1])
+		}
+	}
+	return ""
+}
+
+func reverse(ns []name) []name {
+	out := make([]name, len(ns))
+	for i, n := range ns {
+		out[len(ns)-1-i] = n
+	}
+	return out
+}
+
+func nameAt(names []name, i int) (name, bool) {
+	for _, n := range names {
+		if n.i == i {
+			return n, true
+		}
+	}
+	return name{}, false
+}
+
+func nameEndingAt(names []name, j int) (name, bool) {
+	for _, n := range names {
+		if n.j == j {
+			return n, true
+		}
+	}
+	return name{}, false
+}
+
+// namesIn finds the names among words [wi, wj) of sentence si.
+func (f *Finder) namesIn(si, wi, wj int) []name {
+	d := f.d
+	var out []name
+	for k := wi; k < wj; {
+		if !f.isNameWord(si, k, wi) {
+			k++
+			continue
+		}
+		n := name{i: k, j: k + 1}
+		for n.j < wj && !isPossessive(d.Words[n.j-1].Text) {
+			switch {
+			case f.isNameWord(si, n.j, wi):
+				n.j++
+				continue
+			case lower(d, n.j) == "of" && n.j+1 < wj && f.isNameWord(si, n.j+1, wi):
+				n.j += 2
+				continue
+			}
+			break
+		}
+		n.possessive = isPossessive(d.Words[n.j-1].Text)
+		out = append(out, n)
+		k = n.j
+	}
+	return out
+}
+
+// isNameWord reports whether word k of sentence si (starting at word wi)
+// can be part of a name: capitalised, not a common word, not glued to a
+// lower-case word by a hyphen ("anti-Israel" is an adjective), and where
+// capitals say nothing (a sentence's or quotation's first word, a
+// headline) one the document capitalises elsewhere.
+func (f *Finder) isNameWord(si, k, wi int) bool {
+	d := f.d
+	w := d.Words[k].Text
+	if !isCapitalised(w) {
+		return false
+	}
+	base := stripPossessive(w)
+	if commonWords[strings.ToLower(base)] || base == "I" {
+		return false
+	}
+	if k > wi {
+		prev := d.Words[k-1]
+		if (prev.Text == "-" || prev.Text == "‐") && prev.End == d.Words[k].Start {
+			return false
+		}
+	}
+	if isShouted(base) && len([]rune(base)) > 1 && f.lowered[strings.ToLower(base)] {
+		return false
+	}
+	if f.headline[si] || opensClause(d, k, wi) {
+		return f.names[base] && !f.lowered[strings.ToLower(base)]
+	}
+	return true
+}
+
+// isShouted reports whether w is in capitals throughout ("HUGE", "FBI").
+func isShouted(w string) bool {
+	n := 0
+	for _, r := range w {
+		if unicode.IsLower(r) {
+			return false
+		}
+		if unicode.IsLetter(r) {
+			n++
+		}
+	}
+	return n > 1
+}
+
+// opensClause reports whether word k opens its sentence (starting at word
+// wi) or a quotation, where any word is capitalised.
+func opensClause(d *doc.Document, k, wi int) bool {
+	if k == wi {
+		return true
+	}
+	switch d.Words[k-1].Text {
+	case "\"", "“", "‘", "'", "(", ":", "—", "–", "[":
+		return true
+	}
+	return false
+}
+
+// isHeadline reports whether words [wi, wj) are in title case: most words
+// capitalised, so capitals say nothing about names.
+func isHeadline(d *doc.Document, wi, wj int) bool {
+	letters, caps := 0, 0
+	for k := wi; k < wj; k++ {
+		if isWord(d.Words[k].Text) {
+			letters++
+			if isCapitalised(d.Words[k].Text) {
+				caps++
+			}
+		}
+	}
+	return letters >= 4 && caps*10 >= letters*7
+}
+
+func nameText(d *doc.Document, n name) string {
+	s := d.Slice(d.Words[n.i].Start, d.Words[n.j-1].End)
+	return stripPossessive(s)
+}
+
+func stripPossessive(w string) string {
+	for _, suf := range []string{"’s", "'s", "’", "'"} {
+		if strings.HasSuffix(w, suf) && len(w) > len(suf) {
+			return w[:len(w)-len(suf)]
+		}
+	}
+	return w
+}
+
+func isPossessive(w string) bool { return stripPossessive(w) != w }
+
+func isCapitalised(w string) bool {
+	r, _ := utf8.DecodeRuneInString(w)
+	return unicode.IsUpper(r)
+}
+
+func isWord(w string) bool {
+	r, _ := utf8.DecodeRuneInString(w)
+	return unicode.IsLetter(r)
+}
+
+func isLowerWord(d *doc.Document, k int) bool {
+	if k >= len(d.Words) {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(d.Words[k].Text)
+	return unicode.IsLower(r)
+}
+
+func isComma(w string) bool { return w == "," || w == ":" || w == "—" || w == "–" }
+
+func lower(d *doc.Document, k int) string {
+	if k < 0 || k >= len(d.Words) {
+		return ""
+	}
+	return strings.ToLower(d.Words[k].Text)
+}
+
+func set(words string) map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(words) {
+		m[w] = true
+	}
+	return m
+}
+
+var (
+	prepositions       = set("of in from at inside within against toward towards by")
+	determiners        = set("the a an this that these those such")
+	hedges             = set("so just simply nothing but truly really merely clearly obviously still also now nothing more than no less than")
+	copulas            = set("is are was were be been being am remains remain became become becomes seems seem")
+	possessivePronouns = set("its his her their")
+	subjectPronouns    = set("he she they it")
+	auxiliaries        = set("has have had was were is are will would could should can may might must did does do also often still never always already just then now repeatedly again")
+	clauseBounds       = set(", ; : — – that which who whom because when while if although though")
+	// commonWords are closed-class and frequent words that are
+	// capitalised only because they open a sentence or a quotation.
+	commonWords = set(`the a an this that these those it its he his she her they their them we our us you your
+		my me in on at for but and or so if when while as after before since yet even still now then there
+		here what who whom whose why how which where no not all some many most much more such despite
+		although though because with without from by of to under over into onto about against between among
+		through during until unless whether also only just both either neither each every any other another
+		one two three first last next new old is are was were be been has have had do does did will would can
+		could should may might must shall let yes well oh mr mrs ms dr monday tuesday wednesday thursday friday
+		saturday sunday january february march april june july august september october november december
+		jan feb mar apr jun jul aug sep sept oct nov dec`)
+)
+
+// Matches reports whether a found target agrees with an annotated one:
+// gold lists acceptable names separated by "|"; a name matches when,
+// lower-cased and without a possessive "'s" or a leading "the", the words
+// of one contain the other's.
+func Matches(found, gold string) bool {
+	f := matchWords(found)
+	if len(f) == 0 {
+		return false
+	}
+	for _, g := range strings.Split(gold, "|") {
+		if gw := matchWords(g); len(gw) > 0 && (containsAll(f, gw) || containsAll(gw, f)) {
+			return true
+		}
+	}
+	return false
+}
+
+func matchWords(s string) []string {
+	ws := strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '’' && r != '\''
+	})
+	out := ws[:0]
+	for i, w := range ws {
+		w = stripPossessive(w)
+		if w == "" || (i == 0 && w == "the") {
+			continue
+		}
+		out = append(out, w)
+	}
+	return out
+}
+
+func containsAll(have, want []string) bool {
+	for _, w := range want {
+		found := false
+		for _, h := range have {
+			if h == w {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}

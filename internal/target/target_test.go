@@ -1,0 +1,157 @@
+package target
+
+import (
+	"bufio"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"unspun/internal/doc"
+	"unspun/internal/testenv"
+)
+
+// find runs Find on the fragment marked [[…]] in s.
+func find(s string) string {
+	start := strings.Index(s, "[[")
+	s = strings.Replace(s, "[[", "", 1)
+	end := strings.Index(s, "]]")
+	s = strings.Replace(s, "]]", "", 1)
+	d := doc.New("t", s)
+	return Find(d, len([]rune(s[:start])), len([]rune(s[:end])))
+}
+
+func TestFind(t *testing.T) {
+	tests := []struct{ text, want string }{
+		{"[[The dictators in]] Iran are clearly concerned about their future.", "Iran"},
+		{"He spoke against [[the corrupt senator]] Smith on Monday.", "Smith"},
+		{"Voters will not forgive [[the corrupt senator Smith]].", "Smith"},
+		{"Despite warnings, Barack Obama's [[reckless appeasement]] of the regime has enabled its rise.", "Barack Obama"},
+		{"The Kremlin has spoken. Now [[its minions]] repeat every word.", "Kremlin"},
+		{"More critical was the bond with Kim, a [[brutal dictator]] responsible for deaths.", "Kim"},
+		{"The sum of it is clear to President Trump. Trump and his White House are [[a gang that can’t shoot straight]].", "Trump"},
+		{"Trump and his White House are [[a gang that can’t shoot straight]].", "White House"}, // "Trump" opening the only sentence could be any word
+		{"The plan was announced by Leo Varadkar. He is [[a spineless coward]], critics say.", "Leo Varadkar"},
+		{"They are [[puppets of]] the Kremlin, he said.", "Kremlin"},
+		{"[[Crooked Hillary]] lost the election.", "Hillary"},
+		{"It was a [[heinous crime]] that shocked the town.", ""},
+		{"The [[brutal]] crackdown continued for weeks.", ""},
+		{"These days it partners with [[an anti-Israel hate group]] that defends hatred.", ""},
+		{"[[Evil Traitors]] Plunder The Nation With Their Friends", ""},
+	}
+	for _, tt := range tests {
+		if got := find(tt.text); got != tt.want {
+			t.Errorf("Find(%q) = %q, want %q", tt.text, got, tt.want)
+		}
+	}
+}
+
+func TestFindBadRanges(t *testing.T) {
+	d := doc.New("t", "Some text here.")
+	for _, r := range [][2]int{{5, 5}, {9, 3}, {100, 120}} {
+		if got := Find(d, r[0], r[1]); got != "" {
+			t.Errorf("Find(%v) = %q, want \"\"", r, got)
+		}
+	}
+}
+
+// TestValidationTargets measures Find on the hand-annotated validation
+// fragments (testdata/targets/validation-targets.tsv): precision (the
+// targets found that match the annotation), coverage (the fragments that
+// get a target) and how many annotated targets are found. It fails below
+// the floors, which sit under the figures MODEL.md reports.
+func TestValidationTargets(t *testing.T) {
+	ptc := testenv.PTC(t)
+	rows := readAnnotations(t, filepath.Join(testenv.ModuleRoot(), "testdata", "targets", "validation-targets.tsv"))
+	docs := map[string]*doc.Document{}
+	var found, correct, annotated, foundAnnotated, noneKept, none int
+	for _, r := range rows {
+		d := docs[r.article]
+		if d == nil {
+			b, err := os.ReadFile(filepath.Join(ptc, "articles", "article"+r.article+".txt"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			d = doc.New(r.article, string(b))
+			docs[r.article] = d
+		}
+		got := Find(d, r.start, r.end)
+		ok := got != "" && Matches(got, r.target)
+		if got != "" {
+			found++
+			if ok {
+				correct++
+			}
+		}
+		if r.target == "none" {
+			none++
+			if got == "" {
+				noneKept++
+			}
+		} else {
+			annotated++
+			if ok {
+				foundAnnotated++
+			}
+		}
+		if testing.Verbose() {
+			mark := " "
+			if got != "" && !ok {
+				mark = "✗"
+			} else if ok {
+				mark = "✓"
+			}
+			t.Logf("%s %-40.40q → %-22q gold %q", mark, d.Slice(r.start, r.end), got, r.target)
+		}
+	}
+	precision := float64(correct) / float64(max(found, 1))
+	coverage := float64(found) / float64(len(rows))
+	t.Logf("%d fragments (%d with an annotated target, %d none): target given for %d (coverage %.2f), %d correct (precision %.2f); annotated targets found %d/%d (%.2f); none left empty %d/%d",
+		len(rows), annotated, none, found, coverage, correct, precision, foundAnnotated, annotated, float64(foundAnnotated)/float64(annotated), noneKept, none)
+	if len(rows) < 100 {
+		t.Errorf("only %d annotated fragments, want at least 100", len(rows))
+	}
+	if precision < 0.65 || coverage < 0.25 {
+		t.Errorf("precision %.2f, coverage %.2f: below the floors 0.65 and 0.25", precision, coverage)
+	}
+}
+
+type annotation struct {
+	article         string
+	start, end      int
+	technique, text string
+	target          string
+}
+
+func readAnnotations(t *testing.T, path string) []annotation {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var out []annotation
+	sc := bufio.NewScanner(f)
+	line := 0
+	for sc.Scan() {
+		line++
+		if strings.HasPrefix(sc.Text(), "#") || strings.HasPrefix(sc.Text(), "article\t") {
+			continue
+		}
+		c := strings.Split(sc.Text(), "\t")
+		if len(c) != 6 {
+			t.Fatalf("%s:%d: %d columns, want 6", path, line, len(c))
+		}
+		s, err1 := strconv.Atoi(c[1])
+		e, err2 := strconv.Atoi(c[2])
+		if err1 != nil || err2 != nil || e <= s {
+			t.Fatalf("%s:%d: bad offsets %q %q", path, line, c[1], c[2])
+		}
+		out = append(out, annotation{c[0], s, e, c[3], c[4], c[5]})
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}

@@ -1,0 +1,52 @@
+package words
+
+import (
+	"testing"
+
+	"unspun/internal/doc"
+	"unspun/internal/lexicon"
+)
+
+// fakeVectors knows two words.
+type fakeVectors map[string]int
+
+func (f fakeVectors) Lookup(w string) (int, bool) { r, ok := f[w]; return r, ok }
+
+func TestNew(t *testing.T) {
+	d := doc.New("", "The Dumbest threats, Don’t worry.")
+	tab := New(d, fakeVectors{"the": 0, "don't": 7})
+	if len(tab.Words) != len(d.Words) {
+		t.Fatalf("%d table words for %d document words", len(tab.Words), len(d.Words))
+	}
+	want := []struct {
+		lower, stem string
+		isWord      bool
+		vec         int32
+	}{
+		{"the", "the", true, 0},
+		{"dumbest", "dumbest", true, -1},
+		{"threats", "threat", true, -1},
+		{",", ",", false, -1},
+		{"don't", "don't", true, 7},
+		{"worry", "worry", true, -1},
+		{".", ".", false, -1},
+	}
+	for i, w := range want {
+		got := tab.Words[i]
+		if got.Lower != w.lower || got.Stem != w.stem || got.IsWord != w.isWord || got.Vec != w.vec {
+			t.Errorf("word %d %q: got %+v, want %+v", i, d.Words[i].Text, got, w)
+		}
+		if got.Lex != lexicon.Word(got.Lower) || got.Superlative != lexicon.LooksSuperlative(got.Lower) {
+			t.Errorf("word %d %q: lexicon facts %+v differ from lexicon's", i, d.Words[i].Text, got)
+		}
+		if v, ok := lexicon.Valence(got.Lower); v != got.Valence || ok != got.Rated {
+			t.Errorf("word %d %q: valence %v %v, lexicon says %v %v", i, d.Words[i].Text, got.Valence, got.Rated, v, ok)
+		}
+	}
+	if !tab.Words[1].Superlative {
+		t.Error("“Dumbest” is not marked a superlative")
+	}
+	if New(d, nil).Words[0].Vec != -1 {
+		t.Error("a word has a vector row without vectors")
+	}
+}
