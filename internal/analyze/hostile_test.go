@@ -23,17 +23,30 @@ import (
 // 2 MB input tens to hundreds of times slower.
 const hostileRatio = 6
 
-// hostileTexts are inputs of about analysis.MaxBytes built to defeat
+// hostileBytes is the size of the hostile inputs: analysis.MaxBytes, the
+// most an analysis takes, or an eighth of it under the race detector,
+// which would spend minutes on 12 MB of text. A stage quadratic in the
+// input still costs, per word, tens of times the demo article's at 256 KB,
+// fifty times the demo's size.
+func hostileBytes() int {
+	if raceEnabled {
+		return analysis.MaxBytes / 8
+	}
+	return analysis.MaxBytes
+}
+
+// hostileTexts are inputs of about hostileBytes built to defeat
 // per-sentence, per-span and per-repeat work.
 func hostileTexts() []struct{ name, text string } {
+	size := hostileBytes()
 	fill := func(unit string) string {
-		n := (analysis.MaxBytes - 16) / len(unit)
+		n := (size - 16) / len(unit)
 		return "Title\n\n" + strings.Repeat(unit, n)
 	}
 	words := strings.Fields("the corrupt regime destroys our great nation and its evil leaders lie about the terrible disaster while patriots fight")
 	var unbroken strings.Builder
 	unbroken.WriteString("Title\n\n")
-	for i := 0; unbroken.Len() < analysis.MaxBytes-32; i++ {
+	for i := 0; unbroken.Len() < size-32; i++ {
 		unbroken.WriteString(words[(i*7+i/5)%len(words)])
 		unbroken.WriteByte(' ')
 	}
@@ -51,9 +64,6 @@ func hostileTexts() []struct{ name, text string } {
 func hostileModel(t testing.TB) *model.Model {
 	t.Helper()
 	m, err := model.Embedded()
-	if errors.Is(err, model.ErrNoModel) {
-		t.Skip(err)
-	}
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,13 +96,13 @@ func cpuTime(t testing.TB) time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
-// TestHostileInputsLinear analyses 2 MB inputs built to be slow and checks
-// that each costs, per word, at most hostileRatio times the demo article
-// measured in the same run: time linear in the input's length, whatever
-// its shape.
+// TestHostileInputsLinear analyses inputs of hostileBytes (2 MB; 256 KB
+// under -race) built to be slow and checks that each costs, per word, at
+// most hostileRatio times the demo article measured in the same run: time
+// linear in the input's length, whatever its shape.
 func TestHostileInputsLinear(t *testing.T) {
 	if testing.Short() {
-		t.Skip("analyses 12 MB of text")
+		t.Skip("analyses six texts of up to 2 MB")
 	}
 	a := New(hostileModel(t))
 	demo, err := os.ReadFile(testenv.Demo())
@@ -110,8 +120,8 @@ func TestHostileInputsLinear(t *testing.T) {
 	}
 }
 
-// TestAnalyzeCanceled checks that analysis of a 2 MB text stops soon
-// after its context is cancelled, with the context's error.
+// TestAnalyzeCanceled checks that analysis of a hostileBytes text stops
+// soon after its context is cancelled, with the context's error.
 func TestAnalyzeCanceled(t *testing.T) {
 	a := New(hostileModel(t))
 	text := hostileTexts()[0].text

@@ -50,7 +50,9 @@ type Runner struct {
 	Analyzer *analyze.Analyzer
 	// Known, if set, returns an analysis already made of the record's
 	// text (a stored one, say), or nil; a record it answers is not
-	// analysed again.
+	// analysed again. For a feed item whose link is to be fetched it is
+	// first asked with text "" (by the link alone), so that a known link
+	// is not fetched either.
 	Known func(ctx context.Context, rec *Record, text string) *analysis.Result
 	// Fetcher fetches feed items' links; when nil, feed items are
 	// analysed from the feed's own text.
@@ -182,6 +184,17 @@ func (r *Runner) analyse(ctx context.Context, it Item) *Record {
 	if err := ctx.Err(); err != nil {
 		rec.Err = err
 		return rec
+	}
+	if r.Known != nil && rec.Path == "" && rec.URL != "" && r.Fetcher != nil {
+		// A feed item's link is its identity: a stored one is neither
+		// fetched nor analysed again.
+		if res := r.Known(ctx, rec, ""); res != nil {
+			rec.Result = res
+			if rec.Title == "" {
+				rec.Title = store.TitleOf(res.Text)
+			}
+			return rec
+		}
 	}
 	text, err := r.text(ctx, rec)
 	if err != nil {

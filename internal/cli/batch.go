@@ -84,8 +84,8 @@ With --store every analysed article is saved, with its source, title, URL
 and date, in the database 'unspun serve' uses (same --db and --data
 defaults), so its dashboard compares the sources. An article is stored
 once (by canonical URL, else by text): one already stored by the same
-model is not analysed again, so rerunning an interrupted batch does the
-rest.
+model is not analysed again (nor its feed link fetched), so rerunning an
+interrupted batch does the rest.
 
 Examples:
   unspun batch ../shared/data/unlabeled-news
@@ -387,7 +387,14 @@ func warnDuplicateIDs(w io.Writer, items []batch.Item) {
 // from the same model version, or nil.
 func storedAnalysis(st *store.Store, model string) func(context.Context, *batch.Record, string) *analysis.Result {
 	return func(ctx context.Context, rec *batch.Record, text string) *analysis.Result {
-		id, m, err := st.Lookup(ctx, rec.URL, text)
+		var id int64
+		var m string
+		var err error
+		if text == "" {
+			id, m, err = st.LookupURL(ctx, rec.URL) // before fetching the link
+		} else {
+			id, m, err = st.Lookup(ctx, rec.URL, text)
+		}
 		if err != nil || m != model {
 			return nil
 		}

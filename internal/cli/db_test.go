@@ -1,10 +1,14 @@
 package cli
 
 import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"unspun/internal/store"
@@ -90,5 +94,42 @@ func TestDamagedDatabase(t *testing.T) {
 	_, stderr, code := runMainEnv("", false, map[string]string{"HOME": t.TempDir()}, "serve", "--addr", "127.0.0.1:0", "--data", dir)
 	if code != ExitRuntime || !strings.Contains(stderr, "database is damaged") || !strings.Contains(stderr, ".recover") {
 		t.Errorf("serve on a damaged database: exit %d: %s", code, stderr)
+	}
+}
+
+// TestBatchStoreFeedRerun: a rerun of 'batch --store' over a feed neither
+// fetches nor analyses the links it stored before.
+func TestBatchStoreFeedRerun(t *testing.T) {
+	var hits atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprintf(w, `<html><head><title>Story %s</title></head><body><article><p>The minister said the terrible plan %s would ruin
+the country, and everyone in the harbour town agreed that the delays had to end before the summer season.</p>
+<p>Officials said the new cranes would arrive in April, and the works would be finished within the year.</p></article></body></html>`, r.URL.Path, r.URL.Path)
+	}))
+	defer srv.Close()
+	dir := t.TempDir()
+	feed := filepath.Join(dir, "wire.rss")
+	rss := `<?xml version="1.0"?><rss version="2.0"><channel><title>The Wire</title>
+<item><title>A</title><link>` + srv.URL + `/a?utm_source=rss</link></item>
+<item><title>B</title><link>` + srv.URL + `/b</link></item></channel></rss>`
+	if err := os.WriteFile(feed, []byte(rss), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"batch", "--store", "--data", filepath.Join(dir, "data"), "--allow-private-urls", "--format", "jsonl", feed}
+	_, stderr, code := runMain(args...)
+	if code != 0 || !strings.Contains(stderr, "stored 2 articles in") || hits.Load() != 2 {
+		t.Fatalf("first run: exit %d, %d fetches: %s", code, hits.Load(), stderr)
+	}
+	stdout, stderr, code := runMain(args...)
+	if code != 0 || !strings.Contains(stderr, "stored 0 articles (2 already stored)") {
+		t.Errorf("rerun: exit %d: %s", code, stderr)
+	}
+	if got := hits.Load(); got != 2 {
+		t.Errorf("rerun fetched %d links, want none", got-2)
+	}
+	if n := strings.Count(stdout, `"result"`); n != 2 {
+		t.Errorf("rerun printed %d results, want the 2 stored ones:\n%s", n, stdout)
 	}
 }

@@ -42,7 +42,7 @@ func golden(t *testing.T, dir, name string, args ...string) {
 	}
 	want, err := os.ReadFile(path)
 	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
+		t.Fatalf("%v (run go test ./internal/cli -run Golden -update to create it)", err)
 	}
 	if got != string(want) {
 		t.Errorf("output differs from %s:\n--- got ---\n%s\n--- want ---\n%s", path, got, want)

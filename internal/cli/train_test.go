@@ -147,6 +147,9 @@ func TestTrainGolden(t *testing.T) {
 // relabels one of its articles: the review's labels are the ones trained
 // on, as the model's data hash shows, and progress says so.
 func TestTrainSeveralData(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains a model")
+	}
 	dir := t.TempDir()
 	base, review := filepath.Join(dir, "ptc"), filepath.Join(dir, "reviews")
 	smallPTC(t, base, task.MinArticles)

@@ -3,8 +3,21 @@
 // identification labels (ID START END) and technique classification labels
 // (ID TECHNIQUE START END), all with code-point offsets.
 //
+// # Reading
+//
+// ReadPTC reads a corpus folder (articles/ with labels-tc/ or labels-si/),
+// ReadArticles an article folder, ParseLabels and ReadLabels label rows,
+// ReadIDs an id list; DecodeText is the one check of an article's bytes.
+//
+// # Errors
+//
 // Malformed input is an error naming the file, the line and the reason;
-// nothing is silently dropped.
+// nothing is silently dropped. A bad row is a *ParseError whose Err is one
+// of the Err* sentinels, matched with errors.Is.
+//
+// # Writing
+//
+// WriteSI and WriteTC write the rows the task's scorers read.
 package corpus
 
 import (

@@ -3,10 +3,20 @@
 // offsets and the Unicode code-point offsets used by the Propaganda
 // Techniques Corpus and by every format unspun reads or writes.
 //
+// # Offsets
+//
 // Offsets that leave this package are code points unless a name says Byte.
 // A code point here is what ranging over the string yields: a valid UTF-8
 // sequence is one code point and so is each byte of an invalid sequence,
 // so every byte offset on a rune boundary has exactly one code-point offset.
+// A Span carries both ranges; SpanOf, Slice, ByteOffset and CodePoint
+// convert.
+//
+// # Segmentation
+//
+// New segments the text once and the Document is then read-only: every
+// stage (features, cues, voice) reads the same words, sentences and quoted
+// speech regions instead of finding its own.
 package doc
 
 import (

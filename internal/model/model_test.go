@@ -5,7 +5,9 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"unspun/internal/corpus"
@@ -15,26 +17,47 @@ import (
 	"unspun/internal/testenv"
 )
 
-// tiny trains SI and TC without vectors on a few PTC training articles.
+var tinyOnce struct {
+	once sync.Once
+	m    *Model
+	err  error
+}
+
+// tiny returns SI and TC trained without vectors on a few PTC training
+// articles, trained once per test binary. Each call returns a copy of the
+// model: a test may change its fields (Meta, Sentence, Version) but not
+// the SI and TC models it shares.
 func tiny(t *testing.T) *Model {
 	t.Helper()
 	dir := testenv.PTC(t)
-	ids, err := corpus.ReadIDs(filepath.Join(dir, "split-train.txt"))
-	if err != nil {
-		t.Fatal(err)
+	tinyOnce.once.Do(func() {
+		ids, err := corpus.ReadIDs(filepath.Join(dir, "split-train.txt"))
+		if err != nil {
+			tinyOnce.err = err
+			return
+		}
+		arts, err := corpus.ReadPTC(dir, ids[:8])
+		if err != nil {
+			tinyOnce.err = err
+			return
+		}
+		m := &Model{Meta: []KV{{"data", "ptc"}, {"train-ids", "first 8"}}}
+		if m.SI, err = si.Train(arts, nil, si.Options{Epochs: 2, Folds: 1}); err != nil {
+			tinyOnce.err = err
+			return
+		}
+		if m.TC, err = tc.Train(arts, nil, tc.Options{Epochs: 2, Folds: 1}); err != nil {
+			tinyOnce.err = err
+			return
+		}
+		tinyOnce.m = m
+	})
+	if tinyOnce.err != nil {
+		t.Fatal(tinyOnce.err)
 	}
-	arts, err := corpus.ReadPTC(dir, ids[:8])
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := &Model{Meta: []KV{{"data", "ptc"}, {"train-ids", "first 8"}}}
-	if m.SI, err = si.Train(arts, nil, si.Options{Epochs: 2, Folds: 1}); err != nil {
-		t.Fatal(err)
-	}
-	if m.TC, err = tc.Train(arts, nil, tc.Options{Epochs: 2, Folds: 1}); err != nil {
-		t.Fatal(err)
-	}
-	return m
+	m := *tinyOnce.m
+	m.Meta = slices.Clone(m.Meta)
+	return &m
 }
 
 func TestWriteRead(t *testing.T) {

@@ -55,3 +55,32 @@ func ExampleTC() {
 	// micro-F1 0.6667 (2 of 3)
 	// predictions must label exactly the gold spans: article 1 span [20,30) has 1 gold row(s) and 0 predicted
 }
+
+// A span the corpus gives two techniques has two rows; a submission's rows
+// for it are matched as a multiset, and Assign gives its k-th row the k-th
+// most likely technique.
+func ExampleAssign() {
+	ranked := []technique.Technique{technique.Doubt, technique.LoadedLanguage, technique.Slogans}
+	gold := []technique.Technique{technique.LoadedLanguage, technique.Doubt}
+	pred := []technique.Technique{score.Assign(ranked, 0), score.Assign(ranked, 1)}
+	fmt.Println(pred)
+	fmt.Println(score.Match(gold, pred, nil), "of", len(gold), "rows right")
+	// Output:
+	// [Doubt Loaded_Language]
+	// 2 of 2 rows right
+}
+
+// Reliability tells whether confidences are probabilities.
+func ExampleReliability() {
+	var r score.Reliability
+	for i := range 10 {
+		r.Add(0.9, i < 9) // 90% confident, right 9 times in 10
+	}
+	for i := range 10 {
+		r.Add(0.3, i < 6) // 30% confident, right 6 times in 10
+	}
+	// The first bin is right as often as it says, the second off by 0.3.
+	fmt.Printf("%d answers, ECE %.2f\n", r.N(), r.ECE())
+	// Output:
+	// 20 answers, ECE 0.15
+}

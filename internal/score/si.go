@@ -8,6 +8,18 @@
 //
 // Offsets are code points, as in every corpus file. Both scorers take
 // corpus.Span slices in any order and never modify them.
+//
+// # Repeated spans
+//
+// The corpus gives some fragments two techniques by repeating the row.
+// Match is the one multiset matcher of a span's rows, and Assign the one
+// rule that gives a repeated span's k-th row its k-th most likely
+// technique.
+//
+// # Calibration
+//
+// Reliability is the one reliability table (10 bins) and expected
+// calibration error of predicted probabilities.
 package score
 
 import (

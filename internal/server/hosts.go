@@ -95,10 +95,18 @@ func (hs hostSet) accepts(host string) bool {
 }
 
 // checkHost answers 421 Misdirected Request for a Host the server does not
-// answer to. It reports whether the request may go on.
+// answer to. It reports whether the request may go on. Health, readiness
+// and metrics answer any name: load balancers and scrapers address the
+// server by its IP, and these say nothing about the articles.
 func (s *Server) checkHost(w http.ResponseWriter, r *http.Request) bool {
 	if s.hosts.accepts(r.Host) {
 		return true
+	}
+	switch r.URL.Path {
+	case "/healthz", "/readyz", "/metrics":
+		if r.Method == http.MethodGet || r.Method == http.MethodHead {
+			return true
+		}
 	}
 	s.fail(w, r, http.StatusMisdirectedRequest, fmt.Sprintf(
 		"this server does not answer to the name %q (a DNS rebinding attempt, or a name missing from --public-url)", r.Host))

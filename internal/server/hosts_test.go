@@ -28,7 +28,9 @@ func TestHostCheck(t *testing.T) {
 		{"rebinding delete", loop, "DELETE", "/api/v1/articles/1", "evil.example:18080", 421},
 		{"rebinding read", loop, "GET", "/api/v1/articles", "evil.example:8080", 421},
 		{"rebinding page", loop, "GET", "/", "evil.example", 421},
-		{"rebinding health", loop, "GET", "/healthz", "evil.example", 421},
+		{"health by any name", loop, "GET", "/healthz", "10.0.0.5:8080", 200},
+		{"metrics by any name", loop, "GET", "/metrics", "10.0.0.5:8080", 200},
+		{"readyz by any name", public, "GET", "/readyz", "10.0.0.5:8080", 503}, // answered: not serving yet
 		{"loopback IPv4", loop, "GET", "/api/v1/articles", "127.0.0.1:8080", 200},
 		{"localhost", loop, "GET", "/api/v1/articles", "LOCALHOST:9999", 200},
 		{"loopback IPv6", loop, "GET", "/api/v1/articles", "[::1]:8080", 200},

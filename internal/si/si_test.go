@@ -678,6 +678,9 @@ func unlabeledCopies(arts []*corpus.Article) []*corpus.Article {
 }
 
 func TestSelfTraining(t *testing.T) {
+	if testing.Short() {
+		t.Skip("self-trains twice")
+	}
 	// trainSmall's model is the one trained without self-training: on
 	// the same six articles, with the same vectors (which do not cover
 	// the unlabelled articles' words) and options.

@@ -451,3 +451,67 @@ func TestDiskFull(t *testing.T) {
 		t.Errorf("after a failed save: %d articles, %v", n, err)
 	}
 }
+
+// TestConcurrentSameArticle saves one article from many goroutines at once
+// (on PostgreSQL each on its own connection, as separate processes would):
+// one row, every save answering its id, one of them existed=false.
+func TestConcurrentSameArticle(t *testing.T) { each(t, testConcurrentSameArticle) }
+
+func testConcurrentSameArticle(t *testing.T, s *Store) {
+	ctx := context.Background()
+	const n = 8
+	for _, tc := range []struct {
+		name string
+		make func(i int) *Article
+		rows int
+	}{
+		{"same URL", func(i int) *Article {
+			return article("https://race.example/a?utm_source="+fmt.Sprint(i), "race text A", "m")
+		}, 1},
+		{"same text", func(i int) *Article { return article("", "race text B", "m") }, 1},
+		{"copies", func(i int) *Article { return article(fmt.Sprintf("https://copy%d.example/", i), "race text C", "m") }, n},
+		{"same key", func(i int) *Article {
+			a := article("", fmt.Sprintf("race text D %d", i), "m")
+			a.Key = "race-key"
+			return a
+		}, 1},
+	} {
+		before, _ := s.Count(ctx)
+		ids := make([]int64, n)
+		existed := make([]bool, n)
+		errs := make([]error, n)
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				ids[i], existed[i], errs[i] = s.Save(ctx, tc.make(i))
+			}()
+		}
+		wg.Wait()
+		news := 0
+		for i := range n {
+			if errs[i] != nil {
+				t.Fatalf("%s: save %d: %v", tc.name, i, errs[i])
+			}
+			if !existed[i] {
+				news++
+			}
+			if tc.rows == 1 && ids[i] != ids[0] {
+				t.Errorf("%s: ids %v differ", tc.name, ids)
+			}
+		}
+		after, _ := s.Count(ctx)
+		if after-before != tc.rows {
+			t.Errorf("%s: %d rows added, want %d", tc.name, after-before, tc.rows)
+		}
+		if tc.rows == 1 && tc.name != "same key" && news != 1 {
+			t.Errorf("%s: %d saves say new, want 1", tc.name, news)
+		}
+	}
+	// The copies: one first, the others linked to it, counted once.
+	st, err := s.Stats(ctx, ByDay, Filter{Q: "race text C"})
+	if err != nil || len(st) != 1 || st[0].Articles != 1 {
+		t.Errorf("copies saved at once: stats %+v %v, want 1 article", st, err)
+	}
+}

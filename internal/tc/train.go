@@ -318,8 +318,10 @@ type CV struct {
 	// NLL is the held-out log-loss per row after calibration.
 	NLL float64
 	// Eval scores the held-out predictions after calibration, per
-	// technique (macro-F1, confusion, reliability) as Evaluate does.
-	Eval Eval
+	// technique (macro-F1, confusion, reliability) as Evaluate does;
+	// Plain scores the same predictions without the decision rules (a
+	// paired comparison: same folds, same models).
+	Eval, Plain Eval
 }
 
 // CrossValidate trains on all folds of the articles but one and predicts
@@ -370,6 +372,7 @@ func crossValidate(exs []*example, nArts int, vecs Vectors, cfg config, opts Opt
 	cv.Temperature = fitTemperature(exs, logits)
 	cv.ECERaw = heldOut(exs, logits, 1, Options{}).ECE
 	cv.Eval = heldOut(exs, logits, cv.Temperature, opts)
+	cv.Plain = heldOut(exs, logits, cv.Temperature, Options{})
 	cv.ECE = cv.Eval.ECE
 	cv.NLL = nll(exs, logits, cv.Temperature)
 	cv.Accuracy = cv.Eval.MicroF1

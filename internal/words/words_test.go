@@ -1,6 +1,7 @@
 package words
 
 import (
+	"strings"
 	"testing"
 
 	"unspun/internal/doc"
@@ -48,5 +49,25 @@ func TestNew(t *testing.T) {
 	}
 	if New(d, nil).Words[0].Vec != -1 {
 		t.Error("a word has a vector row without vectors")
+	}
+}
+
+// TestRepeatedWordsCopied checks that a word seen before gets the same
+// facts as its first occurrence, and its own phrase lists.
+func TestRepeatedWordsCopied(t *testing.T) {
+	d := doc.New("", "Lies, lies and more LIES.")
+	tab := New(d, fakeVectors{"lies": 3})
+	for _, i := range []int{2, 5} {
+		if got, want := tab.Words[i], tab.Words[0]; got != want {
+			t.Errorf("word %d %q: %+v, first occurrence %+v", i, d.Words[i].Text, got, want)
+		}
+	}
+}
+
+func BenchmarkNew(b *testing.B) {
+	text := strings.Repeat("The corrupt regime destroys our great nation, and its evil leaders lie about the terrible disaster. ", 60)
+	d := doc.New("", text)
+	for b.Loop() {
+		New(d, fakeVectors{"the": 0, "regime": 5})
 	}
 }
