@@ -217,11 +217,23 @@ func runWatching(ctx context.Context, st *store.Store, dbURL string, a watch.Ana
 	return nil
 }
 
-// sweep enqueues again, once a minute, the jobs of items queued for long
-// without news, in case a job was lost (say, a job finished just as the
-// same article turned up in another feed); uniqueness makes it harmless.
+// How often the sweep runs, and how long an item must have been queued
+// without news to be enqueued again. A job can be lost without any crash:
+// while a job for an article runs, uniqueness skips the job of the same
+// article turning up in another feed, and if that item is recorded after
+// the running job finished its items, nothing else would ever work it.
+// Enqueuing an item whose job still waits is skipped by uniqueness, so a
+// short staleness costs one query and some skipped inserts, and bounds how
+// long such an item waits.
+const (
+	sweepEvery = 10 * time.Second
+	staleAfter = 30 * time.Second
+)
+
+// sweep enqueues again the jobs of items queued for long without news, in
+// case a job was lost; uniqueness makes it harmless.
 func sweep(ctx context.Context, st *store.Store, q *jobs.Queue, log *slog.Logger) {
-	t := time.NewTicker(time.Minute)
+	t := time.NewTicker(sweepEvery)
 	defer t.Stop()
 	for {
 		select {
@@ -229,7 +241,7 @@ func sweep(ctx context.Context, st *store.Store, q *jobs.Queue, log *slog.Logger
 			return
 		case <-t.C:
 		}
-		items, err := st.StaleQueued(ctx, time.Now().Add(-2*time.Minute), 1000)
+		items, err := st.StaleQueued(ctx, time.Now().Add(-staleAfter), 1000)
 		if err == nil && len(items) > 0 {
 			var n int
 			n, err = q.Requeue(ctx, items)
