@@ -18,8 +18,10 @@ const (
 	version = 4
 	// featureSet names the feature extractor the weights belong to: a
 	// model's hashed weights mean nothing to another extractor, so any
-	// change to features.go that alters which rows fire bumps it.
-	featureSet = 1
+	// change to features.go that alters which rows fire bumps it. Set 2:
+	// lexicon.Stem, guillemets and nested quotes, sentences of at most
+	// doc.MaxSentenceWords words.
+	featureSet = 2
 	// maxTaggers and maxMembers bound what Read accepts.
 	maxTaggers = technique.Count
 	maxMembers = 16

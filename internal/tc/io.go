@@ -22,8 +22,11 @@ import (
 //	weights f32×features×techniques | dim u32 | dense f32×dim×techniques |
 //	crc32 u32
 const (
-	magic         = "UNSPUNTC"
-	formatVersion = 1
+	magic = "UNSPUNTC"
+	// formatVersion also names the feature set the weights belong to: a
+	// model's hashed weights mean nothing to another extractor. Version 2:
+	// doc's quote regions (guillemets, nested quotes), lexicon.Stem.
+	formatVersion = 2
 	maxFeatures   = 1 << 24
 	maxDim        = 4096
 )
@@ -106,7 +109,7 @@ func Read(r io.Reader, vecs Vectors) (*Model, error) {
 	}
 	p := hdr[len(magic):]
 	if v := le.Uint32(p); v != formatVersion {
-		return nil, fmt.Errorf("tc: model format version %d, want %d", v, formatVersion)
+		return nil, fmt.Errorf("tc: model format version %d, want %d: retrain it", v, formatVersion)
 	}
 	if n := le.Uint32(p[4:]); n != technique.Count {
 		return nil, fmt.Errorf("tc: model has %d techniques, want %d", n, technique.Count)
