@@ -145,9 +145,9 @@ func (r *Renderer) Summary(w io.Writer, d *SummaryData) error {
 	csp := fmt.Sprintf("default-src 'none'; style-src 'sha256-%s'; img-src data:; base-uri 'none'; form-action 'none'", hash(a.css))
 	data := struct {
 		*SummaryData
-		CSP   string
-		Style template.HTML
-	}{d, csp, template.HTML("<style>" + a.css + "</style>")}
+		CSP, PageTitle string
+		Style          template.HTML
+	}{d, csp, d.Title, template.HTML("<style>" + a.css + "</style>")}
 	var buf bytes.Buffer
 	if err := r.report.ExecuteTemplate(&buf, "batchreport", data); err != nil {
 		return fmt.Errorf("web: render summary: %w", err)
