@@ -102,6 +102,13 @@ func (d *Document) buildOffsets() {
 	d.b2cp = make([]int32, len(d.Text)+1)
 	cp := int32(0)
 	for b := 0; b < len(d.Text); {
+		if d.Text[b] < utf8.RuneSelf { // most of any text, even with “curly quotes”
+			d.cp2b = append(d.cp2b, int32(b))
+			d.b2cp[b] = cp
+			b++
+			cp++
+			continue
+		}
 		_, size := utf8.DecodeRuneInString(d.Text[b:])
 		d.cp2b = append(d.cp2b, int32(b))
 		for k := 0; k < size; k++ {

@@ -40,21 +40,24 @@ func splitQuotes(d *Document) []Span {
 	var stack []byte // kinds of the open quotes, outermost first
 	for _, p := range d.Paragraphs {
 		closers := 0 // unambiguous closing marks left in the paragraph
-		for b := p.ByteStart; b < p.ByteEnd; {
-			kind, size := quoteMark(t[b:p.ByteEnd])
+		for b := p.ByteStart; ; {
+			at, kind, size := nextQuoteMark(t, b, p.ByteEnd)
+			if at < 0 {
+				break
+			}
 			if kind == 'c' || kind == 'C' {
 				closers++
 			}
-			b += size
+			b = at + size
 		}
 		open := -1 // byte offset of the outermost open quote's mark
 		stack = stack[:0]
-		for b := p.ByteStart; b < p.ByteEnd; {
-			kind, size := quoteMark(t[b:p.ByteEnd])
-			if kind == 0 {
-				b += size
-				continue
+		for b := p.ByteStart; ; {
+			at, kind, size := nextQuoteMark(t, b, p.ByteEnd)
+			if at < 0 {
+				break
 			}
+			b = at
 			if kind == 'c' || kind == 'C' {
 				closers--
 			}
@@ -92,6 +95,22 @@ func splitQuotes(d *Document) []Span {
 		}
 	}
 	return out
+}
+
+// nextQuoteMark returns the byte offset, kind and size (see quoteMark)
+// of the first quotation mark in t[b:end], or -1. Only three bytes can
+// start a mark, so the others are skipped without classifying them: this
+// runs over every byte of every article.
+func nextQuoteMark(t string, b, end int) (at int, kind byte, size int) {
+	for ; b < end; b++ {
+		switch t[b] {
+		case '"', 0xC2, 0xE2:
+			if kind, size := quoteMark(t[b:end]); kind != 0 {
+				return b, kind, size
+			}
+		}
+	}
+	return -1, 0, 0
 }
 
 // quoteMark classifies the quotation mark t starts with and returns its

@@ -232,16 +232,21 @@ func (st *stats) addLetter(r rune) {
 
 // addWord counts a word (letters, possibly with inner apostrophes).
 func (st *stats) addWord(w string) {
-	w = strings.TrimRight(w, "'’")
+	w = trimApostrophes(w)
 	if w == "" {
 		return
 	}
 	st.words++
-	r, _ := utf8.DecodeRuneInString(w)
-	if unicode.IsLower(r) {
+	if c := w[0]; c < utf8.RuneSelf {
+		if c >= 'a' && c <= 'z' {
+			st.lower++
+		}
+	} else if r, _ := utf8.DecodeRuneInString(w); unicode.IsLower(r) {
 		st.lower++
 	}
-	var buf [12]byte
+	// No function word is longer than maxFunctionWord bytes (with ’ as
+	// three): most words are decided without a look-up.
+	var buf [maxFunctionWord]byte
 	if len(w) > len(buf) {
 		return
 	}
@@ -260,6 +265,20 @@ func (st *stats) addWord(w string) {
 	}
 	if functionWords[string(buf[:n])] {
 		st.function++
+	}
+}
+
+// trimApostrophes drops the trailing ' and ’ of w ("students'").
+func trimApostrophes(w string) string {
+	for {
+		switch {
+		case strings.HasSuffix(w, "'"):
+			w = w[:len(w)-1]
+		case strings.HasSuffix(w, "’"):
+			w = w[:len(w)-len("’")]
+		default:
+			return w
+		}
 	}
 }
 
@@ -333,12 +352,23 @@ func scriptName(i int) string {
 	return "a non-Latin"
 }
 
+// maxFunctionWord is the length in bytes of the longest function word
+// spelled with ’ ("doesn’t").
+const maxFunctionWord = 9
+
 // functionWords are frequent English function words that other
 // Latin-script languages seldom use as words ("a", "in", "no", "on",
 // "de" and "die" are left out: they are common in Romance or Germanic
 // languages too).
 var functionWords = func() map[string]bool {
 	m := map[string]bool{}
+	defer func() {
+		for w := range m {
+			if len(strings.ReplaceAll(w, "'", "’")) > maxFunctionWord {
+				panic("lang: maxFunctionWord is less than the length of " + w)
+			}
+		}
+	}()
 	for _, w := range strings.Fields(`the of and to is that for it with as be by at are his this from
 		have has not but they was were had or which their been its we will would who said there you she her
 		can about if when than them into what also our after these those could should been being

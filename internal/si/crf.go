@@ -66,7 +66,10 @@ func (c *crf) emit(rows []feat, x []float32, e []float64) {
 // thirty, which made it the largest part of tagging. Each token's
 // emissions are shifted by their maximum before exponentiation and the
 // forward values renormalised to sum to one, so nothing overflows or
-// underflows; the shifts and scales add up to log Z.
+// underflows; the shifts and scales add up to log Z. The scales are
+// multiplied and their logarithm taken only when the product nears the
+// ends of float64's range: tagging never reads log Z, and a logarithm per
+// token was a tenth of forwardBackward.
 func (c *crf) forwardBackward(e, alpha, beta, marg []float64, n int, pair *[nTags * nTags]float64) float64 {
 	if n == 0 {
 		return 0
@@ -78,6 +81,7 @@ func (c *crf) forwardBackward(e, alpha, beta, marg []float64, n int, pair *[nTag
 	// Forward. marg[t] holds the shifted exponentiated emissions ψ_t
 	// until the backward pass replaces them, and beta[t][0] the scale c_t.
 	var logZ float64
+	prod := 1.0 // the scales c_t not yet in logZ
 	for t := range n {
 		em := e[t*nTags : t*nTags+nTags]
 		m := max(em[0], em[1], em[2])
@@ -100,8 +104,13 @@ func (c *crf) forwardBackward(e, alpha, beta, marg []float64, n int, pair *[nTag
 		inv := 1 / s
 		a[0], a[1], a[2] = a[0]*inv, a[1]*inv, a[2]*inv
 		beta[t*nTags] = s
-		logZ += m + math.Log(s)
+		logZ += m
+		if prod *= s; prod > 1e150 || prod < 1e-150 {
+			logZ += math.Log(prod)
+			prod = 1
+		}
 	}
+	logZ += math.Log(prod)
 	// Backward: β̂_{t-1}(y) = Σ_q tr(y,q) ψ_t(q) β̂_t(q) / c_t, and the
 	// marginal of token t is α̂_t β̂_t.
 	b := beta[(n-1)*nTags : n*nTags]

@@ -48,7 +48,8 @@ func (m *Model) cues(weights *crf, d *doc.Document, s *scratch, sp Span) []strin
 		return nil
 	}
 	s.cueAt = resize(s.cueAt, (hi-lo+1)*numTemplates) // index in cs + 1; 0 for none
-	var cs []cue
+	cs := s.cues[:0]
+	defer func() { s.cues = cs[:0] }()
 	for i := a; i < b; i++ {
 		tag := uint32(tagI)
 		if i == a {

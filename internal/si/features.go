@@ -71,6 +71,8 @@ type tokenInfo struct {
 	phrase  lexicon.Kind
 	valence float64
 	hasVal  bool
+	// content is isContent(lower), asked of every word by every CRF.
+	content bool
 }
 
 // docInfo is the per-article analysis shared by all tokens.
@@ -138,13 +140,14 @@ func (m *Model) analyse(d *doc.Document, tab *words.Table, di *docInfo) {
 	}
 	for i := range ws {
 		w := &tw[i]
-		ti := tokenInfo{lower: w.Lower, stem: w.Stem, superl: w.Superlative, vecRow: int(w.Vec),
-			lex: w.Lex, phrase: w.Phrase, valence: w.Valence, hasVal: w.Rated}
-		di.toks = append(di.toks, ti)
-		if isContent(ti.lower) {
+		di.toks = append(di.toks, tokenInfo{lower: w.Lower, stem: w.Stem, superl: w.Superlative, vecRow: int(w.Vec),
+			lex: w.Lex, phrase: w.Phrase, valence: w.Valence, hasVal: w.Rated, content: isContent(w.Lower)})
+	}
+	for i := range di.toks {
+		if ti := &di.toks[i]; ti.content {
 			di.counts[ti.lower]++
-			if i+1 < len(ws) && isContent(tw[i+1].Lower) {
-				di.bigrams[pairKey(ti.lower, tw[i+1].Lower)]++
+			if i+1 < len(di.toks) && di.toks[i+1].content {
+				di.bigrams[pairKey(ti.lower, di.toks[i+1].lower)]++
 			}
 		}
 	}

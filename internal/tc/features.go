@@ -206,12 +206,20 @@ func newDocStatsOf(d *doc.Document, tab *words.Table, vecs Vectors, dim int) *do
 	}
 	if vecs != nil && dim > 0 {
 		s.articleVec = make([]float32, dim)
+		// Vectors that add a row in place (embed.Vectors) spare the copy
+		// of every word's vector; the sums are the same.
+		adder, direct := vecs.(vectorAdder)
+		direct = direct && vecs.Dim() == dim
 		var buf []float32
 		for i, l := range s.lower {
 			if !s.isWord[i] || stopword(l) {
 				continue
 			}
 			if row := s.vec[i]; row >= 0 {
+				if direct {
+					adder.AddVec(int(row), 1, s.articleVec)
+					continue
+				}
 				var v []float32
 				v, buf = vecOf(vecs, int(row), dim, buf)
 				for j, x := range v {
@@ -222,6 +230,12 @@ func newDocStatsOf(d *doc.Document, tab *words.Table, vecs Vectors, dim int) *do
 		unit(s.articleVec, denseScale)
 	}
 	return s
+}
+
+// vectorAdder is implemented by Vectors that add a row's vector, times
+// a weight, to a slice of Dim values.
+type vectorAdder interface {
+	AddVec(row int, w float32, dst []float32)
 }
 
 // inQuote reports whether [start,end) lies mostly inside one quotation
