@@ -147,10 +147,13 @@ type scratch struct {
 	marg  []float64
 	prob  []float64 // per token: P(inside a span of the tagger's group)
 	proj  []float32 // per token: projW dense projections
-	emis  []float32 // per token: the sparse emissions of every CRF in Model.sparse
-	found []found
-	cueAt []int32 // see cues
-	cues  []cue   // see cues
+	// projOf maps a vector row outside the CRF's projection table to the
+	// first token projected with it (see project).
+	projOf map[int]int
+	emis   []float32 // per token: the sparse emissions of every CRF in Model.sparse
+	found  []found
+	cueAt  []int32 // see cues
+	cues   []cue   // see cues
 }
 
 // found is a span one tagger found, before the taggers' spans are merged.
@@ -556,6 +559,12 @@ const projW = denseParts * nTags
 func (m *Model) project(c *crf, di *docInfo, s *scratch) {
 	s.proj = resize(s.proj, len(di.toks)*projW)
 	cached := len(c.proj) / projW
+	// The rarer words outside c.proj are mostly names, which an article
+	// repeats: each is projected once and copied to its other tokens.
+	if s.projOf == nil {
+		s.projOf = make(map[int]int)
+	}
+	clear(s.projOf)
 	for i, t := range di.toks {
 		if t.vecRow < 0 {
 			continue
@@ -565,6 +574,11 @@ func (m *Model) project(c *crf, di *docInfo, s *scratch) {
 			copy(out, c.proj[t.vecRow*projW:])
 			continue
 		}
+		if j, ok := s.projOf[t.vecRow]; ok {
+			copy(out, s.proj[j*projW:(j+1)*projW])
+			continue
+		}
+		s.projOf[t.vecRow] = i
 		s.dense = m.vecs.Vec(t.vecRow, s.dense)
 		c.projectVec(s.dense, out)
 	}
