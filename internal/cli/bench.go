@@ -35,9 +35,11 @@ Usage:
 
 Runs the whole analysis pipeline on every articleID.txt of DIR, one article
 after another on one core (GOMAXPROCS=1), for at least --min-time, and
-prints articles per second, words per second, heap allocations and bytes
-per article, the peak resident memory of the process and the time it took
-to load the model.
+prints articles per second, words per second, articles per CPU-second
+(the figure to compare builds by on a shared machine: it does not count
+time spent waiting for a core), heap allocations and bytes per article,
+the peak resident memory of the process and the time it took to load the
+model.
 
 With --validate DIR (a PTC folder with split-validation.txt) it also
 scores the model on the validation articles: span identification
@@ -116,6 +118,7 @@ func runBench(ctx context.Context, env *Env, args []string) error {
 	runtime.GC()
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
+	cpu0, cpuOK := processCPU()
 	start := time.Now()
 	n, words := 0, 0
 	for time.Since(start) < *minTime || n == 0 {
@@ -132,6 +135,7 @@ func runBench(ctx context.Context, env *Env, args []string) error {
 		n += len(texts)
 	}
 	elapsed := time.Since(start)
+	cpu1, _ := processCPU()
 	runtime.ReadMemStats(&after)
 	runtime.GOMAXPROCS(prev)
 
@@ -139,6 +143,12 @@ func runBench(ctx context.Context, env *Env, args []string) error {
 	fmt.Fprintf(w, "articles         %d (%d distinct), %.2f s on 1 core\n", n, len(texts), sec)
 	fmt.Fprintf(w, "articles/s       %.1f\n", float64(n)/sec)
 	fmt.Fprintf(w, "words/s          %.0f\n", float64(words)/sec)
+	// CPU time, unlike the clock, does not count the time the process
+	// waited for a core: on a shared machine it is the figure to compare
+	// between builds (it includes the garbage collector's background work).
+	if cpu := (cpu1 - cpu0).Seconds(); cpuOK && cpu > 0 {
+		fmt.Fprintf(w, "articles/CPU-s   %.1f\n", float64(n)/cpu)
+	}
 	fmt.Fprintf(w, "allocs/article   %.0f\n", float64(after.Mallocs-before.Mallocs)/float64(n))
 	fmt.Fprintf(w, "bytes/article    %.0f\n", float64(after.TotalAlloc-before.TotalAlloc)/float64(n))
 	if rss, ok := peakRSS(); ok {

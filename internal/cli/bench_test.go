@@ -19,6 +19,7 @@ func TestBench(t *testing.T) {
 		`(?m)^articles +\d+ \(2 distinct\), \d+\.\d+ s on 1 core$`,
 		`(?m)^articles/s +\d+\.\d$`,
 		`(?m)^words/s +\d+$`,
+		`(?m)^articles/CPU-s +\d+\.\d$`,
 		`(?m)^allocs/article +\d+$`,
 		`(?m)^bytes/article +\d+$`,
 		`(?m)^peak RSS +\d+\.\d MB$`,
