@@ -173,8 +173,10 @@ func DecodeText(name string, r io.Reader) (string, error) {
 		}
 		return "", fmt.Errorf("%s: %w", name, errorf(ErrNotUTF8, "not valid UTF-8 (byte offset %d)", off))
 	}
-	// A UTF-8 byte-order mark is not article text.
-	b = bytes.TrimPrefix(b, []byte(bom))
+	// A UTF-8 byte-order mark is kept: the corpus's offsets are Python
+	// string indices of the decoded file, which count it (two PTC articles
+	// start with one), and offsets unspun writes must be the same. doc
+	// leaves it out of the words.
 	return string(b), nil
 }
 

@@ -138,7 +138,7 @@ func TestDecodeText(t *testing.T) {
 		name, in, want, err string
 	}{
 		{"plain", "Hello “world”\n", "Hello “world”\n", ""},
-		{"byte-order mark dropped", "\ufeffHi", "Hi", ""},
+		{"byte-order mark kept: offsets count it", "\ufeffHi", "\ufeffHi", ""},
 		{"NUL byte", "ab\x00c", "", "a.txt: binary file (NUL byte at offset 2), not an article"},
 		{"invalid UTF-8", "abc\xffdef", "", "a.txt: not valid UTF-8 (byte offset 3)"},
 		{"truncated sequence", "é\xe2\x80", "", "a.txt: not valid UTF-8 (byte offset 2)"},
@@ -370,11 +370,42 @@ func TestDecodeTextEncodings(t *testing.T) {
 	}
 	for _, tt := range tests {
 		got, err := DecodeText("a.txt", bytes.NewReader(tt.input))
-		if !errors.Is(err, tt.want) || (tt.want == nil && got != text) {
+		if !errors.Is(err, tt.want) || (tt.want == nil && got != string(tt.input)) {
 			t.Errorf("%s: %q, %v; want %v", tt.name, got, err, tt.want)
 		}
 		if tt.want == ErrUTF16 && err.Error() != "a.txt: UTF-16 text: convert it to UTF-8" {
 			t.Errorf("%s: message %q", tt.name, err)
 		}
+	}
+}
+
+// TestReadPTCByteOrderMark: an article file starting with a byte-order
+// mark keeps it, so that its gold offsets (Python string indices, which
+// count the mark) select the annotated words, and the mark is no word.
+func TestReadPTCByteOrderMark(t *testing.T) {
+	dir := t.TempDir()
+	for _, sub := range []string{"articles", "labels-tc"} {
+		if err := os.Mkdir(filepath.Join(dir, sub), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	text := "\ufeffTitle\n\nThey are liars."
+	if err := os.WriteFile(filepath.Join(dir, "articles", "article7.txt"), []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// "liars" is characters 17–22 of the decoded file, the mark included.
+	if err := os.WriteFile(filepath.Join(dir, "labels-tc", "article7.task2-TC.labels"), []byte("7\tName_Calling,Labeling\t17\t22\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	arts, err := ReadPTC(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := arts[0].Doc
+	if s := arts[0].Spans[0]; d.Slice(s.Start, s.End) != "liars" {
+		t.Errorf("gold span %d-%d selects %q, want \"liars\"", s.Start, s.End, d.Slice(s.Start, s.End))
+	}
+	if w := d.Words[0]; w.Text != "Title" || w.Start != 1 {
+		t.Errorf("first word %q at %d, want \"Title\" at 1", w.Text, w.Start)
 	}
 }

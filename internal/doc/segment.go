@@ -58,9 +58,9 @@ func splitWords(d *Document) []Word {
 	for it.Next() {
 		v := it.Value()
 		b := it.Start()
-		t := strings.TrimLeftFunc(v, unicode.IsSpace)
+		t := strings.TrimLeftFunc(v, isBlank)
 		b += len(v) - len(t)
-		t = strings.TrimRightFunc(t, unicode.IsSpace)
+		t = strings.TrimRightFunc(t, isBlank)
 		if t == "" {
 			continue
 		}
@@ -68,6 +68,11 @@ func splitWords(d *Document) []Word {
 	}
 	return out
 }
+
+// isBlank reports white space and the byte-order mark U+FEFF (a zero
+// width no-break space): a file's leading mark is kept in the text, so
+// that offsets count it as the corpus's do, but it is no word.
+func isBlank(r rune) bool { return r == '\ufeff' || unicode.IsSpace(r) }
 
 // abbreviations are words that, followed by a period and a capitalised
 // word or a number, usually do not end a sentence. They match case-

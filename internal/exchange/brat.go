@@ -170,7 +170,7 @@ func readBRATArticle(dir, base string) (*Article, error) {
 	if err := checkID(id); err != nil {
 		return nil, fmt.Errorf("%s.txt: %w", filepath.Join(dir, base), err)
 	}
-	txt, err := readText(filepath.Join(dir, base+".txt"))
+	txt, err := corpus.ReadText(filepath.Join(dir, base+".txt"))
 	if err != nil {
 		return nil, err
 	}

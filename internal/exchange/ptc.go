@@ -23,13 +23,13 @@ func ReadPTC(dir string) ([]*Article, error) {
 	if err != nil {
 		return nil, err
 	}
-	// The texts are kept byte for byte: corpus.ReadArticles drops a
-	// leading byte-order mark, which the corpus's offsets count (they are
-	// Python string indices of the decoded file, BOM included).
+	// The texts are kept byte for byte (a leading byte-order mark too:
+	// the corpus's offsets are Python string indices of the decoded file,
+	// which count it).
 	texts := make(map[string]string, len(arts))
 	lengths := make(map[string]int, len(arts))
 	for _, ca := range arts {
-		txt, err := readText(ca.Path)
+		txt, err := corpus.ReadText(ca.Path)
 		if err != nil {
 			return nil, err
 		}
@@ -183,18 +183,4 @@ func emptyDir(dir string) error {
 		return fmt.Errorf("%s: not empty; export into a new folder so no older file is mixed in", dir)
 	}
 	return nil
-}
-
-// readText reads an article file with corpus.ReadText's checks (size,
-// binary, UTF-8) but keeps a leading byte-order mark, which the corpus's
-// offsets count.
-func readText(path string) (string, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return "", err
-	}
-	if _, err := corpus.DecodeText(path, bytes.NewReader(b)); err != nil {
-		return "", err
-	}
-	return string(b), nil
 }
