@@ -87,41 +87,59 @@ func idleStdin(t *testing.T, bin string, args ...string) (*exec.Cmd, func()) {
 // TestSignalStopsBlockedRead: "sleep 30 | unspun analyze -" and "unspun
 // analyze FIFO" (no writer yet, or a writer that sends nothing) stop on
 // SIGINT or SIGTERM at once, with a message and a non-zero status.
+//
+// The cases run in parallel, each with its own FIFO: each waits half a
+// second before its signal.
 func TestSignalStopsBlockedRead(t *testing.T) {
 	bin := binary(t)
 	dir := t.TempDir()
-	fifo := filepath.Join(dir, "article.fifo")
-	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+	if err := syscall.Mkfifo(filepath.Join(dir, "probe.fifo"), 0o600); err != nil {
 		t.Skip("no named pipes:", err)
+	}
+	// newFIFO makes a named pipe of its own for one case.
+	newFIFO := func(t *testing.T) string {
+		f := filepath.Join(t.TempDir(), "article.fifo")
+		if err := syscall.Mkfifo(f, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return f
 	}
 	for _, sig := range []os.Signal{os.Interrupt, syscall.SIGTERM} {
 		for _, tc := range []struct {
 			name string
-			cmd  func() (*exec.Cmd, func())
-			want string
+			// cmd returns the command, what to do after it, and the
+			// message it must end with.
+			cmd func(t *testing.T) (*exec.Cmd, func(), string)
 		}{
-			{"idle stdin pipe", func() (*exec.Cmd, func()) { return idleStdin(t, bin, "analyze", "-") },
-				"standard input: stopped before the article was read"},
-			{"fifo without writer", func() (*exec.Cmd, func()) {
-				return exec.Command(bin, "analyze", fifo), func() {}
-			}, fifo + ": stopped before the article was read"},
-			{"fifo with idle writer", func() (*exec.Cmd, func()) {
+			{"idle stdin pipe", func(t *testing.T) (*exec.Cmd, func(), string) {
+				c, cleanup := idleStdin(t, bin, "analyze", "-")
+				return c, cleanup, "standard input: stopped before the article was read"
+			}},
+			{"fifo without writer", func(t *testing.T) (*exec.Cmd, func(), string) {
+				fifo := newFIFO(t)
+				return exec.Command(bin, "analyze", fifo), func() {}, fifo + ": stopped before the article was read"
+			}},
+			{"fifo with idle writer", func(t *testing.T) (*exec.Cmd, func(), string) {
+				fifo := newFIFO(t)
 				// O_RDWR opens a FIFO without waiting for a reader.
 				w, err := os.OpenFile(fifo, os.O_RDWR, 0)
 				if err != nil {
 					t.Fatal(err)
 				}
-				return exec.Command(bin, "analyze", fifo), func() { w.Close() }
-			}, fifo + ": stopped before the article was read"},
-			{"batch of idle stdin", func() (*exec.Cmd, func()) { return idleStdin(t, bin, "batch", "-") },
-				"interrupted after 0 of 1 articles"},
+				return exec.Command(bin, "analyze", fifo), func() { w.Close() }, fifo + ": stopped before the article was read"
+			}},
+			{"batch of idle stdin", func(t *testing.T) (*exec.Cmd, func(), string) {
+				c, cleanup := idleStdin(t, bin, "batch", "-")
+				return c, cleanup, "interrupted after 0 of 1 articles"
+			}},
 		} {
 			t.Run(tc.name+"/"+sig.String(), func(t *testing.T) {
-				cmd, cleanup := tc.cmd()
+				t.Parallel()
+				cmd, cleanup, want := tc.cmd(t)
 				defer cleanup()
 				code, stderr, took := interrupt(t, cmd, sig, 500*time.Millisecond, 5*time.Second)
-				if code == 0 || !strings.Contains(stderr, tc.want) {
-					t.Errorf("exit %d, stderr %q; want non-zero and %q", code, stderr, tc.want)
+				if code == 0 || !strings.Contains(stderr, want) {
+					t.Errorf("exit %d, stderr %q; want non-zero and %q", code, stderr, want)
 				}
 				t.Logf("exited %s after the signal: %s", took, strings.TrimSpace(stderr))
 			})

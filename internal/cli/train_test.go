@@ -77,9 +77,6 @@ func testModel(t testing.TB) string {
 // deterministic, and the fixture is what today's training makes of its
 // articles. With -update it rewrites the fixture instead.
 func TestFixtureModel(t *testing.T) {
-	if testing.Short() {
-		t.Skip("trains a model")
-	}
 	want := testenv.FixtureModel(t)
 	out := filepath.Join(t.TempDir(), "fixture.model")
 	if *updateGolden {
@@ -90,7 +87,8 @@ func TestFixtureModel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, stderr, code := runMain("train", "--data", testenv.PTC(t), "--train-ids", ids, "--resources", "none", "--out", out)
+	args := append([]string{"train", "--data", testenv.PTC(t), "--train-ids", ids, "--resources", "none", "--out", out}, strings.Fields(testenv.FixtureSize)...)
+	_, stderr, code := runMain(args...)
 	if code != 0 {
 		t.Fatalf("train: exit %d: %s", code, stderr)
 	}
@@ -137,6 +135,9 @@ func TestTrainGolden(t *testing.T) {
 		{"data-not-ptc", []string{"train", "--data", "testdata/analyze", "--out", "testdata/train/never.model"}},
 		{"data-is-file", []string{"train", "--data", "testdata/analyze/article.txt", "--out", "testdata/train/never.model"}},
 		{"out-folder-missing", []string{"train", "--data", "testdata/predict", "--out", "testdata/train/nope/m.model"}},
+		{"hash-bits-out-of-range", []string{"train", "--data", "testdata/predict", "--out", "testdata/train/never.model", "--hash-bits", "27"}},
+		{"bags-zero", []string{"train", "--data", "testdata/predict", "--out", "testdata/train/never.model", "--bags", "0"}},
+		{"epochs-negative", []string{"train", "--data", "testdata/predict", "--out", "testdata/train/never.model", "--epochs", "-1"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { golden(t, "train", tt.name, tt.args...) })
@@ -145,11 +146,9 @@ func TestTrainGolden(t *testing.T) {
 
 // TestTrainSeveralData trains on the corpus and a folder of reviews that
 // relabels one of its articles: the review's labels are the ones trained
-// on, as the model's data hash shows, and progress says so.
+// on, as the model's data hash shows, and progress says so. It trains the
+// smallest model the size flags allow, which its metadata records.
 func TestTrainSeveralData(t *testing.T) {
-	if testing.Short() {
-		t.Skip("trains a model")
-	}
 	dir := t.TempDir()
 	base, review := filepath.Join(dir, "ptc"), filepath.Join(dir, "reviews")
 	smallPTC(t, base, task.MinArticles)
@@ -169,7 +168,8 @@ func TestTrainSeveralData(t *testing.T) {
 	os.WriteFile(filepath.Join(review, "labels-tc", "article"+id+".task2-TC.labels"), []byte(first+"\n"), 0o644)
 
 	out := filepath.Join(dir, "reviewed.model")
-	_, stderr, code := runMain("train", "--data", base, "--data", review, "--out", out, "--resources", filepath.Join(dir, "none"))
+	_, stderr, code := runMain("train", "--data", base, "--data", review, "--out", out, "--resources", filepath.Join(dir, "none"),
+		"--hash-bits", "10", "--epochs", "2", "--bags", "1")
 	if code != 0 {
 		t.Fatalf("train: exit %d: %s", code, stderr)
 	}
@@ -193,5 +193,34 @@ func TestTrainSeveralData(t *testing.T) {
 	}
 	if n := m.Get(task.MetaLabelledSpans); n == "" {
 		t.Error("no labelled-spans metadata")
+	}
+	if got, want := m.Get(task.MetaOptions), "hash-bits 10, epochs 2, bags 1; si and tc defaults otherwise"; got != want {
+		t.Errorf("options %q, want %q", got, want)
+	}
+	// 2^10 rows of span-tagger weights are a few tens of KB; the default
+	// 2^19 would be 12 MB.
+	if st, err := os.Stat(out); err != nil {
+		t.Error(err)
+	} else if st.Size() > 256<<10 {
+		t.Errorf("model file of %d bytes; want under 256 KB with --hash-bits 10", st.Size())
+	}
+}
+
+// TestTrainSizeString checks how the metadata names the size flags: the
+// defaults as every model trained before the flags existed says them, so
+// that those models keep their bytes.
+func TestTrainSizeString(t *testing.T) {
+	tests := []struct {
+		size task.Size
+		want string
+	}{
+		{task.Size{}, "si and tc defaults"},
+		{task.Size{HashBits: 14, Bags: 1}, "hash-bits 14, bags 1; si and tc defaults otherwise"},
+		{task.Size{Epochs: 3}, "epochs 3; si and tc defaults otherwise"},
+	}
+	for _, tt := range tests {
+		if got := tt.size.String(); got != tt.want {
+			t.Errorf("%+v: %q, want %q", tt.size, got, tt.want)
+		}
 	}
 }

@@ -98,6 +98,9 @@ func run(t *testing.T, bin string, args ...string) string {
 // once, a duplicate of a stored one, or failed with its reason: none
 // missing, none twice.
 func TestWorkersSurviveSIGKILL(t *testing.T) {
+	if testing.Short() {
+		t.Skip("works 1,000 feed items in three worker processes and waits for River to rescue a killed worker's jobs (about a minute)")
+	}
 	dbURL := testenv.PostgresDB(t)
 	bin := buildUnspun(t)
 	site := feedserver.New(feedserver.Config{Items: 1000, Feeds: 4, Mixed: true, SlowDelay: 1500 * time.Millisecond, Words: 40})

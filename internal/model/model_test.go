@@ -24,9 +24,11 @@ var tinyOnce struct {
 }
 
 // tiny returns SI and TC trained without vectors on a few PTC training
-// articles, trained once per test binary. Each call returns a copy of the
-// model: a test may change its fields (Meta, Sentence, Version) but not
-// the SI and TC models it shares.
+// articles, trained once per test binary, as small and quick as training
+// allows (2^14 hashed features, one run, no cross-validation): the tests
+// check the file, not the model. Each call returns a copy of the model: a
+// test may change its fields (Meta, Sentence, Version) but not the SI and
+// TC models it shares.
 func tiny(t *testing.T) *Model {
 	t.Helper()
 	dir := testenv.PTC(t)
@@ -42,7 +44,7 @@ func tiny(t *testing.T) *Model {
 			return
 		}
 		m := &Model{Meta: []KV{{"data", "ptc"}, {"train-ids", "first 8"}}}
-		if m.SI, err = si.Train(arts, nil, si.Options{Epochs: 2, Folds: 1}); err != nil {
+		if m.SI, err = si.Train(arts, nil, si.Options{Epochs: 2, Folds: 1, HashBits: 14, Bags: 1}); err != nil {
 			tinyOnce.err = err
 			return
 		}

@@ -99,6 +99,9 @@ func count(t *testing.T, db string) int {
 // midway through the 400 shared articles, runs the same command again, and
 // checks that every article is stored once.
 func TestBatchKilledAndResumed(t *testing.T) {
+	if testing.Short() {
+		t.Skip("analyses the 400 shared articles twice per database, in real processes")
+	}
 	src := testenv.Unlabeled(t)
 	files, want := distinctTexts(t, src)
 	bin := binary(t)
