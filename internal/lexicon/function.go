@@ -26,6 +26,16 @@ func set(words string) map[string]bool {
 	return m
 }
 
+// FunctionWords returns the entries of the function-word list, in no
+// particular order; FunctionWord also takes their contractions.
+func FunctionWords() []string {
+	out := make([]string, 0, len(functionWords))
+	for w := range functionWords {
+		out = append(out, w)
+	}
+	return out
+}
+
 // FunctionWord reports whether a lowercased token (see Lower) is a
 // function word: one of functionWords, or a contraction of one ("it's",
 // "I've", "they're") or of an auxiliary with "not" ("don't", "won't":

@@ -9,10 +9,9 @@ import (
 	"unspun/internal/lexicon"
 )
 
-// maxCues is how many facts a span carries at most: more than cue.Max,
-// for cue.Merge to choose from once it has dropped the facts the
-// classifier states too.
-const maxCues = cue.Max + 2
+// maxCues is how many facts a span carries at most: cue.Merge shows at
+// most as many, and the classifier's come first.
+const maxCues = cue.Max
 
 // pull is the summed pull of one feature template on one word towards
 // "inside a span".
@@ -46,7 +45,7 @@ func (m *Model) cues(weights *crf, d *doc.Document, s *scratch, sp Span) []cue.C
 		return nil
 	}
 	s.cueAt = resize(s.cueAt, (hi-lo+1)*numTemplates) // index in cs + 1; 0 for none
-	var cs []pull
+	cs := s.pulls[:0] // kept in s for the next span
 	for i := a; i < b; i++ {
 		tag := uint32(tagI)
 		if i == a {
@@ -68,6 +67,7 @@ func (m *Model) cues(weights *crf, d *doc.Document, s *scratch, sp Span) []cue.C
 			}
 		}
 	}
+	s.pulls = cs[:0]
 	// Only positive pulls explain the span; about half the cues are not,
 	// and sorting was most of the cost of explaining.
 	cs = slices.DeleteFunc(cs, func(c pull) bool { return c.pull <= 0 })
@@ -75,7 +75,8 @@ func (m *Model) cues(weights *crf, d *doc.Document, s *scratch, sp Span) []cue.C
 	// gives). Most spans are explained by their few strongest cues, so
 	// only those are ordered first; the rest only when they run out.
 	var out []cue.Cue
-	top := strongest(cs, topCues)
+	top := strongest(s.top[:0], cs, topCues)
+	s.top = top[:0]
 	for k := 0; k < len(top) && len(out) < maxCues; k++ {
 		if c, ok := fact(d, s, top[k], a, b); ok && !stated(out, c) {
 			if out == nil {
@@ -104,9 +105,9 @@ func cueOrder(x, y pull) int {
 }
 
 // strongest returns the k first cues of cs in cueOrder, in that order,
-// in one pass over cs.
-func strongest(cs []pull, k int) []pull {
-	top := make([]pull, 0, k)
+// in one pass over cs, in top's memory.
+func strongest(top, cs []pull, k int) []pull {
+	top = top[:0]
 	for _, c := range cs {
 		if len(top) == k && cueOrder(c, top[k-1]) >= 0 {
 			continue

@@ -152,6 +152,8 @@ type scratch struct {
 	emis  []float32 // per token: the sparse emissions of every CRF in Model.sparse
 	found []found
 	cueAt []int32 // see cues
+	pulls []pull  // see cues
+	top   []pull  // see cues
 }
 
 // found is a span one tagger found, before the taggers' spans are merged.

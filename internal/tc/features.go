@@ -699,10 +699,20 @@ func (s *docStats) occurrences(first, end int) []int32 {
 // stopword is lexicon.FunctionWord as feature format 2 was trained with
 // it: before the list gained the words of sinceFormat2 and contractions.
 // The features must keep counting those as words until a model of the
-// next format is trained, which should drop the exception.
-func stopword(w string) bool {
-	return lexicon.FunctionWord(w) && !sinceFormat2[w] && !strings.ContainsRune(w, '\'')
-}
+// next format is trained, which should drop the exception. It is one
+// look-up in a set derived from lexicon's list, as the features ask it
+// of most words of every article.
+func stopword(w string) bool { return format2Stopwords[w] }
+
+var format2Stopwords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range lexicon.FunctionWords() {
+		if !sinceFormat2[w] {
+			m[w] = true
+		}
+	}
+	return m
+}()
 
 // sinceFormat2 are the function words lexicon's list gained after
 // feature format 2 (see stopword).
