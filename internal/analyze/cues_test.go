@@ -53,7 +53,8 @@ var (
 // articles and reads every fragment's cues as a user would: at most four
 // and at least one; each a reason in one of the forms of cueForms; one
 // cue per fact (no fact stated twice, no word both "typical" and given a
-// fact, no two counts for one repetition); every repetition count the
+// fact, no two counts for one repetition, no repetition within another:
+// "administration" in "the Trump administration"); every repetition count the
 // article's; no cue quoting punctuation, a single letter, part of a web
 // address, or a function word (unless the cue is that the word itself is
 // on a word list: "“because” is a causal marker").
@@ -103,6 +104,7 @@ func cueProblems(c *recount, cues []string) []string {
 	}
 	facts := map[string]string{}    // fact → the cue stating it
 	subjects := map[string]string{} // quoted subject → the family of the first cue about it
+	var repeats []string            // the stems of the repetitions, space-padded
 	for _, cue := range cues {
 		if !matchesAny(cue) {
 			out = append(out, "not a reason: "+cue)
@@ -128,6 +130,13 @@ func cueProblems(c *recount, cues []string) []string {
 			}
 		}
 		if m := recurs.FindStringSubmatch(cue); m != nil {
+			s := " " + c.stems(m[1]) + " "
+			for _, r := range repeats {
+				if strings.Contains(r, s) || strings.Contains(s, r) {
+					out = append(out, "a repetition within another: "+cue)
+				}
+			}
+			repeats = append(repeats, s)
 			n, _ := strconv.Atoi(m[2])
 			if got := c.count(m[1]); got != n {
 				out = append(out, "the article has "+strconv.Itoa(got)+": "+cue)

@@ -180,7 +180,8 @@ var techNames, resembles = func() (names, res [technique.Count]string) {
 // first, so both kinds of reason get a place; one per fact; none that
 // quotes nothing a reader can use; at most two that only say that words
 // are typical and one that a single word recurs (most words of an
-// article's topic do), so that the other facts get room; at most Max.
+// article's topic do), no repetition within another, so that the other
+// facts get room; at most Max.
 func Merge(f *Fragment, tc, si []Cue) []string {
 	f.wi, f.wj = f.Doc.WordsIn(f.Start, f.End)
 	var buf [2 * Max]Cue
@@ -206,12 +207,19 @@ func Merge(f *Fragment, tc, si []Cue) []string {
 	}
 	out := make([]string, 0, min(len(cs), Max))
 	typical, recurs := 0, 0
+	var repeated [Max]Cue // the Repeat cues worded
+	nrep := 0
 	for _, c := range cs {
 		if len(out) == Max {
 			break
 		}
 		word := c.Kind == Repeat && c.End == c.Start+1
 		if c.Kind == Typical && (typical == 2 || f.told(cs, c)) || word && recurs == 1 {
+			continue
+		}
+		if c.Kind == Repeat && f.within(repeated[:nrep], c) {
+			// "the Trump administration" recurring says that
+			// "administration" does.
 			continue
 		}
 		t := f.text(c)
@@ -223,6 +231,10 @@ func Merge(f *Fragment, tc, si []Cue) []string {
 			typical++
 		case word:
 			recurs++
+		}
+		if c.Kind == Repeat {
+			repeated[nrep] = c
+			nrep++
 		}
 		out = append(out, t)
 	}
@@ -271,9 +283,14 @@ func (f *Fragment) valid(c Cue) bool {
 		if b == a+1 {
 			return Quotable(d, a, f.Words.Words[a].Lower)
 		}
-		// A phrase: words at both ends, and one worth quoting.
+		// A phrase: words at both ends, and one worth quoting. A phrase
+		// said to be typical must also start and end with words worth
+		// quoting: "“abuse of” is typical of …" reads as a slip.
 		if !f.Words.Words[a].IsWord || !f.Words.Words[b-1].IsWord {
 			return false
+		}
+		if c.Kind == Typical {
+			return Quotable(d, a, f.Words.Words[a].Lower) && Quotable(d, b-1, f.Words.Words[b-1].Lower)
 		}
 		for i := a; i < b; i++ {
 			if Quotable(d, i, f.Words.Words[i].Lower) {
@@ -318,6 +335,42 @@ func (f *Fragment) sameWords(a, b Cue, stems bool) bool {
 		}
 	}
 	return true
+}
+
+// within reports whether the stems of c's words occur in those of one
+// of cs, or the other way round (a word in a phrase: "life" and
+// "religious life"), punctuation skipped.
+func (f *Fragment) within(cs []Cue, c Cue) bool {
+	for _, o := range cs {
+		if f.inStems(o, c) || f.inStems(c, o) {
+			return true
+		}
+	}
+	return false
+}
+
+// inStems reports whether the stems of a's words occur in b's.
+func (f *Fragment) inStems(a, b Cue) bool {
+	ws := f.Words.Words
+	for s := b.Start; s < b.End; s++ {
+		i, j := a.Start, s
+		for {
+			for i < a.End && !ws[i].IsWord {
+				i++
+			}
+			for j < b.End && !ws[j].IsWord {
+				j++
+			}
+			if i == a.End {
+				return true
+			}
+			if j == b.End || ws[i].Stem != ws[j].Stem {
+				break
+			}
+			i, j = i+1, j+1
+		}
+	}
+	return false
 }
 
 // told reports whether another cue of cs states a fact about c's words:

@@ -233,6 +233,27 @@ func TestMerge(t *testing.T) {
 		},
 		want: []string{"the phrase “so-called reform” recurs 2 times in the article"},
 	}, {
+		name: "no repetition within another",
+		text: speech + " The so-called reform. The reform.", frag: "so-called reform",
+		tc: func(t *testing.T, f *Fragment) []Cue {
+			i := at(t, f, "reform", 0)
+			return []Cue{{Kind: Repeat, Start: i - 3, End: i + 1}}
+		},
+		si: func(t *testing.T, f *Fragment) []Cue {
+			i := at(t, f, "reform", 0)
+			return []Cue{{Kind: Repeat, Start: i, End: i + 1}}
+		},
+		want: []string{"the phrase “so-called reform” recurs 2 times in the article"},
+	}, {
+		name: "a typical phrase starts and ends with words worth quoting",
+		text: speech, frag: "The enemies of our nation",
+		tc: func(t *testing.T, f *Fragment) []Cue {
+			i := at(t, f, "enemies", 0)
+			return []Cue{{Kind: Typical, Tech: loaded, Start: i - 1, End: i + 1}, {Kind: Typical, Tech: loaded, Start: i, End: i + 2},
+				{Kind: Typical, Tech: loaded, Start: i, End: i + 4}}
+		},
+		want: []string{"“enemies of our nation” is typical of loaded language"},
+	}, {
 		name: "nothing to say",
 		text: speech, frag: "today",
 		want: []string{},

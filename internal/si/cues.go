@@ -45,7 +45,7 @@ func (m *Model) cues(weights *crf, d *doc.Document, s *scratch, sp Span) []cue.C
 		return nil
 	}
 	s.cueAt = resize(s.cueAt, (hi-lo+1)*numTemplates) // index in cs + 1; 0 for none
-	cs := s.pulls[:0] // kept in s for the next span
+	cs := s.pulls[:0]                                 // kept in s for the next span
 	for i := a; i < b; i++ {
 		tag := uint32(tagI)
 		if i == a {
