@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 	"unspun/internal/analysis"
 
+	"unspun/internal/cue"
 	"unspun/internal/doc"
 	"unspun/internal/lexicon"
 	"unspun/internal/model"
@@ -19,7 +20,7 @@ import (
 )
 
 // maxCues is the most cues a span reports.
-const maxCues = 4
+const maxCues = cue.Max
 
 // maxAlternatives is the most alternative techniques a span reports.
 const maxAlternatives = 2
@@ -144,7 +145,16 @@ func (a *Analyzer) AnalyzeDocWith(ctx context.Context, d *doc.Document, opt Opti
 			Technique:  ranked[0],
 			Confidence: round(clamp01(s.Score) * p.Probs[ranked[0]]),
 			Voice:      "author",
-			Cues:       mergeCues(s.Cues, p.Cues),
+			Cues:       []string{},
+		}
+		q := speechOf(d, qs, s.Start, s.End)
+		if q >= 0 {
+			sp.Voice = "quote"
+			sp.Speaker = qs[q].Speaker
+		}
+		if !opt.NoCues {
+			f := cue.Fragment{Doc: d, Words: tab, Start: s.Start, End: s.End, Speech: q >= 0, Speaker: sp.Speaker, Recurs: art}
+			sp.Cues = cue.Merge(&f, p.Cues, s.Cues)
 		}
 		given := p.Techniques()
 		for _, t := range given {
@@ -156,10 +166,6 @@ func (a *Analyzer) AnalyzeDocWith(ctx context.Context, d *doc.Document, opt Opti
 				break
 			}
 			sp.Alternatives = append(sp.Alternatives, analysis.Alternative{Technique: t, Confidence: c})
-		}
-		if q := speechOf(d, qs, s.Start, s.End); q >= 0 {
-			sp.Voice = "quote"
-			sp.Speaker = qs[q].Speaker
 		}
 		res.Spans = append(res.Spans, sp)
 	}
@@ -186,40 +192,6 @@ func speechOf(d *doc.Document, qs []quotes.Quote, start, end int) int {
 	}
 	return i
 }
-
-// mergeCues interleaves the tagger's and the classifier's cues, dropping
-// repeats, up to maxCues: both kinds of reason get a place.
-func mergeCues(a, b []string) []string {
-	out := make([]string, 0, maxCues)
-	var seen [maxCues]string // out's cues with their quotation marks made plain
-	add := func(c string) {
-		c = strings.TrimSpace(c)
-		if c == "" || len(out) == maxCues {
-			return
-		}
-		plain := cueQuotes.Replace(c)
-		for _, o := range seen[:len(out)] {
-			if strings.EqualFold(o, plain) {
-				return
-			}
-		}
-		seen[len(out)] = plain
-		out = append(out, c)
-	}
-	for i := 0; i < len(a) || i < len(b); i++ {
-		if i < len(b) {
-			add(b[i])
-		}
-		if i < len(a) {
-			add(a[i])
-		}
-	}
-	return out
-}
-
-// cueQuotes makes cues that differ only in their quotation marks equal:
-// the tagger and the classifier quote words differently.
-var cueQuotes = strings.NewReplacer("“", `"`, "”", `"`, "‘", "'", "’", "'")
 
 func countWords(d *doc.Document) int {
 	n := 0

@@ -235,23 +235,6 @@ func TestDefault(t *testing.T) {
 	}
 }
 
-func TestMergeCues(t *testing.T) {
-	tests := []struct {
-		si, tc, want []string
-	}{
-		{nil, nil, []string{}},
-		{[]string{"a"}, nil, []string{"a"}},
-		{[]string{"a", "b", "c"}, []string{"x", "y", "z"}, []string{"x", "a", "y", "b"}},
-		{[]string{"Same", " "}, []string{"same", "other"}, []string{"same", "other"}},
-		{[]string{"the word “crowd”"}, []string{`the word "crowd"`}, []string{`the word "crowd"`}},
-	}
-	for _, tt := range tests {
-		if got := mergeCues(tt.si, tt.tc); !reflect.DeepEqual(got, tt.want) {
-			t.Errorf("mergeCues(%q, %q) = %q, want %q", tt.si, tt.tc, got, tt.want)
-		}
-	}
-}
-
 // embeddedModel returns the shipped model, skipping when the tree has
 // none.
 func embeddedModel(b *testing.B) *model.Model {

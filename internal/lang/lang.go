@@ -31,6 +31,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/abadojack/whatlanggo"
+
+	"unspun/internal/lexicon"
 )
 
 // MinWords is the fewest words a Latin-script paragraph needs before
@@ -161,7 +163,7 @@ func scan(text string) stats {
 		} else {
 			text = ""
 		}
-		if tok == "" || isLink(tok) {
+		if tok == "" || lexicon.IsLink(tok) {
 			continue
 		}
 		st.addToken(tok)
@@ -282,30 +284,12 @@ func trimApostrophes(w string) string {
 	}
 }
 
-func isLink(tok string) bool {
-	t := strings.TrimLeftFunc(tok, isOpening)
-	return hasPrefixFold(t, "http://") || hasPrefixFold(t, "https://") || hasPrefixFold(t, "www.") ||
-		strings.HasPrefix(t, "@") || strings.HasPrefix(t, "pic.twitter.com")
-}
-
-func isOpening(r rune) bool {
-	switch r {
-	case '(', '[', '{', '<', '"', '\'', '“', '‘':
-		return true
-	}
-	return false
-}
-
-func hasPrefixFold(s, prefix string) bool {
-	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
-}
-
 // stripLinks drops web addresses and handles before the library reads
 // the text.
 func stripLinks(text string) string {
 	var b strings.Builder
 	for _, tok := range strings.Fields(text) {
-		if isLink(tok) {
+		if lexicon.IsLink(tok) {
 			continue
 		}
 		if b.Len() > 0 {

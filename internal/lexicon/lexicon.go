@@ -102,6 +102,27 @@ func (k Kind) Describe() string {
 	return ""
 }
 
+// DescribePhrase is Describe for a multi-word entry: "a flag-waving
+// phrase", not "a flag-waving word".
+func (k Kind) DescribePhrase() string {
+	for i, l := range lists {
+		if k&l.kind != 0 {
+			return phraseNames[i]
+		}
+	}
+	return ""
+}
+
+var phraseNames = func() (out [numKinds]string) {
+	for i, l := range lists {
+		out[i] = l.name
+		if n, ok := strings.CutSuffix(l.name, " word"); ok {
+			out[i] = n + " phrase"
+		}
+	}
+	return out
+}()
+
 // String returns the names of the lists in k's set, joined by "|".
 func (k Kind) String() string {
 	var parts []string

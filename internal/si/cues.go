@@ -2,23 +2,20 @@ package si
 
 import (
 	"cmp"
-	"fmt"
 	"slices"
 
+	"unspun/internal/cue"
 	"unspun/internal/doc"
 	"unspun/internal/lexicon"
 )
 
-// maxCues is how many reasons a span carries at most.
-const maxCues = 3
+// maxCues is how many facts a span carries at most: cue.Merge shows at
+// most as many, and the classifier's come first.
+const maxCues = cue.Max
 
-// commonWords is how many of the most frequent vector rows count as
-// function words for explanations.
-const commonWords = 150
-
-// cue is the summed pull of one feature template on one word towards
+// pull is the summed pull of one feature template on one word towards
 // "inside a span".
-type cue struct {
+type pull struct {
 	tpl  uint8
 	seq  int32 // first-seen order, which breaks ties in pull
 	tok  int
@@ -27,9 +24,9 @@ type cue struct {
 
 // cues explains a span found with the CRF weights: it weighs each feature
 // of the span's words by how much the weights move the word from O
-// towards B or I, and words the strongest few. It reads the features
-// extract left in s.
-func (m *Model) cues(weights *crf, d *doc.Document, s *scratch, sp Span) []string {
+// towards B or I, and returns the facts the strongest few state. It reads
+// the features extract left in s.
+func (m *Model) cues(weights *crf, d *doc.Document, s *scratch, sp Span) []cue.Cue {
 	a, b := d.WordsIn(sp.Start, sp.End)
 	m.spanFeatures(d, s, a, b)
 	// cs in first-seen order (ties keep it when sorted), found by
@@ -48,8 +45,7 @@ func (m *Model) cues(weights *crf, d *doc.Document, s *scratch, sp Span) []strin
 		return nil
 	}
 	s.cueAt = resize(s.cueAt, (hi-lo+1)*numTemplates) // index in cs + 1; 0 for none
-	cs := s.cues[:0]
-	defer func() { s.cues = cs[:0] }()
+	cs := s.pulls[:0]                                 // kept in s for the next span
 	for i := a; i < b; i++ {
 		tag := uint32(tagI)
 		if i == a {
@@ -61,27 +57,32 @@ func (m *Model) cues(weights *crf, d *doc.Document, s *scratch, sp Span) []strin
 				continue
 			}
 			w := weights.w[f.row*nTags:]
-			pull := float64(w[tag] - w[tagO])
+			p := float64(w[tag] - w[tagO])
 			at := &s.cueAt[(k-lo)*numTemplates+int(f.tpl)]
 			if *at > 0 {
-				cs[*at-1].pull += pull
+				cs[*at-1].pull += p
 			} else {
-				cs = append(cs, cue{tpl: f.tpl, seq: int32(len(cs)), tok: k, pull: pull})
+				cs = append(cs, pull{tpl: f.tpl, seq: int32(len(cs)), tok: k, pull: p})
 				*at = int32(len(cs))
 			}
 		}
 	}
+	s.pulls = cs[:0]
 	// Only positive pulls explain the span; about half the cues are not,
 	// and sorting was most of the cost of explaining.
-	cs = slices.DeleteFunc(cs, func(c cue) bool { return c.pull <= 0 })
+	cs = slices.DeleteFunc(cs, func(c pull) bool { return c.pull <= 0 })
 	// Strongest first, ties by first sight (the order a stable sort
 	// gives). Most spans are explained by their few strongest cues, so
 	// only those are ordered first; the rest only when they run out.
-	var out []string
-	top := strongest(cs, topCues)
+	var out []cue.Cue
+	top := strongest(s.top[:0], cs, topCues)
+	s.top = top[:0]
 	for k := 0; k < len(top) && len(out) < maxCues; k++ {
-		if t := m.describe(d, s, top[k]); t != "" && !slices.Contains(out, t) {
-			out = append(out, t)
+		if c, ok := fact(d, s, top[k], a, b); ok && !stated(out, c) {
+			if out == nil {
+				out = make([]cue.Cue, 0, maxCues)
+			}
+			out = append(out, c)
 		}
 		if k == len(top)-1 && len(top) < len(cs) && len(out) < maxCues {
 			slices.SortFunc(cs, cueOrder)
@@ -96,7 +97,7 @@ func (m *Model) cues(weights *crf, d *doc.Document, s *scratch, sp Span) []strin
 const topCues = 16
 
 // cueOrder orders cues by pull, strongest first, then by first sight.
-func cueOrder(x, y cue) int {
+func cueOrder(x, y pull) int {
 	if c := cmp.Compare(y.pull, x.pull); c != 0 {
 		return c
 	}
@@ -104,9 +105,9 @@ func cueOrder(x, y cue) int {
 }
 
 // strongest returns the k first cues of cs in cueOrder, in that order,
-// in one pass over cs.
-func strongest(cs []cue, k int) []cue {
-	top := make([]cue, 0, k)
+// in one pass over cs, in top's memory.
+func strongest(top, cs []pull, k int) []pull {
+	top = top[:0]
 	for _, c := range cs {
 		if len(top) == k && cueOrder(c, top[k-1]) >= 0 {
 			continue
@@ -123,79 +124,145 @@ func strongest(cs []cue, k int) []cue {
 	return top
 }
 
-// describe words one cue for a reader; "" for signals that explain
-// nothing on their own (bias, frequency, length).
-func (m *Model) describe(d *doc.Document, s *scratch, c cue) string {
-	w := d.Words[c.tok].Text
-	t := &s.di.toks[c.tok]
-	next := ""
-	if c.tok+1 < len(d.Words) && lexicon.IsWord(d.Words[c.tok+1].Text) {
-		next = d.Words[c.tok+1].Text
-	}
-	if !lexicon.IsWord(w) {
-		// Punctuation explains nothing to a reader, except through the
-		// sentence-level cues.
-		switch c.tpl {
-		case tQuote, tSentExcl, tSentQuest, tSentLex, tSentVal:
-		default:
-			return ""
+// stated reports whether cs holds a cue of c's kind about c's words: the
+// word itself and words like it (its stem, its spelling) are one reason.
+func stated(cs []cue.Cue, c cue.Cue) bool {
+	for _, o := range cs {
+		if o.Kind == c.Kind && o.Start == c.Start && o.End == c.End {
+			return true
 		}
 	}
-	// The commonest words ("the", "of") explain nothing by themselves.
-	common := t.vecRow >= 0 && t.vecRow < commonWords
-	switch c.tpl {
-	case tWord, tStem, tPrefix, tSuffix, tPrev, tNext, tPrev2, tNext2, tCluster, tClusterWin, tRepeat:
-		if common {
-			return ""
+	return false
+}
+
+// fact returns the fact that cue c, of the span of words [a, b), states;
+// false for signals that state none a reader could use (bias, frequency,
+// length, a function word).
+func fact(d *doc.Document, s *scratch, c pull, a, b int) (cue.Cue, bool) {
+	k := c.tok
+	t := &s.di.toks[k]
+	in := k >= a && k < b
+	at := func(kind cue.Kind, i, j int) cue.Cue {
+		return cue.Cue{Kind: kind, Tech: cue.Propaganda, Start: int32(i), End: int32(j)}
+	}
+	quotable := func(i int) bool { return cue.Quotable(d, i, s.di.toks[i].lower) }
+	typical := func(like bool) (cue.Cue, bool) {
+		if !in {
+			return outside(d, s, k)
 		}
+		c := at(cue.Typical, k, k+1)
+		c.Like = like
+		return c, quotable(k)
 	}
 	switch c.tpl {
-	case tWord, tStem, tPrefix, tSuffix:
-		return fmt.Sprintf("the word “%s”", w)
+	case tWord:
+		return typical(false)
+	case tStem, tPrefix, tSuffix, tCluster:
+		return typical(true)
 	case tPrev, tNext, tPrev2, tNext2:
-		return fmt.Sprintf("the word “%s”", w)
+		return typical(false)
+	case tClusterWin:
+		return typical(true)
 	case tBigramL, tBigramR:
-		if next == "" {
-			return fmt.Sprintf("the word “%s”", w)
+		// The pair of words k and k+1.
+		if k+1 >= len(s.di.toks) {
+			return cue.Cue{}, false
 		}
-		return fmt.Sprintf("the wording “%s %s”", w, next)
+		switch {
+		case k >= a && k+1 < b:
+			return at(cue.Typical, k, k+2), lexicon.IsWord(t.lower) && lexicon.IsWord(s.di.toks[k+1].lower) &&
+				(quotable(k) || quotable(k+1))
+		case k+1 == a:
+			return outside(d, s, k)
+		case k+1 == b:
+			return outside(d, s, k+1)
+		}
 	case tLex, tLexWin, tPhrase:
-		if k := t.lex | t.phrase; k != 0 {
-			return fmt.Sprintf("“%s” is %s", w, k.Describe())
+		if t.lex != 0 && c.tpl != tPhrase {
+			c := at(cue.List, k, k+1)
+			c.List = t.lex
+			return c, true
 		}
-	case tValence:
-		if t.valence < 0 {
-			return fmt.Sprintf("“%s” is a strongly negative word", w)
+		if t.phrase != 0 {
+			return phraseAt(s, k), true
 		}
-		return fmt.Sprintf("“%s” is an emotionally loaded word", w)
 	case tSuperl:
-		return fmt.Sprintf("“%s” is a superlative", w)
+		c := at(cue.List, k, k+1)
+		c.List = lexicon.Superlative
+		return c, true
+	case tValence:
+		return at(cue.Valence, k, k+1), t.hasVal && cue.StrongValence(t.valence) && quotable(k)
 	case tCaps:
-		return fmt.Sprintf("“%s” is written in capitals", w)
+		// The run of capitals k is in, inside the span.
+		i, j := k, k+1
+		for i > a && isCaps(d.Words[i-1].Text) {
+			i--
+		}
+		for j < b && isCaps(d.Words[j].Text) {
+			j++
+		}
+		return at(cue.Capitals, i, j), cue.Shouted(d, i, j)
 	case tQuote:
-		return "it is inside a quotation"
+		return cue.Cue{Kind: cue.Quote}, true
 	case tSentExcl:
-		return "the sentence exclaims"
+		return cue.Cue{Kind: cue.Exclaim}, true
 	case tSentQuest:
-		return "the sentence asks a question"
+		return cue.Cue{Kind: cue.Question}, true
 	case tArtPos:
-		if t.sent == 0 {
-			return "it is in the headline"
-		}
+		return cue.Cue{Kind: cue.Headline}, t.sent == 0
 	case tRepeat:
-		if n := s.di.counts[t.lower]; n > 1 {
-			return fmt.Sprintf("“%s” recurs %d times in the article", w, n)
-		}
+		return at(cue.Repeat, k, k+1), in && s.di.counts[t.lower] >= cue.MinWordRepeats && quotable(k)
 	case tRepeatBigram:
-		if next != "" {
-			return fmt.Sprintf("“%s %s” recurs in the article", w, next)
+		if k+1 < b && k >= a {
+			n := s.di.bigrams[pairKey(t.lower, s.di.toks[k+1].lower)]
+			return at(cue.Repeat, k, k+2), n >= cue.MinPhraseRepeats
 		}
 	case tSentLex:
-		return "the sentence is full of loaded words"
+		return cue.Cue{Kind: cue.Rhetoric}, s.di.sentLex[t.sent] >= cue.MinRhetoric
 	case tSentVal:
-		return "the sentence is emotionally charged"
-	case tCluster, tClusterWin:
-		return fmt.Sprintf("“%s” belongs to a family of words often used in propaganda", w)
+		return cue.Cue{Kind: cue.Emotive}, s.di.sentVal[t.sent] >= cue.MinEmotive
 	}
-	return ""
+	return cue.Cue{}, false
+}
+
+// outside returns the fact about word k outside a span that the span's
+// features read: its word list, or its valence; false when it has
+// neither, as a plain word outside a span is no reason a reader could
+// follow.
+func outside(d *doc.Document, s *scratch, k int) (cue.Cue, bool) {
+	t := &s.di.toks[k]
+	switch {
+	case t.lex != 0:
+		return cue.Cue{Kind: cue.List, List: t.lex, Start: int32(k), End: int32(k + 1)}, true
+	case t.phrase != 0:
+		return phraseAt(s, k), true
+	case t.hasVal && cue.StrongValence(t.valence):
+		return cue.Cue{Kind: cue.Valence, Start: int32(k), End: int32(k + 1)}, cue.Quotable(d, k, t.lower)
+	}
+	return cue.Cue{}, false
+}
+
+// maxPhrase is the most words a multi-word lexicon entry has.
+const maxPhrase = 8
+
+// phraseAt returns the List cue of the multi-word lexicon entry covering
+// word k: the entry, not its word k, is the reason ("“our nation” is a
+// flag-waving phrase", not "“our” is …").
+func phraseAt(s *scratch, k int) cue.Cue {
+	toks := s.di.toks
+	lo, hi := max(0, k-maxPhrase+1), min(len(toks), k+maxPhrase)
+	var buf [2*maxPhrase - 1]string
+	w := buf[:0]
+	for i := lo; i < hi; i++ {
+		w = append(w, toks[i].lower)
+	}
+	c := cue.Cue{Kind: cue.List, List: toks[k].phrase, Start: int32(k), End: int32(k + 1)}
+	found := false
+	lexicon.Phrases(w, func(m lexicon.Match) {
+		if !found && lo+m.Start <= k && k < lo+m.End && m.Kind&toks[k].phrase != 0 {
+			c.List, c.Start, c.End = m.Kind, int32(lo+m.Start), int32(lo+m.End)
+			found = true
+		}
+	})
+	return c
 }

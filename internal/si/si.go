@@ -31,6 +31,7 @@ import (
 	"sync"
 	"unicode/utf8"
 
+	"unspun/internal/cue"
 	"unspun/internal/doc"
 	"unspun/internal/embed"
 	"unspun/internal/lexicon"
@@ -44,8 +45,9 @@ type Span struct {
 	// Score is the calibrated probability that the span is propaganda,
 	// in the sense of the fraction of it an annotator would mark.
 	Score float64
-	// Cues are short reasons in plain words, strongest first.
-	Cues []string
+	// Cues are the facts behind the span, strongest first (cue.Merge
+	// words them).
+	Cues []cue.Cue
 }
 
 // Decoding turns per-word probabilities into spans.
@@ -153,7 +155,8 @@ type scratch struct {
 	emis   []float32 // per token: the sparse emissions of every CRF in Model.sparse
 	found  []found
 	cueAt  []int32 // see cues
-	cues   []cue   // see cues
+	pulls  []pull  // see cues
+	top    []pull  // see cues
 }
 
 // found is a span one tagger found, before the taggers' spans are merged.

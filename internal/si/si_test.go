@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"unspun/internal/corpus"
+	"unspun/internal/cue"
 	"unspun/internal/doc"
 	"unspun/internal/embed"
 	"unspun/internal/lexicon"
@@ -482,18 +483,32 @@ func TestPredictConcurrent(t *testing.T) {
 	}
 }
 
+// TestCues checks the facts the tagger gives for its spans: at most
+// maxCues, each stated once, none about a word that cannot stand alone,
+// and all of them worded by cue.Merge without a repetition that is not
+// one or a quoted punctuation mark.
 func TestCues(t *testing.T) {
 	m, arts, _ := trainSmall(t)
 	n := 0
 	for _, a := range arts {
+		tab := m.Words(a.Doc)
 		for _, s := range m.Predict(a.Doc) {
 			if len(s.Cues) > maxCues {
 				t.Errorf("span has %d cues, want at most %d", len(s.Cues), maxCues)
 			}
-			for _, c := range s.Cues {
-				if c == "" {
-					t.Error("empty cue")
+			for i, c := range s.Cues {
+				if c.Kind == cue.None || stated(s.Cues[:i], c) {
+					t.Errorf("cue %d of %+v is empty or stated twice", i, s.Cues)
 				}
+				switch c.Kind {
+				case cue.Typical, cue.Valence:
+					if c.End == c.Start+1 && !cue.Quotable(a.Doc, int(c.Start), tab.Words[c.Start].Lower) {
+						t.Errorf("cue %+v is about %q", c, a.Doc.Words[c.Start].Text)
+					}
+				}
+			}
+			f := cue.Fragment{Doc: a.Doc, Words: tab, Start: s.Start, End: s.End}
+			for _, c := range cue.Merge(&f, nil, s.Cues) {
 				if strings.Contains(c, "recurs 1 times") {
 					t.Errorf("cue %q: a word seen once does not recur", c)
 				}
@@ -505,8 +520,8 @@ func TestCues(t *testing.T) {
 						t.Errorf("cue %q quotes punctuation", c)
 					}
 				}
+				n++
 			}
-			n += len(s.Cues)
 		}
 	}
 	if n == 0 {

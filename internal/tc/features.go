@@ -126,6 +126,10 @@ type docStats struct {
 	// concurrent classifications.
 	recurMu sync.Mutex
 	recur   map[string][]int32
+	// forms memoises, per stem id, one word of each of two spellings of
+	// the stem (-1 when it has one spelling), for the repetition cues
+	// (Article.Recurs); recurMu guards it too.
+	forms map[int32][2]int32
 	// lexWord is each token's one-word lexicon lists (with regular
 	// superlatives), valence its VADER valence or 0 when unrated.
 	lexWord []lexicon.Kind
@@ -706,20 +710,32 @@ func (s *docStats) occurrences(first, end int) []int32 {
 	return occ
 }
 
-var stopwords = func() map[string]bool {
+// stopword is lexicon.FunctionWord as feature format 2 was trained with
+// it: before the list gained the words of sinceFormat2 and contractions.
+// The features must keep counting those as words until a model of the
+// next format is trained, which should drop the exception. It is one
+// look-up in a set derived from lexicon's list, as the features ask it
+// of most words of every article.
+func stopword(w string) bool { return format2Stopwords[w] }
+
+var format2Stopwords = func() map[string]bool {
 	m := map[string]bool{}
-	for _, w := range strings.Fields(`a about above after again against all also am an and any are as at be
-		because been before being below between both but by can could did do does doing down during each few
-		for from further had has have having he her here hers herself him himself his how i if in into is it
-		its itself just me more most my myself no nor not now of off on once only or other our ours ourselves
-		out over own same she should so some such than that the their theirs them themselves then there these
-		they this those through to too under until up very was we were what when where which while who whom
-		why will with would you your yours yourself yourselves said says one two also been like even many much
-		would could said their there these those they them then than that this with from have will what when
-		which while`) {
-		m[w] = true
+	for _, w := range lexicon.FunctionWords() {
+		if !sinceFormat2[w] {
+			m[w] = true
+		}
 	}
 	return m
 }()
 
-func stopword(w string) bool { return stopwords[w] }
+// sinceFormat2 are the function words lexicon's list gained after
+// feature format 2 (see stopword).
+var sinceFormat2 = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(`us may might must shall upon yet ever every another however though
+		although among within without toward towards across around via per thus since unless whose onto
+		else etc let whether either neither`) {
+		m[w] = true
+	}
+	return m
+}()

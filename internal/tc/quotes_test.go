@@ -1,6 +1,7 @@
 package tc
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -8,7 +9,7 @@ import (
 )
 
 // TestInQuoteReadsDocRegions checks that the classifier's quotation
-// feature and its "inside a quotation" cue read doc's regions, with
+// feature and its quotation cue read doc's regions, with
 // guillemets and nested quotes as with plain ones.
 func TestInQuoteReadsDocRegions(t *testing.T) {
 	tests := []struct{ text, inside, outside string }{
@@ -32,8 +33,9 @@ func TestInQuoteReadsDocRegions(t *testing.T) {
 				t.Errorf("%q: %q doc region %v, want %v", tt.text, c.frag, got, c.want)
 			}
 			sc := st.span(s, e)
-			if got := voiceCue(&sc) == "inside a quotation"; got != c.want {
-				t.Errorf("%q: %q voice cue %q", tt.text, c.frag, voiceCue(&sc))
+			fs := sc.extract(config{}, nil)
+			if got := slices.ContainsFunc(fs, func(f feat) bool { return f.cue == cueQuote }); got != c.want {
+				t.Errorf("%q: %q quotation cue %v, want %v", tt.text, c.frag, got, c.want)
 			}
 		}
 		if strings.Count(tt.text, "“") == 2 && len(d.Quotes) != 1 {

@@ -14,7 +14,6 @@ package tc
 
 import (
 	"cmp"
-	"fmt"
 	"math"
 	"reflect"
 	"slices"
@@ -22,6 +21,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"unspun/internal/cue"
 	"unspun/internal/doc"
 	"unspun/internal/score"
 	"unspun/internal/technique"
@@ -92,9 +92,9 @@ type Prediction struct {
 	// Probs are calibrated probabilities indexed by technique; they sum
 	// to 1.
 	Probs [technique.Count]float64
-	// Cues are two to four short reasons for the most likely technique,
-	// in plain words.
-	Cues []string
+	// Cues are the facts behind the most likely technique, strongest
+	// first, at most maxCues (cue.Merge words them).
+	Cues []cue.Cue
 }
 
 // Ranked returns the techniques from most to least likely; ties go to
@@ -403,13 +403,14 @@ func unit(v []float32, length float32) {
 	}
 }
 
-// cues explains the top technique: the features whose weights pushed it
-// above the model's average belief the most, put into words.
-func (m *Model) cues(c *spanCtx, sc *scratch, p *Prediction) []string {
+// cues explains the top technique: the facts stated by the features
+// whose weights pushed it above the model's average belief the most,
+// strongest first.
+func (m *Model) cues(c *spanCtx, sc *scratch, p *Prediction) []cue.Cue {
 	top, _ := p.Top()
 	// Contributions are merged by what they would say (the same word seen
 	// as a span word and as the first word is one reason), and only the
-	// strongest few are put into words, to keep Classify cheap.
+	// strongest few become cues, to keep Classify cheap.
 	type contrib struct {
 		score float64
 		f     feat
@@ -471,32 +472,28 @@ func (m *Model) cues(c *spanCtx, sc *scratch, p *Prediction) []string {
 		}
 	}
 	slices.SortStableFunc(cs[:n], func(a, b contrib) int { return cmp.Compare(b.score, a.score) })
-	out := make([]string, 0, 4)
-	ctx := 0
-	for j := 0; j < n && len(out) < 4 && cs[j].score > 0; j++ {
+	var out []cue.Cue
+	ctx := false
+	for j := 0; j < n && len(out) < maxCues && cs[j].score > 0; j++ {
+		k, ok := c.cue(cs[j].f, top)
 		// The sentence around a span explains less than the span itself:
 		// say so at most once.
-		if cs[j].f.cue == cueCtx {
-			if ctx > 0 {
-				continue
-			}
-			ctx++
+		if !ok || slices.Contains(out, k) || cs[j].f.cue == cueCtx && ctx {
+			continue
 		}
-		if text := cueText(c, cs[j].f); text != "" && !slices.Contains(out, text) {
-			out = append(out, text)
+		ctx = ctx || cs[j].f.cue == cueCtx
+		if out == nil {
+			out = make([]cue.Cue, 0, maxCues)
 		}
-	}
-	// Always give at least two reasons: fall back on the span's shape.
-	if len(out) < 2 {
-		if f := lengthCue(c); !slices.Contains(out, f) {
-			out = append(out, f)
-		}
-	}
-	if len(out) < 2 {
-		out = append(out, voiceCue(c))
+		out = append(out, k)
 	}
 	return out
 }
+
+// maxCues is the most cues a prediction carries: more than cue.Max, for
+// cue.Merge to choose from once it has dropped the facts the tagger
+// states too.
+const maxCues = cue.Max + 2
 
 // onlyWord returns the index of the span's one content word, or -1 when
 // it has none or several.
@@ -513,99 +510,141 @@ func (c *spanCtx) onlyWord() int {
 	return w
 }
 
-func lengthCue(c *spanCtx) string {
-	n := 0
-	for i := c.wi; i < c.wj; i++ {
-		if c.st.isWord[i] {
-			n++
-		}
-	}
-	return spanLengthText(n)
-}
-
-func spanLengthText(n int) string {
-	switch {
-	case n == 1:
-		return "a single word"
-	case n <= 3:
-		return fmt.Sprintf("short phrase (%d words)", n)
-	case n >= 15:
-		return fmt.Sprintf("long passage (%d words)", n)
-	}
-	return fmt.Sprintf("phrase of %d words", n)
-}
-
-func voiceCue(c *spanCtx) string {
-	if c.st.inQuote(c.start, c.end) {
-		return "inside a quotation"
-	}
-	return "in the author's own words"
-}
-
-func cueText(c *spanCtx, f feat) string {
+// cue returns the fact feature f states about the span, for technique
+// top; false for features that state none a reader could use (the
+// span's length, its cover of the sentence) or that would quote a
+// function word, punctuation or part of a web address (cue.Quotable).
+func (c *spanCtx) cue(f feat, top technique.Technique) (cue.Cue, bool) {
 	st := c.st
-	words := st.d.Words
+	d := st.d
+	word := func(k cue.Kind, i int) (cue.Cue, bool) {
+		return cue.Cue{Kind: k, Tech: int8(top), Start: int32(i), End: int32(i + 1)}, cue.Quotable(d, i, st.lower[i])
+	}
 	switch f.cue {
 	case cueWord:
 		i := int(f.arg)
-		if !st.isWord[i] {
-			return ""
+		if k := st.lexWord[i]; k != 0 && st.isWord[i] {
+			return cue.Cue{Kind: cue.List, List: k, Start: int32(i), End: int32(i + 1)}, true
 		}
-		if k := st.lexWord[i]; k != 0 {
-			return fmt.Sprintf("“%s” is %s", words[i].Text, k.Describe())
-		}
-		if stopword(st.lower[i]) {
-			return ""
-		}
-		return fmt.Sprintf("the word “%s”", words[i].Text)
+		return word(cue.Typical, i)
 	case cueBigram:
 		i := int(f.arg)
-		if (!st.isWord[i] || stopword(st.lower[i])) && (!st.isWord[i+1] || stopword(st.lower[i+1])) {
-			return ""
+		if !st.isWord[i] || !st.isWord[i+1] || !cue.Quotable(d, i, st.lower[i]) && !cue.Quotable(d, i+1, st.lower[i+1]) {
+			return cue.Cue{}, false
 		}
-		return fmt.Sprintf("the phrase “%s”", st.d.Slice(words[i].Start, words[i+1].End))
+		return cue.Cue{Kind: cue.Typical, Tech: int8(top), Start: int32(i), End: int32(i + 2)}, true
 	case cueCtx:
-		if stopword(st.lower[f.arg]) {
-			return ""
+		// A word of the sentence outside the span: a reason only by its
+		// word list or its valence.
+		i := int(f.arg)
+		switch {
+		case st.lexWord[i] != 0:
+			return cue.Cue{Kind: cue.List, List: st.lexWord[i], Start: f.arg, End: f.arg + 1}, true
+		case cue.StrongValence(float64(st.valence[i])):
+			return cue.Cue{Kind: cue.Valence, Start: f.arg, End: f.arg + 1}, cue.Quotable(d, i, st.lower[i])
 		}
-		return fmt.Sprintf("the sentence mentions “%s”", words[f.arg].Text)
 	case cueRep:
-		return fmt.Sprintf("phrase recurs %d times in the article", f.arg)
+		a, b := c.wordRange()
+		return cue.Cue{Kind: cue.Repeat, Start: int32(a), End: int32(b)}, a < b
 	case cueHeadRep:
-		return fmt.Sprintf("“%s” recurs %d times in the article", words[f.arg].Text, f.arg2)
-	case cueLen:
-		return spanLengthText(int(f.arg))
-	case cueWhole:
-		return "covers the whole sentence"
+		return word(cue.Repeat, int(f.arg))
 	case cueQuote:
-		return "inside a quotation"
+		return cue.Cue{Kind: cue.Quote}, true
 	case cueExclaim:
-		return "has an exclamation mark"
+		return cue.Cue{Kind: cue.Exclaim}, true
 	case cueQuestion:
-		return "phrased as a question"
+		return cue.Cue{Kind: cue.Question}, true
 	case cueCaps:
-		return "written in capitals"
+		a, b := c.wordRange()
+		return cue.Cue{Kind: cue.Capitals, Start: int32(a), End: int32(b)}, a < b && cue.Shouted(d, a, b)
 	case cueTitle:
-		return "in the headline"
+		return cue.Cue{Kind: cue.Headline}, true
 	case cueMeaning:
-		name := strings.ToLower(technique.Technique(f.arg2).Info().Name)
 		if f.arg >= 0 {
-			return fmt.Sprintf("“%s” resembles typical %s", words[f.arg].Text, name)
+			return cue.Cue{Kind: cue.Typical, Like: true, Tech: int8(f.arg2), Start: f.arg, End: f.arg + 1}, true
 		}
-		return "wording resembles typical " + name
+		return cue.Cue{Kind: cue.Typical, Like: true, Tech: int8(f.arg2), Start: -1, End: -1}, true
 	case cueLex:
-		text := st.d.Slice(words[f.arg].Start, words[f.arg2-1].End)
-		return fmt.Sprintf("“%s” is %s", text, f.kind.Describe())
+		return cue.Cue{Kind: cue.List, List: f.kind, Start: f.arg, End: f.arg2}, true
 	case cueValence:
 		if f.arg < 0 {
-			return ""
+			return cue.Cue{}, false
 		}
-		v := st.valence[f.arg]
-		tone := "positive"
-		if v < 0 {
-			tone = "negative"
-		}
-		return fmt.Sprintf("“%s” is strongly %s", words[f.arg].Text, tone)
+		i := int(f.arg)
+		return cue.Cue{Kind: cue.Valence, Start: f.arg, End: f.arg + 1},
+			cue.StrongValence(float64(st.valence[i])) && cue.Quotable(d, i, st.lower[i])
 	}
-	return ""
+	return cue.Cue{}, false
+}
+
+// spellings returns a word of the stem id's first spelling and one of
+// another, not a possessive of the first, or -1: enough to name another
+// form of any word of the stem but a possessive of the first. A stem's
+// words are read once, however many cues ask.
+func (st *docStats) spellings(id int32) [2]int32 {
+	st.recurMu.Lock()
+	fs, ok := st.forms[id]
+	st.recurMu.Unlock()
+	if ok {
+		return fs
+	}
+	post := st.post[st.postAt[id]:st.postAt[id+1]]
+	fs = [2]int32{post[0], -1}
+	first := st.lower[post[0]]
+	for _, p := range post[1:] {
+		if l := st.lower[p]; l != first && !possessive(l, first) && !possessive(first, l) {
+			fs[1] = p
+			break
+		}
+	}
+	st.recurMu.Lock()
+	if st.forms == nil {
+		st.forms = make(map[int32][2]int32)
+	}
+	st.forms[id] = fs
+	st.recurMu.Unlock()
+	return fs
+}
+
+// possessive reports whether w is base + "'s".
+func possessive(w, base string) bool {
+	return len(w) == len(base)+2 && strings.HasPrefix(w, base) && strings.HasSuffix(w, "'s")
+}
+
+// wordRange returns the span's words without punctuation at either end.
+func (c *spanCtx) wordRange() (a, b int) {
+	a, b = c.wi, c.wj
+	for a < b && !c.st.isWord[a] {
+		a++
+	}
+	for b > a && !c.st.isWord[b-1] {
+		b--
+	}
+	return a, b
+}
+
+// Recurs returns how many times the stems of words [i, j) of the
+// article occur in it, punctuation skipped (as the repetition features
+// count), and, for one word, the index of an occurrence written in
+// another form (a possessive is no other form), or -1. It is
+// cue.Counter.
+func (a *Article) Recurs(i, j int) (n, other int) {
+	st := a.st
+	i, j = max(i, 0), min(j, len(st.stemID))
+	if i >= j {
+		return 0, -1
+	}
+	c := spanCtx{st: st, wi: i, wj: j}
+	n, _ = c.recurrences()
+	other = -1
+	if id := st.stemID[i]; j == i+1 && id >= 0 {
+		fs := st.spellings(id)
+		for _, k := range fs {
+			if k >= 0 && st.lower[k] != st.lower[i] && !possessive(st.lower[k], st.lower[i]) && !possessive(st.lower[i], st.lower[k]) {
+				other = int(k)
+				break
+			}
+		}
+	}
+	return n, other
 }

@@ -10,7 +10,9 @@ import (
 	"testing"
 
 	"unspun/internal/corpus"
+	"unspun/internal/cue"
 	"unspun/internal/doc"
+	"unspun/internal/lexicon"
 	"unspun/internal/technique"
 
 	"unspun/internal/testenv"
@@ -272,7 +274,7 @@ func TestRoundTrip(t *testing.T) {
 		for _, sp := range a.Spans {
 			p1 := m.Classify(a.Doc, sp.Start, sp.End)
 			p2 := m2.Classify(a.Doc, sp.Start, sp.End)
-			if p1.Probs != p2.Probs || strings.Join(p1.Cues, "|") != strings.Join(p2.Cues, "|") {
+			if p1.Probs != p2.Probs || !slices.Equal(p1.Cues, p2.Cues) {
 				t.Fatalf("span [%d,%d): predictions differ after round trip", sp.Start, sp.End)
 			}
 		}
@@ -339,12 +341,12 @@ func checkPrediction(t *testing.T, name string, p Prediction) {
 	if math.Abs(sum-1) > 1e-9 {
 		t.Errorf("%s: probabilities sum to %v", name, sum)
 	}
-	if len(p.Cues) < 2 || len(p.Cues) > 4 {
-		t.Errorf("%s: %d cues %q, want 2 to 4", name, len(p.Cues), p.Cues)
+	if len(p.Cues) > maxCues {
+		t.Errorf("%s: %d cues %v, want at most %d", name, len(p.Cues), p.Cues, maxCues)
 	}
-	for _, c := range p.Cues {
-		if c == "" {
-			t.Errorf("%s: empty cue", name)
+	for i, c := range p.Cues {
+		if c.Kind == cue.None || slices.Contains(p.Cues[:i], c) {
+			t.Errorf("%s: cue %d of %v is empty or repeated", name, i, p.Cues)
 		}
 	}
 	r := p.Ranked()
@@ -670,5 +672,24 @@ func TestSpanContextBounded(t *testing.T) {
 	c = st.span(s, e)
 	if got := short.Slice(c.sentStart, c.sentEnd); got != "They lie and we fight back." {
 		t.Errorf("context of a span in a short sentence = %q, want the sentence", got)
+	}
+}
+
+// TestStopwordFormat2 checks that the features read the function words as
+// format 2 was trained with them: the words lexicon's list gained since,
+// and contractions, still count as words.
+func TestStopwordFormat2(t *testing.T) {
+	for w, want := range map[string]bool{
+		"the": true, "would": true, "said": true, "much": true,
+		"us": false, "however": false, "whether": false, "don't": false, "it's": false, "nation": false,
+	} {
+		if got := stopword(w); got != want {
+			t.Errorf("stopword(%q) = %v, want %v", w, got, want)
+		}
+	}
+	for w := range sinceFormat2 {
+		if !lexicon.FunctionWord(w) {
+			t.Errorf("%q is in sinceFormat2 but not a function word", w)
+		}
 	}
 }

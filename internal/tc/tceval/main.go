@@ -34,9 +34,11 @@ import (
 	"time"
 
 	"unspun/internal/corpus"
+	"unspun/internal/cue"
 	"unspun/internal/embed"
 	"unspun/internal/tc"
 	"unspun/internal/technique"
+	"unspun/internal/words"
 )
 
 func main() {
@@ -119,15 +121,20 @@ func run() error {
 		return err
 	}
 	for _, a := range held {
+		if *show <= 0 {
+			break
+		}
+		art, tab := m.Article(a.Doc), words.New(a.Doc, nil)
 		for _, sp := range a.Spans {
 			if *show <= 0 {
 				break
 			}
 			*show--
-			p := m.Classify(a.Doc, sp.Start, sp.End)
+			p := art.Classify(sp.Start, sp.End)
+			f := cue.Fragment{Doc: a.Doc, Words: tab, Start: sp.Start, End: sp.End, Recurs: art}
 			top, pr := p.Top()
 			fmt.Printf("%s [%d,%d) %q\n  gold %s, predicted %s %.2f; cues: %s\n", a.ID, sp.Start, sp.End,
-				a.Doc.Slice(sp.Start, sp.End), sp.Technique.Info().Label, top.Info().Label, pr, strings.Join(p.Cues, "; "))
+				a.Doc.Slice(sp.Start, sp.End), sp.Technique.Info().Label, top.Info().Label, pr, strings.Join(cue.Merge(&f, p.Cues, nil), "; "))
 		}
 	}
 	ev := tc.Evaluate(m, held)
