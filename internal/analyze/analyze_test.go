@@ -269,6 +269,27 @@ func BenchmarkAnalyze(b *testing.B) {
 	}
 }
 
+// BenchmarkAnalyzeNoCues is BenchmarkAnalyze without cues: the
+// difference between the two is what finding and wording cues costs.
+func BenchmarkAnalyzeNoCues(b *testing.B) {
+	m := embeddedModel(b)
+	arts, err := corpus.ReadArticles(testenv.Unlabeled(b), nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	a := New(m)
+	ctx := context.Background()
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		art := arts[i%len(arts)]
+		i++
+		if _, err := a.AnalyzeWith(ctx, art.ID, art.Doc.Text, Options{NoCues: true}); err != nil && !errors.Is(err, analysis.ErrEmpty) {
+			b.Fatal(err)
+		}
+	}
+}
+
 // BenchmarkAnalyzeHostile runs the pipeline on texts built to defeat
 // per-sentence and per-repeat work: 200 KB without a sentence break, and
 // one quoted sentence repeated 3,000 times. Both should cost about as
