@@ -174,16 +174,34 @@ func runTrain(ctx context.Context, env *Env, args []string) error {
 	if *idsPath != "" {
 		trainIDs = filepath.Base(*idsPath)
 	}
-	m, err := task.Train(ctx, arts, vecs, task.Options{
-		Progress:  prefixed(env.Stderr, "train: "),
-		Unlabeled: unl,
-		Data:      task.DataName(data),
-		TrainIDs:  trainIDs,
-		Vectors:   vecDesc,
-		Size:      sizeFlags,
-	})
-	if err != nil {
-		return err
+	// Training checks ctx only between its stages, which take minutes; an
+	// interrupted run stops at once instead, and since the model file is
+	// written only at the end, nothing is left half-written.
+	type trained struct {
+		m   *model.Model
+		err error
+	}
+	done := make(chan trained, 1)
+	go func() {
+		m, err := task.Train(ctx, arts, vecs, task.Options{
+			Progress:  prefixed(env.Stderr, "train: "),
+			Unlabeled: unl,
+			Data:      task.DataName(data),
+			TrainIDs:  trainIDs,
+			Vectors:   vecDesc,
+			Size:      sizeFlags,
+		})
+		done <- trained{m, err}
+	}()
+	var m *model.Model
+	select {
+	case <-ctx.Done():
+		return fmt.Errorf("training interrupted (%w): no model written", context.Cause(ctx))
+	case r := <-done:
+		if r.err != nil {
+			return r.err
+		}
+		m = r.m
 	}
 	if err := writeModelFile(*out, m); err != nil {
 		return err

@@ -2,12 +2,15 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"unspun/internal/corpus"
 	"unspun/internal/model"
@@ -222,5 +225,37 @@ func TestTrainSizeString(t *testing.T) {
 		if got := tt.size.String(); got != tt.want {
 			t.Errorf("%+v: %q, want %q", tt.size, got, tt.want)
 		}
+	}
+}
+
+// TestTrainInterrupted: a training interrupted (Ctrl-C, SIGTERM: the
+// command's context is cancelled) stops at once, says so, and writes no
+// model, though training itself checks only between its stages.
+func TestTrainInterrupted(t *testing.T) {
+	dir := t.TempDir()
+	base := filepath.Join(dir, "ptc")
+	smallPTC(t, base, task.MinArticles)
+	out := filepath.Join(dir, "m.model")
+	ctx, cancel := context.WithCancel(context.Background())
+	var errb bytes.Buffer
+	env := &Env{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: &errb, Getenv: func(string) string { return "" }}
+	code := make(chan int, 1)
+	go func() {
+		// The full-size defaults: a training that takes far longer than
+		// the test waits.
+		code <- Main(ctx, env, []string{"train", "--data", base, "--out", out, "--resources", filepath.Join(dir, "none")})
+	}()
+	time.Sleep(200 * time.Millisecond)
+	cancel()
+	select {
+	case c := <-code:
+		if c == 0 || !strings.Contains(errb.String(), "training interrupted") {
+			t.Errorf("exit %d, stderr:\n%s", c, errb.String())
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("train did not stop within 20 s of being interrupted")
+	}
+	if _, err := os.Stat(out); err == nil {
+		t.Error("an interrupted training left a model file")
 	}
 }

@@ -2,6 +2,7 @@ package si
 
 import (
 	"cmp"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -21,6 +22,11 @@ import (
 type Options struct {
 	// Progress, when not nil, receives one line per training stage.
 	Progress io.Writer
+	// Context, when not nil, stops training soon after it is done:
+	// every CRF stops at the end of its epoch and Train returns
+	// Context.Err(). (An option rather than a parameter: cross-validation
+	// and self-training reach trainCRF through many callers.)
+	Context context.Context
 	// Epochs over the training sentences (default 8).
 	Epochs int
 	// Seed fixes the order sentences are visited in (default 1). Same
@@ -249,9 +255,20 @@ func Train(arts []*corpus.Article, vecs *embed.Vectors, opts Options) (*Model, e
 			tg.crf = tg.members[0]
 		}
 	}
+	if err := opts.stopped(); err != nil {
+		return nil, err
+	}
 	m.prepareTagging()
 	opts.logf("trained on %d articles in %.1fs", len(arts), time.Since(began).Seconds())
 	return m, nil
+}
+
+// stopped returns the error of a done Context, nil otherwise.
+func (o *Options) stopped() error {
+	if o.Context == nil {
+		return nil
+	}
+	return o.Context.Err()
 }
 
 // unlabeled holds the self-training articles, their features extracted
@@ -590,6 +607,9 @@ func trainOne(exs []*example, vecs *embed.Vectors, opts Options, name string) *c
 	}
 	var avg averager
 	for ep := range opts.Epochs {
+		if opts.stopped() != nil {
+			break // Train reports it
+		}
 		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
 		var ll float64
 		for _, o := range order {

@@ -130,6 +130,7 @@ func Train(ctx context.Context, arts []*corpus.Article, vecs *embed.Vectors, opt
 	held := make([][]si.Span, len(arts))
 	nHeld := 0
 	siModel, err := si.Train(arts, vecs, si.Options{
+		Context:   ctx,
 		Progress:  opts.Progress,
 		Unlabeled: opts.Unlabeled,
 		HashBits:  opts.Size.HashBits,
@@ -163,7 +164,7 @@ func Train(ctx context.Context, arts []*corpus.Article, vecs *embed.Vectors, opt
 	if vecs != nil {
 		tcVecs = vecs
 	}
-	tcModel, err := tc.Train(arts, tcVecs, tc.Options{Progress: opts.Progress, Epochs: opts.Size.Epochs})
+	tcModel, err := tc.Train(arts, tcVecs, tc.Options{Context: ctx, Progress: opts.Progress, Epochs: opts.Size.Epochs})
 	if err != nil {
 		return nil, fmt.Errorf("training the technique classifier: %w", err)
 	}

@@ -1,6 +1,7 @@
 package tc
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -18,6 +19,9 @@ import (
 type Options struct {
 	// Progress, when not nil, receives one line per training stage.
 	Progress io.Writer
+	// Context, when not nil, stops training soon after it is done: each
+	// fit stops at the end of its epoch and Train returns Context.Err().
+	Context context.Context
 	// Epochs over the training rows; default 15.
 	Epochs int
 	// LearnRate is AdaGrad's step size; default 0.05.
@@ -130,6 +134,9 @@ func Train(arts []*corpus.Article, vecs Vectors, opts Options) (*Model, error) {
 			opts.Folds, cv.Accuracy, cv.Temperature, cv.ECERaw, cv.ECE, time.Since(t0).Seconds())
 	}
 	m := fit(exs, vecs, cfg, opts)
+	if opts.Context != nil && opts.Context.Err() != nil {
+		return nil, opts.Context.Err()
+	}
 	m.temp = temp
 	opts.progress("model: %d features, %d vector dims (%.1fs)", len(m.hashes), m.dim, time.Since(t0).Seconds())
 	return m, nil
@@ -269,6 +276,9 @@ func fit(exs []*example, vecs Vectors, cfg config, opts Options) *Model {
 	lr, l2 := float32(opts.LearnRate), float32(opts.L2)
 	var p [K]float64
 	for epoch := 0; epoch < opts.Epochs; epoch++ {
+		if opts.Context != nil && opts.Context.Err() != nil {
+			break // Train reports it
+		}
 		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
 		loss := 0.0
 		for _, r := range order {
