@@ -169,7 +169,7 @@ func (a *Analyzer) AnalyzeDocWith(ctx context.Context, d *doc.Document, opt Opti
 		}
 		res.Spans = append(res.Spans, sp)
 	}
-	res.Sentences, res.Score = a.sentenceScores(d, found)
+	res.Sentences, res.Score = a.sentenceScores(d, tab, found)
 	attributePosts(d, res)
 	skipForeign(d, res)
 	setTargets(d, res)

@@ -9,14 +9,25 @@ import (
 )
 
 func TestSentenceCalibrationEncoding(t *testing.T) {
-	for _, c := range []SentenceCalibration{{A: 1.5, B: -2, C: 0.3, E: -4, F: 7}, {A: 0.1, B: 3e-7}} {
-		b, err := c.MarshalBinary()
+	for _, tt := range []struct {
+		c       SentenceCalibration
+		version byte
+	}{
+		{SentenceCalibration{A: 1.5, B: -2, C: 0.3, E: -4, F: 7}, 2},
+		{SentenceCalibration{A: 0.1, B: 3e-7}, 2},
+		{SentenceCalibration{A: 1.5, B: -2, C: 0.3, E: -4, F: 7, G: 0.25, H: 0.5, Q: -0.1}, 3},
+		{SentenceCalibration{E: -3, Q: 0.2}, 3},
+	} {
+		b, err := tt.c.MarshalBinary()
 		if err != nil {
 			t.Fatal(err)
 		}
+		if b[0] != tt.version {
+			t.Errorf("%+v written as version %d, want %d (the oldest that holds it)", tt.c, b[0], tt.version)
+		}
 		var got SentenceCalibration
-		if err := got.UnmarshalBinary(b); err != nil || got != c {
-			t.Errorf("round trip of %+v: %+v, %v", c, got, err)
+		if err := got.UnmarshalBinary(b); err != nil || got != tt.c {
+			t.Errorf("round trip of %+v: %+v, %v", tt.c, got, err)
 		}
 	}
 	if _, err := (SentenceCalibration{A: math.NaN()}).MarshalBinary(); err == nil {
@@ -30,7 +41,7 @@ func TestSentenceCalibrationEncoding(t *testing.T) {
 	if err := c.UnmarshalBinary(v1); err != nil || c != (SentenceCalibration{A: 2, B: -1, E: -1}) {
 		t.Errorf("version 1: %+v, %v", c, err)
 	}
-	if got, want := c.Apply(0, 0, false), 1/(1+math.Exp(1)); math.Abs(got-want) > 1e-12 {
+	if got, want := c.Apply(Sentence{Words: 12, Loaded: 3}), 1/(1+math.Exp(1)); math.Abs(got-want) > 1e-12 {
 		t.Errorf("version 1 without fragments: %v, want σ(B) = %v", got, want)
 	}
 	for name, tt := range map[string]struct {
@@ -45,8 +56,28 @@ func TestSentenceCalibrationEncoding(t *testing.T) {
 			t.Errorf("%s: %v, want %v", name, err, tt.want)
 		}
 	}
-	if got := (SentenceCalibration{}).Apply(0.3, 0.9, true); got != 0.3 {
+	if got := (SentenceCalibration{}).Apply(Sentence{Raw: 0.3, Mean: 0.9, Found: true, Words: 4}); got != 0.3 {
 		t.Errorf("the zero calibration changes scores: %v", got)
+	}
+}
+
+// TestSentenceCalibrationApply checks each term of the calibration.
+func TestSentenceCalibrationApply(t *testing.T) {
+	c := SentenceCalibration{A: 3, B: -2, C: 1, E: -4, F: 2, G: 0.5, H: 0.25, Q: 0.75}
+	logit := func(p float64) float64 { return math.Log(p / (1 - p)) }
+	for _, tt := range []struct {
+		s    Sentence
+		want float64 // logit
+	}{
+		{Sentence{Raw: 0.5, Mean: 0.2, Found: true, Words: 9, Loaded: 2, Quoted: true}, 3*0.5 - 2 + 0.2},
+		{Sentence{Mean: 0.2}, -4 + 0.4},
+		{Sentence{Mean: 0.2, Words: 9}, -4 + 0.4 + 0.5*math.Log(10)},
+		{Sentence{Words: 9, Loaded: 3}, -4 + 0.5*math.Log(10) + 0.25*math.Log(4)},
+		{Sentence{Words: 9, Quoted: true}, -4 + 0.5*math.Log(10) + 0.75},
+	} {
+		if got := logit(c.Apply(tt.s)); math.Abs(got-tt.want) > 1e-9 {
+			t.Errorf("Apply(%+v): logit %.6f, want %.6f", tt.s, got, tt.want)
+		}
 	}
 }
 

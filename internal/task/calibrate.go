@@ -12,6 +12,7 @@ import (
 	"unspun/internal/model"
 	"unspun/internal/score"
 	"unspun/internal/si"
+	"unspun/internal/words"
 )
 
 // ErrNoSentences is returned when there is nothing to fit a calibration
@@ -20,9 +21,8 @@ var ErrNoSentences = errors.New("no sentences to calibrate sentence scores on")
 
 // sentenceRow is one sentence's evidence and gold outcome.
 type sentenceRow struct {
-	raw, mean float64
-	found     bool
-	gold      bool
+	model.Sentence
+	gold bool
 }
 
 // sentenceRows computes every sentence's evidence from the held-out
@@ -36,7 +36,7 @@ func sentenceRows(arts []*corpus.Article, found [][]si.Span) ([][]sentenceRow, e
 	for k, a := range arts {
 		fs := slices.Clone(found[k])
 		slices.SortStableFunc(fs, func(x, y si.Span) int { return cmp.Compare(x.Start, y.Start) })
-		ev := analyze.Evidence(a.Doc, fs)
+		ev := analyze.Evidence(a.Doc, words.New(a.Doc, nil), fs)
 		for i, s := range a.Doc.Sentences {
 			hit := false
 			for _, g := range a.Spans {
@@ -45,7 +45,7 @@ func sentenceRows(arts []*corpus.Article, found [][]si.Span) ([][]sentenceRow, e
 					break
 				}
 			}
-			out[k] = append(out[k], sentenceRow{raw: ev.Raw[i], mean: ev.Mean, found: ev.Found[i], gold: hit})
+			out[k] = append(out[k], sentenceRow{Sentence: ev.Sentence(i), gold: hit})
 			n++
 		}
 	}
@@ -59,7 +59,8 @@ func sentenceRows(arts []*corpus.Article, found [][]si.Span) ([][]sentenceRow, e
 // predictions: found[i] are the fragments a tagger that never saw arts[i]
 // finds in it (si.Options.HeldOut). Sentences with fragments and those
 // without are fitted apart (model.SentenceCalibration), by maximum
-// likelihood on whether each sentence overlaps a gold span.
+// likelihood on whether each sentence overlaps a gold span; those without
+// also read the sentence's length, loaded words and quotation.
 func FitSentenceCalibration(arts []*corpus.Article, found [][]si.Span) (model.SentenceCalibration, error) {
 	rows, err := sentenceRows(arts, found)
 	if err != nil {
@@ -72,17 +73,37 @@ func fitCalibration(rows []sentenceRow) model.SentenceCalibration {
 	var xf, xe [][]float64
 	var yf, ye []bool
 	for _, r := range rows {
-		if r.found {
-			xf = append(xf, []float64{r.raw, r.mean, 1})
+		if r.Found {
+			xf = append(xf, []float64{r.Raw, r.Mean, 1})
 			yf = append(yf, r.gold)
 		} else {
-			xe = append(xe, []float64{r.mean, 1})
+			q := 0.0
+			if r.Quoted {
+				q = 1
+			}
+			xe = append(xe, []float64{r.Mean, math.Log1p(float64(r.Words)), math.Log1p(float64(r.Loaded)), q, 1})
 			ye = append(ye, r.gold)
 		}
 	}
 	wf := fitLogistic(xf, yf, 3)
+	we := fitLogistic(xe, ye, 5)
+	return model.SentenceCalibration{A: wf[0], C: wf[1], B: wf[2], F: we[0], G: we[1], H: we[2], Q: we[3], E: we[4]}
+}
+
+// fitV2 is the calibration of version 2 models: nothing-found sentences
+// read only the article's mean, σ(E + F·m).
+func fitV2(rows []sentenceRow) model.SentenceCalibration {
+	c := fitCalibration(rows)
+	var xe [][]float64
+	var ye []bool
+	for _, r := range rows {
+		if !r.Found {
+			xe = append(xe, []float64{r.Mean, 1})
+			ye = append(ye, r.gold)
+		}
+	}
 	we := fitLogistic(xe, ye, 2)
-	return model.SentenceCalibration{A: wf[0], C: wf[1], B: wf[2], F: we[0], E: we[1]}
+	return model.SentenceCalibration{A: c.A, B: c.B, C: c.C, F: we[0], E: we[1]}
 }
 
 // fitLogistic fits σ(w·x) to the outcomes by Newton's method on the
@@ -177,14 +198,26 @@ func solve(a [][]float64, b []float64) ([]float64, bool) {
 // CalibrationReport says how well sentence scores are calibrated on
 // articles the calibration was not fitted on.
 type CalibrationReport struct {
-	// Calibrated, Legacy and Raw are the reliability of the calibrated
-	// score, of the one-feature calibration σ(A·r + B) that models before
-	// calibration version 2 used, and of the raw score.
-	Calibrated, Legacy, Raw score.Reliability
+	// Calibrated, V2, Legacy and Raw are the reliability of the
+	// calibrated score, of the calibration of version 2 (nothing-found
+	// sentences read only the article's mean), of the one-feature
+	// calibration σ(A·r + B) that models before calibration version 2
+	// used, and of the raw score.
+	Calibrated, V2, Legacy, Raw score.Reliability
 	// EmptyMean is the mean calibrated score of the sentences with no
 	// fragment, EmptyShare the share of them that overlap gold.
 	EmptyMean, EmptyShare float64
 	Empty                 int
+	// EmptyBins are the sentences with no fragment in twentieths by
+	// calibrated score, lowest first (the last takes the remainder).
+	EmptyBins []Bin
+}
+
+// Bin is a group of held-out sentences: how many, their mean calibrated
+// score and the share of them that overlap gold.
+type Bin struct {
+	N           int
+	Mean, Share float64
 }
 
 // CrossCheckCalibration fits the sentence calibration on all folds of the
@@ -201,6 +234,11 @@ func CrossCheckCalibration(arts []*corpus.Article, found [][]si.Span, folds int)
 		return rep, fmt.Errorf("task: %d articles are too few for %d folds", len(arts), folds)
 	}
 	hits := 0
+	type scored struct {
+		p    float64
+		gold bool
+	}
+	var empty []scored
 	for f := range folds {
 		var train, test []sentenceRow
 		for k := range rows {
@@ -211,15 +249,18 @@ func CrossCheckCalibration(arts []*corpus.Article, found [][]si.Span, folds int)
 			}
 		}
 		c := fitCalibration(train)
+		v2 := fitV2(train)
 		legacy := legacyFit(train)
 		for _, r := range test {
-			p := c.Apply(r.raw, r.mean, r.found)
+			p := c.Apply(r.Sentence)
 			rep.Calibrated.Add(p, r.gold)
-			rep.Legacy.Add(legacy.Apply(r.raw, r.mean, r.found), r.gold)
-			rep.Raw.Add(r.raw, r.gold)
-			if !r.found {
+			rep.V2.Add(v2.Apply(r.Sentence), r.gold)
+			rep.Legacy.Add(legacy.Apply(r.Sentence), r.gold)
+			rep.Raw.Add(r.Raw, r.gold)
+			if !r.Found {
 				rep.Empty++
 				rep.EmptyMean += p
+				empty = append(empty, scored{p, r.gold})
 				if r.gold {
 					hits++
 				}
@@ -230,6 +271,24 @@ func CrossCheckCalibration(arts []*corpus.Article, found [][]si.Span, folds int)
 		rep.EmptyMean /= float64(rep.Empty)
 		rep.EmptyShare = float64(hits) / float64(rep.Empty)
 	}
+	slices.SortStableFunc(empty, func(x, y scored) int { return cmp.Compare(x.p, y.p) })
+	const bins = 20
+	for b := range bins {
+		lo, hi := b*len(empty)/bins, (b+1)*len(empty)/bins
+		if hi == lo {
+			continue
+		}
+		bin := Bin{N: hi - lo}
+		for _, e := range empty[lo:hi] {
+			bin.Mean += e.p
+			if e.gold {
+				bin.Share++
+			}
+		}
+		bin.Mean /= float64(bin.N)
+		bin.Share /= float64(bin.N)
+		rep.EmptyBins = append(rep.EmptyBins, bin)
+	}
 	return rep, nil
 }
 
@@ -239,12 +298,13 @@ func legacyFit(rows []sentenceRow) model.SentenceCalibration {
 	x := make([][]float64, len(rows))
 	y := make([]bool, len(rows))
 	for i, r := range rows {
-		x[i], y[i] = []float64{r.raw, 1}, r.gold
+		x[i], y[i] = []float64{r.Raw, 1}, r.gold
 	}
 	w := fitLogistic(x, y, 2)
 	return model.SentenceCalibration{A: w[0], B: w[1], E: w[1]}
 }
 
 func describe(c model.SentenceCalibration) string {
-	return fmt.Sprintf("fragments σ(%.3f·r %+.3f %+.3f·m), none σ(%.3f %+.3f·m)", c.A, c.B, c.C, c.E, c.F)
+	return fmt.Sprintf("fragments σ(%.3f·r %+.3f %+.3f·m), none σ(%.3f %+.3f·m %+.3f·ln(1+words) %+.3f·ln(1+loaded) %+.3f·quoted)",
+		c.A, c.B, c.C, c.E, c.F, c.G, c.H, c.Q)
 }

@@ -1,14 +1,18 @@
 package task
 
 import (
+	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"unspun/internal/analyze"
 	"unspun/internal/corpus"
 	"unspun/internal/embed"
+	"unspun/internal/model"
 	"unspun/internal/si"
 	"unspun/internal/testenv"
 )
@@ -57,14 +61,37 @@ func TestCalibrationExperiment(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("calibration on all %d articles: %s; a text with nothing found scores %.4f", len(arts), describe(c), c.Apply(0, 0, false))
+	t.Logf("calibration on all %d articles: %s", len(arts), describe(c))
 	rep, err := CrossCheckCalibration(arts, held, 5)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("held-out folds: ECE calibrated %.4f, one-feature %.4f, raw %.4f over %d sentences; %d without fragments: mean score %.4f, share with propaganda %.4f",
-		rep.Calibrated.ECE(), rep.Legacy.ECE(), rep.Raw.ECE(), rep.Calibrated.N(), rep.Empty, rep.EmptyMean, rep.EmptyShare)
+	t.Logf("held-out folds: ECE calibrated %.4f, version 2 %.4f, one-feature %.4f, raw %.4f over %d sentences; %d without fragments: mean score %.4f, share with propaganda %.4f",
+		rep.Calibrated.ECE(), rep.V2.ECE(), rep.Legacy.ECE(), rep.Raw.ECE(), rep.Calibrated.N(), rep.Empty, rep.EmptyMean, rep.EmptyShare)
 	var b strings.Builder
+	for i, bin := range rep.EmptyBins {
+		fmt.Fprintf(&b, "  twentieth %2d: %4d sentences, mean score %.4f, share with propaganda %.4f\n", i+1, bin.N, bin.Mean, bin.Share)
+	}
+	t.Logf("nothing found, held-out folds, by calibrated score:\n%s", b.String())
+	b.Reset()
 	rep.Calibrated.WriteTable(&b)
 	t.Logf("calibrated, held-out folds:\n%s", b.String())
+	// The neutral paragraphs with this calibration and the shipped
+	// taggers (which find nothing in most of them).
+	m, err := model.Embedded()
+	if err != nil {
+		t.Skip(err)
+	}
+	m.Sentence = c
+	for _, p := range neutralParagraphs {
+		res, err := analyze.New(m).Analyze(context.Background(), p.name, p.text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		hi := 0.0
+		for _, s := range res.Sentences {
+			hi = max(hi, s.Score)
+		}
+		t.Logf("neutral %-8s: %d fragments, article %.4f, highest sentence %.4f", p.name, len(res.Spans), res.Score, hi)
+	}
 }

@@ -3,33 +3,58 @@ package task
 import (
 	"context"
 	"errors"
+	"slices"
 	"testing"
 
+	"unspun/internal/analysis"
 	"unspun/internal/analyze"
 	"unspun/internal/model"
 )
 
-// maxNeutral bounds the scores of the neutral paragraph: under the 0.153
-// floor of version-1 calibrations, above the 0.11 that held-out data
-// gives a text where nothing is found.
-const maxNeutral = 0.13
+// maxNeutral bounds the scores of the sentences of the neutral paragraphs
+// where nothing is found: the calibration of version 3 fitted on held-out
+// fragments gives them 0.06–0.10 (MODEL.md "Sentence scores: calibration
+// over 371"), under the 0.106 of version 2 and the 0.153 of version 1.
+// It is not 0.05: held out, even the twentieth of nothing-found sentences
+// the calibration scores lowest overlaps gold 8% of the time.
+const maxNeutral = 0.11
 
-// neutral is a plain news paragraph with no technique in it.
-const neutral = `City council approves budget for road repairs
+// neutralParagraphs are plain news paragraphs with no technique in them,
+// on topics the corpus does not cover; they were written before the
+// sentence signals were chosen and not changed after.
+var neutralParagraphs = []struct{ name, text string }{
+	{"council", `City council approves budget for road repairs
 
 The city council met on Tuesday evening and approved next year's budget by a vote of seven to two. The budget sets aside 4.2 million dollars for road repairs and 1.1 million for a new branch library on Elm Street. Construction of the library is expected to begin in the spring and to take about eighteen months. The council will hold a public hearing on the road repair schedule on March 3 at the community centre.
-`
+`},
+	{"weather", `Weather: mild week ahead
 
-// TestNeutralParagraphScoresNearZero: a text where nothing is propaganda
-// scores well under what every sentence got before (0.153), sentence by
-// sentence and as a whole. The bound is what held-out data supports: of
-// the corpus's sentences where the taggers found nothing, 15% overlap a
-// gold span, and 9% even in the articles where they found least (MODEL.md,
-// "Sentence scores: calibration over 371"), so a calibrated score for
-// "nothing found" cannot honestly be under 0.05. Models whose calibration
-// predates the separate fit for sentences without fragments (calibration
-// version 1) are skipped: the test needs a model trained by this
-// release's unspun train.
+Temperatures will stay between 12 and 17 degrees for most of the week. Light rain is expected on Wednesday afternoon, with winds from the south west at about 20 kilometres an hour. The weekend should be dry and partly cloudy. Sunrise on Saturday is at 6.42 and sunset at 19.15.
+`},
+	{"sports", `Results from Saturday's league games
+
+The home side won the match two goals to one after a goal in the 78th minute. Both teams had eleven shots, and the visitors had the ball for 54 percent of the game. The next round will be played on Sunday, March 9, with kick-off at three in the afternoon. Tickets are on sale at the club's office and online.
+`},
+	{"court", `Court schedule for next week
+
+The county court will hear four civil cases next week. A hearing on a contract dispute between two local firms is set for Monday at 9.30 in courtroom 2. On Wednesday, the judge will hear motions in a property case that was filed in June. The court is closed on Friday for a public holiday, and filings can be made online.
+`},
+	{"company", `Company reports quarterly figures
+
+The company reported sales of 312 million dollars for the third quarter, up from 298 million a year earlier. Its operating costs rose by 3 percent, mainly because of higher shipping rates. The firm employs about 2,400 people at six sites. It will publish its annual report in February and hold a meeting for shareholders in April.
+`},
+}
+
+// TestNeutralParagraphScoresNearZero: in texts where nothing is
+// propaganda, the sentences where the taggers find nothing score well
+// under what every such sentence got before (0.153 in version 1, 0.106
+// in version 2), and so does a text where they find nothing at all. A
+// sentence with a fragment (a tagger's false positive: the shipped
+// taggers mark "with kick-off" in the sports paragraph) is scored by the
+// fragment, which is the taggers' business, not the calibration's, and is
+// only logged. Models whose calibration predates the sentence signals
+// (calibration versions 1 and 2) are skipped: the test needs a model
+// trained by this release's unspun train.
 func TestNeutralParagraphScoresNearZero(t *testing.T) {
 	m, err := model.Embedded()
 	if errors.Is(err, model.ErrNoModel) {
@@ -38,19 +63,27 @@ func TestNeutralParagraphScoresNearZero(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c := m.Sentence; c.C == 0 && c.F == 0 && c.E == c.B {
-		t.Skipf("the shipped model %s has a version-1 sentence calibration (%+v): retrain it with unspun train", m.Version, c)
+	if c := m.Sentence; c.G == 0 && c.H == 0 && c.Q == 0 {
+		t.Skipf("the shipped model %s has a sentence calibration before version 3 (%+v): retrain it with unspun train", m.Version, c)
 	}
-	res, err := analyze.New(m).Analyze(context.Background(), "neutral", neutral)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, s := range res.Sentences {
-		if s.Score >= maxNeutral {
-			t.Errorf("sentence %q scores %.4f, want < %.2f", neutral[s.Start:s.End], s.Score, maxNeutral)
+	for _, p := range neutralParagraphs {
+		res, err := analyze.New(m).Analyze(context.Background(), p.name, p.text)
+		if err != nil {
+			t.Fatal(err)
 		}
-	}
-	if res.Score >= maxNeutral {
-		t.Errorf("article score %.4f (fragments %v), want < %.2f", res.Score, res.Spans, maxNeutral)
+		for _, f := range res.Spans {
+			t.Logf("%s: the taggers mark %q (%s, %.4f)", p.name, f.Text, f.Technique, f.Confidence)
+		}
+		for _, s := range res.Sentences {
+			if slices.ContainsFunc(res.Spans, func(f analysis.Span) bool { return f.Start < s.End && s.Start < f.End }) {
+				continue
+			}
+			if s.Score >= maxNeutral {
+				t.Errorf("%s: sentence %q scores %.4f, want < %.2f", p.name, p.text[s.Start:s.End], s.Score, maxNeutral)
+			}
+		}
+		if len(res.Spans) == 0 && res.Score >= maxNeutral {
+			t.Errorf("%s: article score %.4f, want < %.2f", p.name, res.Score, maxNeutral)
+		}
 	}
 }

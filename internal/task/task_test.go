@@ -12,6 +12,7 @@ import (
 	"unspun/internal/analysis"
 	"unspun/internal/corpus"
 	"unspun/internal/doc"
+	"unspun/internal/model"
 	"unspun/internal/si"
 	"unspun/internal/technique"
 )
@@ -128,10 +129,10 @@ func TestFitSentenceCalibration(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p := c.Apply(0.5, 0.5/3, true); math.Abs(p-0.5) > 0.05 {
+	if p := c.Apply(model.Sentence{Raw: 0.5, Mean: 0.5 / 3, Found: true, Words: 5}); math.Abs(p-0.5) > 0.05 {
 		t.Errorf("a sentence with a fragment scores %.3f, want about 0.5 (%+v)", p, c)
 	}
-	if p := c.Apply(0, 0, false); p > 0.05 {
+	if p := c.Apply(model.Sentence{Words: 4}); p > 0.05 {
 		t.Errorf("a sentence without fragments in a text with none scores %.3f (%+v)", p, c)
 	}
 	if _, err := FitSentenceCalibration(arts, held[:3]); err == nil {

@@ -693,3 +693,39 @@ func TestStopwordFormat2(t *testing.T) {
 		}
 	}
 }
+
+// TestEnsembleAveragesSeeds: a model of Ensemble n is the average of the
+// single models of seeds Seed … Seed+n−1, weight by weight (the same
+// feature index, so averaging weights is averaging logits).
+func TestEnsembleAveragesSeeds(t *testing.T) {
+	arts := toyCorpus(40)
+	o := Options{Epochs: 3, Folds: 1, Seed: 7}
+	o.Ensemble = 2
+	both, err := Train(arts, nil, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.Ensemble = 1
+	a, err := Train(arts, nil, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.Seed = 8
+	b, err := Train(arts, nil, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(both.hashes, a.hashes) || len(both.w) != len(a.w) {
+		t.Fatalf("the ensemble has %d features, a single model %d", len(both.hashes), len(a.hashes))
+	}
+	differ := false
+	for i := range both.w {
+		if want := a.w[i]/2 + b.w[i]/2; math.Abs(float64(both.w[i]-want)) > 1e-6 {
+			t.Fatalf("weight %d: %v, want the mean of %v and %v", i, both.w[i], a.w[i], b.w[i])
+		}
+		differ = differ || a.w[i] != b.w[i]
+	}
+	if !differ {
+		t.Error("the two seeds trained identical models: the ensemble averages nothing")
+	}
+}

@@ -22,7 +22,7 @@ type Options struct {
 	// Context, when not nil, stops training soon after it is done: each
 	// fit stops at the end of its epoch and Train returns Context.Err().
 	Context context.Context
-	// Epochs over the training rows; default 15.
+	// Epochs over the training rows; default 25.
 	Epochs int
 	// LearnRate is AdaGrad's step size; default 0.05.
 	LearnRate float64
@@ -32,8 +32,9 @@ type Options struct {
 	MinCount int
 	// CharN is the character n-gram size; default 4, negative disables.
 	CharN int
-	// ClassWeight is the exponent of inverse-frequency class weights: 0
-	// (the default) weighs every row alike, 1 balances the classes.
+	// ClassWeight is the exponent of inverse-frequency class weights:
+	// default 0.3, negative weighs every row alike, 1 balances the
+	// classes.
 	ClassWeight float64
 	// Folds is the number of article folds whose held-out predictions fit
 	// the calibration temperature; default 5, at most one per article.
@@ -51,11 +52,16 @@ type Options struct {
 	// NoContext, NoBigrams, NoLexicons and NoVectors switch feature
 	// groups off, for ablations.
 	NoContext, NoBigrams, NoLexicons, NoVectors bool
+	// Ensemble is the number of models, trained on the same rows in the
+	// orders of successive seeds, whose weights are averaged (an
+	// ensemble of linear models with one feature index is one linear
+	// model); default 4, 1 for a single model.
+	Ensemble int
 }
 
 func (o Options) withDefaults() Options {
 	if o.Epochs <= 0 {
-		o.Epochs = 15
+		o.Epochs = 25
 	}
 	if o.LearnRate <= 0 {
 		o.LearnRate = 0.05
@@ -64,6 +70,12 @@ func (o Options) withDefaults() Options {
 		o.L2 = 0
 	} else if o.L2 == 0 {
 		o.L2 = 3e-3
+	}
+	if o.ClassWeight == 0 {
+		o.ClassWeight = 0.3
+	}
+	if o.Ensemble <= 0 {
+		o.Ensemble = 4
 	}
 	if o.MinCount <= 0 {
 		o.MinCount = 2
@@ -270,41 +282,70 @@ func fit(exs []*example, vecs Vectors, cfg config, opts Options) *Model {
 			order = append(order, row{e, t})
 		}
 	}
-	rng := rand.New(rand.NewPCG(opts.Seed, 0x7463))
-	gw := make([]float32, len(m.w))
-	gd := make([]float32, len(m.dense))
-	lr, l2 := float32(opts.LearnRate), float32(opts.L2)
-	var p [K]float64
-	for epoch := 0; epoch < opts.Epochs; epoch++ {
-		if opts.Context != nil && opts.Context.Err() != nil {
-			break // Train reports it
-		}
-		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
-		loss := 0.0
-		for _, r := range order {
-			e := r.e
-			z := m.score(e.idx, e.vals, e.dense)
-			softmax(z[:], 1, p[:])
-			loss -= cw[r.t] * math.Log(max(p[r.t], 1e-12))
-			var g [K]float32
-			for t := range g {
-				y := 0.0
-				if technique.Technique(t) == r.t {
-					y = 1
-				}
-				g[t] = float32(cw[r.t] * (p[t] - y))
-			}
-			for i, k := range e.idx {
-				base := int(k) * K
-				adagrad(m.w[base:base+K], gw[base:base+K], &g, e.vals[i], lr, l2)
-			}
-			for j, v := range e.dense {
-				if v != 0 {
-					adagrad(m.dense[j*K:j*K+K], gd[j*K:j*K+K], &g, v, lr, l2)
+	runs := max(opts.Ensemble, 1)
+	var sumW, sumD []float32
+	for run := range runs {
+		if run > 0 {
+			clear(m.w)
+			clear(m.dense)
+			order = order[:0]
+			for _, e := range exs {
+				for _, t := range e.labels {
+					order = append(order, row{e, t})
 				}
 			}
 		}
-		opts.progress("epoch %d/%d: loss %.4f", epoch+1, opts.Epochs, loss/float64(len(order)))
+		rng := rand.New(rand.NewPCG(opts.Seed+uint64(run), 0x7463))
+		gw := make([]float32, len(m.w))
+		gd := make([]float32, len(m.dense))
+		lr, l2 := float32(opts.LearnRate), float32(opts.L2)
+		var p [K]float64
+		for epoch := 0; epoch < opts.Epochs; epoch++ {
+			if opts.Context != nil && opts.Context.Err() != nil {
+				break // Train reports it
+			}
+			rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+			loss := 0.0
+			for _, r := range order {
+				e := r.e
+				z := m.score(e.idx, e.vals, e.dense)
+				softmax(z[:], 1, p[:])
+				loss -= cw[r.t] * math.Log(max(p[r.t], 1e-12))
+				var g [K]float32
+				for t := range g {
+					y := 0.0
+					if technique.Technique(t) == r.t {
+						y = 1
+					}
+					g[t] = float32(cw[r.t] * (p[t] - y))
+				}
+				for i, k := range e.idx {
+					base := int(k) * K
+					adagrad(m.w[base:base+K], gw[base:base+K], &g, e.vals[i], lr, l2)
+				}
+				for j, v := range e.dense {
+					if v != 0 {
+						adagrad(m.dense[j*K:j*K+K], gd[j*K:j*K+K], &g, v, lr, l2)
+					}
+				}
+			}
+			opts.progress("epoch %d/%d: loss %.4f", epoch+1, opts.Epochs, loss/float64(len(order)))
+		}
+		if runs > 1 {
+			if sumW == nil {
+				sumW, sumD = make([]float32, len(m.w)), make([]float32, len(m.dense))
+			}
+			for i, v := range m.w {
+				sumW[i] += v / float32(runs)
+			}
+			for i, v := range m.dense {
+				sumD[i] += v / float32(runs)
+			}
+		}
+	}
+	if runs > 1 {
+		copy(m.w, sumW)
+		copy(m.dense, sumD)
 	}
 	return m
 }

@@ -63,7 +63,7 @@ func run() error {
 	flag.Float64Var(&o.L2, "l2", 0, "L2 decay (0: default, negative: none)")
 	flag.IntVar(&o.MinCount, "min-count", 0, "minimum feature count (0: default)")
 	flag.IntVar(&o.CharN, "char-n", 0, "character n-gram size (0: default, negative: none)")
-	flag.Float64Var(&o.ClassWeight, "class-weight", 0, "inverse-frequency class weight exponent")
+	flag.Float64Var(&o.ClassWeight, "class-weight", 0, "inverse-frequency class weight exponent (0: default, negative: none)")
 	flag.IntVar(&o.Folds, "folds", 0, "calibration folds (0: default)")
 	flag.Uint64Var(&o.Seed, "seed", 0, "row order seed")
 	flag.IntVar(&o.RepeatMin, "repeat-min", 0, "decision rule: Repetition for a later occurrence of a span occurring at least this many times (0: the default, tc.DefaultRepeatMin; negative: off)")
@@ -72,6 +72,7 @@ func run() error {
 	flag.BoolVar(&o.NoBigrams, "no-bigrams", false, "drop bigram features")
 	flag.BoolVar(&o.NoLexicons, "no-lexicons", false, "drop lexicon features")
 	flag.BoolVar(&o.NoVectors, "no-vectors", false, "drop vector features")
+	flag.IntVar(&o.Ensemble, "ensemble", 0, "average the weights of this many seeds' models (0: default, 1: one model)")
 	flag.Parse()
 	o.Progress = os.Stderr
 
