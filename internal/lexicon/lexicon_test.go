@@ -153,3 +153,32 @@ func TestIsWord(t *testing.T) {
 		}
 	}
 }
+
+func TestFunctionWords(t *testing.T) {
+	if _, err := wordClasses(); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		w       string
+		want    FunctionClass
+		forward bool
+	}{
+		{"the", Determiner, true},
+		{"their", Determiner, true},
+		{"of", Preposition, true},
+		{"without", Preposition, true},
+		{"and", Conjunction, true},
+		{"which", Conjunction, true},
+		{"it", Pronoun, false},
+		{"that", Pronoun, false},
+		{"is", Auxiliary, false},
+		{"up", NotFunction, false}, // a verb particle ends phrases: "lock her up"
+		{"hero", NotFunction, false},
+		{"The", NotFunction, false}, // lowercased words only
+	} {
+		got := Function(tt.w)
+		if got != tt.want || got.LeansForward() != tt.forward {
+			t.Errorf("Function(%q) = %v (leans forward %v), want %v (%v)", tt.w, got, got.LeansForward(), tt.want, tt.forward)
+		}
+	}
+}

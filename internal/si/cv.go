@@ -18,6 +18,7 @@ type heldOut struct {
 	ex   *example
 	prob []float64
 	di   docInfo // just the sentences, for decode and spanFeatures
+	fold int     // the fold the article was held out in
 }
 
 // crossValidate trains, for every tagger, one model per fold and
@@ -87,23 +88,7 @@ func (m *Model) reportHeldOut(arts []*corpus.Article, held [][]heldOut, f func(i
 	for i, a := range arts {
 		index[a] = i
 	}
-	var fs []found
-	for j := range held[0] {
-		a := held[0][j].ex.art
-		fs = fs[:0]
-		for t := range m.taggers {
-			h := held[t][j]
-			if h.ex.art != a {
-				panic("si: held-out articles of the taggers are not in the same order")
-			}
-			fs = m.find(fs, t, a.Doc, &h.di, h.prob)
-		}
-		var spans []Span
-		for _, c := range mergeFound(fs) {
-			spans = append(spans, c.Span)
-		}
-		f(index[a], spans)
-	}
+	m.reportHeld(held, func(a *corpus.Article, spans []Span) { f(index[a], spans) })
 }
 
 // foldHeld splits exs into opts.Folds folds and, for each fold f, trains
@@ -123,7 +108,7 @@ func foldHeld(exs []*example, opts Options, fit func(f int, train []*example, na
 		}
 		prob := fit(f, train, fmt.Sprintf("fold %d/%d", f+1, k))
 		for _, ex := range test {
-			held = append(held, heldOut{ex: ex, prob: prob(ex), di: docInfo{sents: ex.seqs, toks: tokSents(ex)}})
+			held = append(held, heldOut{ex: ex, prob: prob(ex), di: docInfo{sents: ex.seqs, toks: tokSents(ex)}, fold: f})
 		}
 	}
 	// A fixed order, whatever the fold layout.

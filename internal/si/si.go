@@ -722,7 +722,10 @@ type cand struct {
 // the mean word probability, uncalibrated.
 func (m *Model) decode(d *doc.Document, di *docInfo, prob []float64, dc Decoding) []cand {
 	var spans []cand
-	add := func(a, b int) { // tokens [a, b)
+	add := func(a, b int, r [2]int) { // tokens [a, b) of sentence r
+		if a, b = repairBounds(d, a, b, r[0], r[1]); a >= b {
+			return
+		}
 		nw := 0
 		var sum, peak float64
 		for k := a; k < b; k++ {
@@ -752,7 +755,7 @@ func (m *Model) decode(d *doc.Document, di *docInfo, prob []float64, dc Decoding
 				peak = max(peak, prob[k])
 			}
 			if peak >= dc.Sentence {
-				add(r[0], r[1])
+				add(r[0], r[1], r)
 				continue
 			}
 		}
@@ -795,7 +798,7 @@ func (m *Model) decode(d *doc.Document, di *docInfo, prob []float64, dc Decoding
 			runs = runs[:n]
 		}
 		for _, x := range runs {
-			add(x[0], x[1])
+			add(x[0], x[1], r)
 		}
 	}
 	return spans

@@ -699,7 +699,8 @@ func trainOne(exs []*example, vecs *embed.Vectors, opts Options, name string) *c
 			avg.accumulate(c)
 		}
 	}
-	if !opts.LastEpoch {
+	// An interrupted training may have no epoch to average.
+	if !opts.LastEpoch && avg.n > 0 {
 		return avg.mean()
 	}
 	return c
