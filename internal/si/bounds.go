@@ -93,12 +93,19 @@ func repairBounds(d *doc.Document, a, b, lo, hi int) (int, int) {
 		}
 		return s
 	}
+	// In a title-case line (a headline: "Corrupt Thugs Plunder the
+	// Nation While Their Minions Cheer") capitals mark no names, and
+	// cutting at them would drop whole fragments.
+	names := boundsMode.names
+	if titleCase(ws[lo:hi]) {
+		names = nameKeep
+	}
 	for range 4 {
 		a0, b0 := a, b
 		a = fix(a, true, glued, boundsMode.compounds, hi, false)
-		a = fix(a, true, named, boundsMode.names, maxNameWords, true)
+		a = fix(a, true, named, names, maxNameWords, true)
 		b = fix(b, false, glued, boundsMode.compounds, hi, false)
-		b = fix(b, false, named, boundsMode.names, maxNameWords, true)
+		b = fix(b, false, named, names, maxNameWords, true)
 		// A function word ending a hyphenated word ("Chick-fil-A") is
 		// part of that word.
 		for b > a && !boundsMode.keepFunction && (!lexicon.IsWord(ws[b-1].Text) && !closes(ws[b-1].Text) ||
@@ -110,6 +117,22 @@ func repairBounds(d *doc.Document, a, b, lo, hi int) (int, int) {
 		}
 	}
 	return a, b
+}
+
+// titleCase reports whether most words of a sentence that are not
+// function words are capitalised, as in a title-case headline.
+func titleCase(ws []doc.Word) bool {
+	caps, n := 0, 0
+	for _, w := range ws {
+		if !lexicon.IsWord(w.Text) || isFunction(w.Text) {
+			continue
+		}
+		n++
+		if isCapitalised(w.Text) {
+			caps++
+		}
+	}
+	return n >= 3 && 4*caps >= 3*n
 }
 
 // isHyphen reports whether a token is a hyphen or dash written inside

@@ -37,6 +37,7 @@ func TestRepairBounds(t *testing.T) {
 		{"The Iranian regime lies.", "Iranian regime", nameCut, "Iranian regime"},
 		// Title case is not a name.
 		{"Pope Francis Says Church Has Failed Again", "Francis Says Church", nameCut, "Francis Says Church"},
+		{"Corrupt Thugs Plunder the Nation While Their Minions Cheer", "Minions Cheer", nameCut, "Minions Cheer"},
 		// Not inside a hyphenated word.
 		{"treasonous, Christian-hating bigots", "treasonous, Christian-", nameCut, "treasonous"},
 		{"treasonous, Christian-hating bigots", "treasonous, Christian-", nameExtend, "treasonous, Christian-hating"},
