@@ -89,8 +89,9 @@ func idleStdin(t *testing.T, bin string, args ...string) (*exec.Cmd, func()) {
 // SIGINT or SIGTERM at once, with a message and a non-zero status.
 //
 // The cases run in parallel, each with its own FIFO: each waits half a
-// second before its signal.
+// second before its signal, its process blocked on a read.
 func TestSignalStopsBlockedRead(t *testing.T) {
+	t.Parallel()
 	bin := binary(t)
 	dir := t.TempDir()
 	if err := syscall.Mkfifo(filepath.Join(dir, "probe.fifo"), 0o600); err != nil {
@@ -148,8 +149,11 @@ func TestSignalStopsBlockedRead(t *testing.T) {
 }
 
 // TestBatchStopsOnInterrupt: Ctrl-C on a batch of many articles stops it
-// within a second, with what was done so far and a non-zero status.
+// within a second, with what was done so far and a non-zero status. It
+// runs beside TestSignalStopsBlockedRead, whose processes use no CPU
+// while they wait.
 func TestBatchStopsOnInterrupt(t *testing.T) {
+	t.Parallel()
 	bin := binary(t)
 	demo, err := os.ReadFile(testenv.Demo())
 	if err != nil {

@@ -26,11 +26,22 @@ type browser struct {
 	done chan struct{}
 }
 
-// newBrowser starts Chromium; without one the test is skipped, or fails
-// in CI (testenv.Chromium).
+// chromiumPath returns the Chromium binary a browser test drives; without
+// one the test is skipped, or fails in CI (testenv.Chromium). Under -short
+// the test is skipped: the browser tests take seconds each to start and
+// drive Chromium, a fifth of the -short run.
+func chromiumPath(t *testing.T) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("drives headless Chromium (not under -short)")
+	}
+	return testenv.Chromium(t)
+}
+
+// newBrowser starts Chromium (chromiumPath).
 func newBrowser(t *testing.T) *browser {
 	t.Helper()
-	chromium := testenv.Chromium(t)
+	chromium := chromiumPath(t)
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
 		chromedp.ExecPath(chromium),
 		chromedp.Headless,

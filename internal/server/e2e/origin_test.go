@@ -10,8 +10,6 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
-
-	"unspun/internal/testenv"
 )
 
 // TestBrowserRefusesCrossSiteForm: a page on another origin (here another
@@ -63,7 +61,7 @@ func TestBrowserRefusesCrossSiteForm(t *testing.T) {
 // does) gets 421 and the reason, not the page; through its own name it
 // gets the page.
 func TestBrowserDNSRebinding(t *testing.T) {
-	chromium := testenv.Chromium(t)
+	chromium := chromiumPath(t)
 	base, _ := startServer(t)
 	port := base[strings.LastIndex(base, ":")+1:]
 	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
