@@ -250,28 +250,13 @@ func embeddedModel(b *testing.B) *model.Model {
 
 // BenchmarkAnalyze runs the full pipeline with the shipped model on the
 // unlabeled news articles, one at a time.
-func BenchmarkAnalyze(b *testing.B) {
-	m := embeddedModel(b)
-	arts, err := corpus.ReadArticles(testenv.Unlabeled(b), nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	a := New(m)
-	ctx := context.Background()
-	b.ReportAllocs()
-	i := 0
-	for b.Loop() {
-		art := arts[i%len(arts)]
-		i++
-		if _, err := a.Analyze(ctx, art.ID, art.Doc.Text); err != nil && !errors.Is(err, analysis.ErrEmpty) {
-			b.Fatal(err)
-		}
-	}
-}
+func BenchmarkAnalyze(b *testing.B) { benchAnalyze(b, Options{}) }
 
 // BenchmarkAnalyzeNoCues is BenchmarkAnalyze without cues: the
 // difference between the two is what finding and wording cues costs.
-func BenchmarkAnalyzeNoCues(b *testing.B) {
+func BenchmarkAnalyzeNoCues(b *testing.B) { benchAnalyze(b, Options{NoCues: true}) }
+
+func benchAnalyze(b *testing.B, opt Options) {
 	m := embeddedModel(b)
 	arts, err := corpus.ReadArticles(testenv.Unlabeled(b), nil)
 	if err != nil {
@@ -284,7 +269,7 @@ func BenchmarkAnalyzeNoCues(b *testing.B) {
 	for b.Loop() {
 		art := arts[i%len(arts)]
 		i++
-		if _, err := a.AnalyzeWith(ctx, art.ID, art.Doc.Text, Options{NoCues: true}); err != nil && !errors.Is(err, analysis.ErrEmpty) {
+		if _, err := a.AnalyzeWith(ctx, art.ID, art.Doc.Text, opt); err != nil && !errors.Is(err, analysis.ErrEmpty) {
 			b.Fatal(err)
 		}
 	}

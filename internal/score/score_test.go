@@ -511,3 +511,20 @@ func BenchmarkSIScorer(b *testing.B) {
 		sc.Score(pred)
 	}
 }
+
+func TestMeanSD(t *testing.T) {
+	for _, tt := range []struct {
+		in       []float64
+		mean, sd float64
+	}{
+		{nil, 0, 0},
+		{[]float64{0.44}, 0.44, 0},
+		{[]float64{1, 2, 3}, 2, 1},
+		{[]float64{2, 4, 4, 4, 5, 5, 7, 9}, 5, 2.138089935299395},
+	} {
+		m, sd := MeanSD(tt.in)
+		if math.Abs(m-tt.mean) > 1e-12 || math.Abs(sd-tt.sd) > 1e-12 {
+			t.Errorf("MeanSD(%v) = %v, %v; want %v, %v", tt.in, m, sd, tt.mean, tt.sd)
+		}
+	}
+}

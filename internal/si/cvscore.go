@@ -2,7 +2,6 @@ package si
 
 import (
 	"errors"
-	"math"
 	"math/rand/v2"
 	"slices"
 
@@ -40,24 +39,7 @@ func Mean(folds [][]score.SIResult, f func(score.SIResult) float64) (mean, sd fl
 			xs = append(xs, f(x))
 		}
 	}
-	return meanSD(xs)
-}
-
-func meanSD(xs []float64) (mean, sd float64) {
-	if len(xs) == 0 {
-		return 0, 0
-	}
-	for _, x := range xs {
-		mean += x
-	}
-	mean /= float64(len(xs))
-	if len(xs) < 2 {
-		return mean, 0
-	}
-	for _, x := range xs {
-		sd += (x - mean) * (x - mean)
-	}
-	return mean, math.Sqrt(sd / float64(len(xs)-1))
+	return score.MeanSD(xs)
 }
 
 // CrossValidate estimates SI on unseen articles: repeats times, with the

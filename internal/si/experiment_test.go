@@ -259,7 +259,7 @@ func TestCrossValidation(t *testing.T) {
 			f1s = append(f1s, p.F1)
 			t.Logf("%s: repeat pooled P %.4f R %.4f F1 %.4f (pred %d gold %d)", name, p.Precision, p.Recall, p.F1, p.PredictedMerged, p.GoldMerged)
 		}
-		pf, pfs := meanSD(f1s)
+		pf, pfs := score.MeanSD(f1s)
 		t.Logf("%s: %d×%d-fold over %d articles: P %.4f ± %.4f R %.4f ± %.4f F1 %.4f ± %.4f (over folds); pooled F1 %.4f ± %.4f (over repeats)",
 			name, len(folds), opts.Folds, len(arts), pm, ps, rm, rs, fm, fsd, pf, pfs)
 	}

@@ -26,7 +26,6 @@ import (
 	"crypto/sha256"
 	"flag"
 	"fmt"
-	"math"
 	"math/rand/v2"
 	"os"
 	"slices"
@@ -36,6 +35,7 @@ import (
 	"unspun/internal/corpus"
 	"unspun/internal/cue"
 	"unspun/internal/embed"
+	"unspun/internal/score"
 	"unspun/internal/tc"
 	"unspun/internal/technique"
 	"unspun/internal/words"
@@ -180,31 +180,17 @@ func crossValidate(arts []*corpus.Article, vecs tc.Vectors, o tc.Options, repeat
 			sum.Gold[t] += ev.Gold[t]
 		}
 	}
-	m, sd := meanSD(micro)
+	m, sd := score.MeanSD(micro)
 	fmt.Printf("cv mean over %d: micro_f1 %.4f ± %.4f", len(micro), m, sd)
-	m, sd = meanSD(macro)
+	m, sd = score.MeanSD(macro)
 	fmt.Printf("  macro_f1 %.4f ± %.4f\n", m, sd)
-	m, sd = meanSD(plainMicro)
+	m, sd = score.MeanSD(plainMicro)
 	fmt.Printf("cv mean without the decision rules: micro_f1 %.4f ± %.4f", m, sd)
-	m, sd = meanSD(plainMacro)
+	m, sd = score.MeanSD(plainMacro)
 	fmt.Printf("  macro_f1 %.4f ± %.4f\n", m, sd)
 	for _, t := range technique.All() {
-		m, sd := meanSD(per[t])
+		m, sd := score.MeanSD(per[t])
 		fmt.Printf("  %-36s F1 %.3f ± %.3f  (gold rows %d)\n", t.Info().Label, m, sd, sum.Gold[t]/len(micro))
 	}
 	return nil
-}
-
-func meanSD(x []float64) (mean, sd float64) {
-	for _, v := range x {
-		mean += v
-	}
-	mean /= float64(len(x))
-	if len(x) < 2 {
-		return mean, 0
-	}
-	for _, v := range x {
-		sd += (v - mean) * (v - mean)
-	}
-	return mean, math.Sqrt(sd / float64(len(x)-1))
 }
