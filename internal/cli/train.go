@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"unspun/internal/corpus"
@@ -182,9 +183,13 @@ func runTrain(ctx context.Context, env *Env, args []string) error {
 		err error
 	}
 	done := make(chan trained, 1)
+	// The training's progress goes through a gate that is shut when the
+	// command gives up on it, so that the abandoned training cannot write
+	// to stderr while (or after) the command reports the interruption.
+	gate := &gatedWriter{w: env.Stderr}
 	go func() {
 		m, err := task.Train(ctx, arts, vecs, task.Options{
-			Progress:  prefixed(env.Stderr, "train: "),
+			Progress:  prefixed(gate, "train: "),
 			Unlabeled: unl,
 			Data:      task.DataName(data),
 			TrainIDs:  trainIDs,
@@ -196,6 +201,7 @@ func runTrain(ctx context.Context, env *Env, args []string) error {
 	var m *model.Model
 	select {
 	case <-ctx.Done():
+		gate.shut()
 		return fmt.Errorf("training interrupted (%w): no model written", context.Cause(ctx))
 	case r := <-done:
 		if r.err != nil {
@@ -315,4 +321,27 @@ func (p *prefixWriter) Write(b []byte) (int, error) {
 		b = b[i:]
 	}
 	return n, nil
+}
+
+// gatedWriter passes writes to w until shut, and drops them after.
+type gatedWriter struct {
+	mu   sync.Mutex
+	w    io.Writer
+	shot bool
+}
+
+func (g *gatedWriter) Write(p []byte) (int, error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.shot {
+		return len(p), nil
+	}
+	return g.w.Write(p)
+}
+
+// shut waits for a write in progress and drops every later one.
+func (g *gatedWriter) shut() {
+	g.mu.Lock()
+	g.shot = true
+	g.mu.Unlock()
 }
