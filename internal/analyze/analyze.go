@@ -171,6 +171,7 @@ func (a *Analyzer) AnalyzeDocWith(ctx context.Context, d *doc.Document, opt Opti
 	}
 	res.Sentences, res.Score = a.sentenceScores(d, tab, found)
 	attributePosts(d, res)
+	dropBylines(d, res)
 	skipForeign(d, res)
 	setTargets(d, res)
 	return res, nil

@@ -51,6 +51,17 @@ func skipForeign(d *doc.Document, res *analysis.Result) {
 	res.Spans = slices.DeleteFunc(res.Spans, func(s analysis.Span) bool { return skipped(s.Start) })
 	res.Quotes = slices.DeleteFunc(res.Quotes, func(q analysis.Quote) bool { return skipped(q.Start) })
 	res.Sentences = slices.DeleteFunc(res.Sentences, func(s analysis.Sentence) bool { return skipped(s.Start) })
+	rescore(res)
+	for _, w := range d.Words {
+		if lexicon.IsWord(w.Text) && skipped(w.Start) {
+			res.Words--
+		}
+	}
+}
+
+// rescore sets the article score to the mean of res.Sentences' scores,
+// after some were dropped.
+func rescore(res *analysis.Result) {
 	sum := 0.0
 	for _, s := range res.Sentences {
 		sum += s.Score
@@ -58,10 +69,5 @@ func skipForeign(d *doc.Document, res *analysis.Result) {
 	res.Score = 0
 	if len(res.Sentences) > 0 {
 		res.Score = round(sum / float64(len(res.Sentences)))
-	}
-	for _, w := range d.Words {
-		if lexicon.IsWord(w.Text) && skipped(w.Start) {
-			res.Words--
-		}
 	}
 }

@@ -559,3 +559,21 @@ func TestQuoteOf(t *testing.T) {
 		}
 	}
 }
+
+func TestIsByline(t *testing.T) {
+	for p, want := range map[string]bool{
+		"By Jubin Katiraie":                           true,
+		"By Jane Doe and John Roe, Reuters":           true,
+		"BY JANE DOE":                                 true,
+		"By Jane Doe | January 5, 2019 at 10:30 am":   true,
+		"By Ahmad al-Rashid and Ursula von der Leyen": true,
+		"By the end of the day, the plan was dead.":   false,
+		"By contrast, the council said nothing.":      false,
+		"Bystanders filmed the attack":                false,
+		"By":                                          false,
+	} {
+		if got := IsByline(p); got != want {
+			t.Errorf("IsByline(%q) = %v, want %v", p, got, want)
+		}
+	}
+}

@@ -4,7 +4,7 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
-	"unicode/utf8"
+	"unspun/internal/doc"
 )
 
 // articleText lays out an extracted article the way the corpus lays out
@@ -22,7 +22,7 @@ func articleText(title, site, body string) (text, headline, byline string) {
 	// and one paragraph always stays.
 	for len(paras) > 1 {
 		p := strings.TrimSpace(paras[0])
-		if isByline(p) {
+		if doc.IsByline(p) {
 			if byline == "" {
 				byline = strings.TrimSpace(p[len("by"):])
 			}
@@ -80,43 +80,6 @@ func wordsOf(s string) []string {
 	return strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 }
 
-// maxBylineWords bounds a byline: "By" and a few names, an agency, a date.
-const maxBylineWords = 16
-
-// bylineLinks are the lower-case words a byline may hold between names.
-var bylineLinks = map[string]bool{
-	"and": true, "&": true, "de": true, "da": true, "van": true, "von": true, "der": true, "den": true,
-	"la": true, "le": true, "al": true, "el": true, "bin": true, "ibn": true, "of": true, "the": true,
-	"in": true, "for": true, "at": true, "on": true, "|": true, "-": true, "–": true, "—": true, "·": true,
-	"updated": true, "published": true, "posted": true, "a.m.": true, "p.m.": true, "am": true, "pm": true,
-}
-
-// isByline reports whether p is a byline: "By" followed only by names
-// (capitalised words and the links between them), an agency, a date or
-// a time — no sentence.
-func isByline(p string) bool {
-	ws := strings.Fields(p)
-	if len(ws) < 2 || len(ws) > maxBylineWords || (ws[0] != "By" && ws[0] != "BY" && ws[0] != "by") {
-		return false
-	}
-	for _, w := range ws[1:] {
-		t := strings.Trim(w, ",;:()[]")
-		if t == "" || bylineLinks[strings.ToLower(t)] || isNumeric(t) {
-			continue
-		}
-		// "al-Rashid", "bin-Salman": a lower-case particle joined to a name.
-		if prefix, name, ok := strings.Cut(t, "-"); ok && bylineLinks[prefix] {
-			t = name
-		}
-		r, _ := utf8.DecodeRuneInString(t)
-		if !unicode.IsUpper(r) {
-			return false
-		}
-	}
-	r, _ := utf8.DecodeRuneInString(strings.Trim(ws[1], ",;:()[]"))
-	return unicode.IsUpper(r)
-}
-
 // dateWords are the words a date line is made of besides numbers.
 var dateWords = func() map[string]bool {
 	m := map[string]bool{}
@@ -159,30 +122,12 @@ func isDateLine(p string) bool {
 		switch {
 		case months[t]:
 			hasDate = true
-		case t == "" || dateWords[t] || dateWords[t+"."] || isNumeric(t):
+		case t == "" || dateWords[t] || dateWords[t+"."] || doc.IsNumeric(t):
 		default:
 			return false
 		}
 	}
 	return hasDate
-}
-
-// isNumeric reports whether t is a number, a time or an ordinal ("5",
-// "10:30", "2019", "5th").
-func isNumeric(t string) bool {
-	t = strings.TrimRight(t, ".")
-	for _, suf := range []string{"st", "nd", "rd", "th", "am", "pm"} {
-		t = strings.TrimSuffix(t, suf)
-	}
-	if t == "" {
-		return false
-	}
-	for _, r := range t {
-		if !unicode.IsDigit(r) && r != ':' && r != '.' && r != '/' && r != '-' {
-			return false
-		}
-	}
-	return unicode.IsDigit(rune(t[0]))
 }
 
 // dateline matches the place (and agency) that opens a wire story:

@@ -44,24 +44,6 @@ func TestFetchLaysOutArticleAsTheCorpus(t *testing.T) {
 	}
 }
 
-func TestIsByline(t *testing.T) {
-	for p, want := range map[string]bool{
-		"By Jubin Katiraie":                           true,
-		"By Jane Doe and John Roe, Reuters":           true,
-		"BY JANE DOE":                                 true,
-		"By Jane Doe | January 5, 2019 at 10:30 am":   true,
-		"By Ahmad al-Rashid and Ursula von der Leyen": true,
-		"By the end of the day, the plan was dead.":   false,
-		"By contrast, the council said nothing.":      false,
-		"Bystanders filmed the attack":                false,
-		"By":                                          false,
-	} {
-		if got := isByline(p); got != want {
-			t.Errorf("isByline(%q) = %v, want %v", p, got, want)
-		}
-	}
-}
-
 func TestIsDateLine(t *testing.T) {
 	for p, want := range map[string]bool{
 		"Jan. 5, 2019":    true,
