@@ -95,17 +95,29 @@ func repairBounds(d *doc.Document, a, b, lo, hi int) (int, int) {
 	}
 	// In a title-case line (a headline: "Corrupt Thugs Plunder the
 	// Nation While Their Minions Cheer") capitals mark no names, and
-	// cutting at them would drop whole fragments.
-	names := boundsMode.names
-	if titleCase(ws[lo:hi]) {
-		names = nameKeep
+	// cutting at them would drop whole fragments. Whether the sentence is
+	// in title case is asked only of a boundary between capitalised
+	// words, and answered once.
+	titled := -1 // unknown
+	namedOutsideTitles := func(i int) bool {
+		if !named(i) {
+			return false
+		}
+		if titled < 0 {
+			titled = 0
+			if titleCase(ws[lo:hi]) {
+				titled = 1
+			}
+		}
+		return titled == 0
 	}
+	names := boundsMode.names
 	for range 4 {
 		a0, b0 := a, b
 		a = fix(a, true, glued, boundsMode.compounds, hi, false)
-		a = fix(a, true, named, names, maxNameWords, true)
+		a = fix(a, true, namedOutsideTitles, names, maxNameWords, true)
 		b = fix(b, false, glued, boundsMode.compounds, hi, false)
-		b = fix(b, false, named, names, maxNameWords, true)
+		b = fix(b, false, namedOutsideTitles, names, maxNameWords, true)
 		// A function word ending a hyphenated word ("Chick-fil-A") is
 		// part of that word.
 		for b > a && !boundsMode.keepFunction && (!lexicon.IsWord(ws[b-1].Text) && !closes(ws[b-1].Text) ||
