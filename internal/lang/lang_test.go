@@ -130,3 +130,14 @@ func TestForeignParagraphs(t *testing.T) {
 		t.Errorf("missed %d of %d foreign paragraphs long enough to judge", missed, judged)
 	}
 }
+
+// TestMaxFunctionWord: addWord looks up only words of at most
+// maxFunctionWord bytes, so no function word, spelled with ’, may be
+// longer.
+func TestMaxFunctionWord(t *testing.T) {
+	for w := range functionWords {
+		if n := len(strings.ReplaceAll(w, "'", "’")); n > maxFunctionWord {
+			t.Errorf("%q is %d bytes with ’, over maxFunctionWord %d", w, n, maxFunctionWord)
+		}
+	}
+}

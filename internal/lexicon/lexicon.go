@@ -169,16 +169,8 @@ func (t *tables) load() error {
 	t.word = make(map[string]Kind, 1024)
 	t.phrases = make(map[string][]phrase, 128)
 	for i, l := range lists {
-		b, err := files.ReadFile("data/" + l.file)
-		if err != nil {
-			return err
-		}
-		sc := bufio.NewScanner(strings.NewReader(string(b)))
-		for n := 1; sc.Scan(); n++ {
-			line := strings.TrimSpace(sc.Text())
-			if line == "" || strings.HasPrefix(line, "#") {
-				continue
-			}
+		err := dataLines("data/"+l.file, func(n int, line string) error {
+			line = strings.TrimSpace(line)
 			toks := Tokens(line)
 			if len(toks) == 0 {
 				return fmt.Errorf("data/%s:%d: entry %q has no words", l.file, n, line)
@@ -186,9 +178,13 @@ func (t *tables) load() error {
 			t.entries[i] = append(t.entries[i], line)
 			if len(toks) == 1 {
 				t.word[toks[0]] |= l.kind
-				continue
+				return nil
 			}
 			t.phrases[toks[0]] = append(t.phrases[toks[0]], phrase{tokens: toks, kind: l.kind})
+			return nil
+		})
+		if err != nil {
+			return err
 		}
 		if len(t.entries[i]) == 0 {
 			return fmt.Errorf("data/%s: no entries", l.file)
@@ -204,17 +200,8 @@ func (t *tables) load() error {
 
 func (t *tables) loadVader() error {
 	const name = "data/vader.tsv"
-	b, err := files.ReadFile(name)
-	if err != nil {
-		return err
-	}
 	t.valence = make(map[string]float64, 7600)
-	sc := bufio.NewScanner(strings.NewReader(string(b)))
-	for n := 1; sc.Scan(); n++ {
-		line := sc.Text()
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
+	err := dataLines(name, func(n int, line string) error {
 		w, v, ok := strings.Cut(line, "\t")
 		if !ok {
 			return fmt.Errorf("%s:%d: want word TAB valence, got %q", name, n, line)
@@ -224,6 +211,10 @@ func (t *tables) loadVader() error {
 			return fmt.Errorf("%s:%d: valence %q is not a number in [-4, 4]", name, n, v)
 		}
 		t.valence[w] = f
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	if len(t.valence) == 0 {
 		return fmt.Errorf("%s: no entries", name)
@@ -417,28 +408,44 @@ var functionClasses = map[string]FunctionClass{
 // from it.
 var wordClasses = sync.OnceValues(func() (map[string]FunctionClass, error) {
 	const name = "data/function.txt"
-	b, err := files.ReadFile(name)
+	m := make(map[string]FunctionClass, 160)
+	err := dataLines(name, func(n int, line string) error {
+		w, c, ok := strings.Cut(line, "\t")
+		if !ok || functionClasses[c] == NotFunction || Lower(w) != w {
+			return fmt.Errorf("%s:%d: want a lower-case word TAB one of det, prep, conj, pron, aux; got %q", name, n, line)
+		}
+		if _, dup := m[w]; dup {
+			return fmt.Errorf("%s:%d: %q listed twice", name, n, w)
+		}
+		m[w] = functionClasses[c]
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	m := make(map[string]FunctionClass, 160)
+	return m, nil
+})
+
+// dataLines calls each with the number (from 1) and text of every line of
+// the embedded file name that is neither blank nor a # comment, and
+// returns the first error.
+func dataLines(name string, each func(n int, line string) error) error {
+	b, err := files.ReadFile(name)
+	if err != nil {
+		return err
+	}
 	sc := bufio.NewScanner(strings.NewReader(string(b)))
 	for n := 1; sc.Scan(); n++ {
 		line := sc.Text()
-		if line == "" || strings.HasPrefix(line, "#") {
+		if t := strings.TrimSpace(line); t == "" || strings.HasPrefix(t, "#") {
 			continue
 		}
-		w, c, ok := strings.Cut(line, "\t")
-		if !ok || functionClasses[c] == NotFunction || Lower(w) != w {
-			return nil, fmt.Errorf("%s:%d: want a lower-case word TAB one of det, prep, conj, pron, aux; got %q", name, n, line)
+		if err := each(n, line); err != nil {
+			return err
 		}
-		if _, dup := m[w]; dup {
-			return nil, fmt.Errorf("%s:%d: %q listed twice", name, n, w)
-		}
-		m[w] = functionClasses[c]
 	}
-	return m, nil
-})
+	return sc.Err()
+}
 
 // Function returns the class of a lowercased word (see Lower) in the
 // project's list of English function words, or NotFunction.

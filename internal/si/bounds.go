@@ -111,13 +111,12 @@ func repairBounds(d *doc.Document, a, b, lo, hi int) (int, int) {
 		}
 		return titled == 0
 	}
-	names := boundsMode.names
 	for range 4 {
 		a0, b0 := a, b
 		a = fix(a, true, glued, boundsMode.compounds, hi, false)
-		a = fix(a, true, namedOutsideTitles, names, maxNameWords, true)
+		a = fix(a, true, namedOutsideTitles, boundsMode.names, maxNameWords, true)
 		b = fix(b, false, glued, boundsMode.compounds, hi, false)
-		b = fix(b, false, namedOutsideTitles, names, maxNameWords, true)
+		b = fix(b, false, namedOutsideTitles, boundsMode.names, maxNameWords, true)
 		// A function word ending a hyphenated word ("Chick-fil-A") is
 		// part of that word.
 		for b > a && !boundsMode.keepFunction && (!lexicon.IsWord(ws[b-1].Text) && !closes(ws[b-1].Text) ||

@@ -146,12 +146,20 @@ func Train(arts []*corpus.Article, vecs Vectors, opts Options) (*Model, error) {
 			opts.Folds, cv.Accuracy, cv.Temperature, cv.ECERaw, cv.ECE, time.Since(t0).Seconds())
 	}
 	m := fit(exs, vecs, cfg, opts)
-	if opts.Context != nil && opts.Context.Err() != nil {
-		return nil, opts.Context.Err()
+	if err := opts.stopped(); err != nil {
+		return nil, err
 	}
 	m.temp = temp
 	opts.progress("model: %d features, %d vector dims (%.1fs)", len(m.hashes), m.dim, time.Since(t0).Seconds())
 	return m, nil
+}
+
+// stopped returns the error of a done Context, nil otherwise.
+func (o Options) stopped() error {
+	if o.Context == nil {
+		return nil
+	}
+	return o.Context.Err()
 }
 
 func countRows(exs []*example) int {
@@ -301,7 +309,7 @@ func fit(exs []*example, vecs Vectors, cfg config, opts Options) *Model {
 		lr, l2 := float32(opts.LearnRate), float32(opts.L2)
 		var p [K]float64
 		for epoch := 0; epoch < opts.Epochs; epoch++ {
-			if opts.Context != nil && opts.Context.Err() != nil {
+			if opts.stopped() != nil {
 				break // Train reports it
 			}
 			rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
