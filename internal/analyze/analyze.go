@@ -117,10 +117,11 @@ func (a *Analyzer) AnalyzeDocWith(ctx context.Context, d *doc.Document, opt Opti
 	// normalised, stemmed and looked up in the lexicons and the vectors
 	// once.
 	tab := a.m.SI.Words(d)
-	found, err := a.m.SI.Tag(ctx, d, tab, !opt.NoCues)
+	tagged, err := a.m.SI.Tagging(ctx, d, tab, !opt.NoCues)
 	if err != nil {
 		return nil, err
 	}
+	found := tagged.Spans
 	slices.SortStableFunc(found, func(x, y si.Span) int { return cmp.Compare(x.Start, y.Start) })
 	res.Spans = make([]analysis.Span, 0, len(found))
 	art := a.m.TC.ArticleOf(d, tab)
@@ -169,7 +170,7 @@ func (a *Analyzer) AnalyzeDocWith(ctx context.Context, d *doc.Document, opt Opti
 		}
 		res.Spans = append(res.Spans, sp)
 	}
-	res.Sentences, res.Score = a.sentenceScores(d, tab, found)
+	res.Sentences, res.Score = a.sentenceScores(d, tab, found, tagged.Prob)
 	attributePosts(d, res)
 	dropBylines(d, res)
 	skipForeign(d, res)

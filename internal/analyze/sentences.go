@@ -13,14 +13,17 @@ import (
 // calibration (model.SentenceCalibration): Raw[i] is the probability that
 // at least one of the fragments overlapping sentence i is propaganda,
 // treating them as independent; Found[i] says whether any fragment
-// overlaps it; Mean is the mean raw score over the sentences; Words[i],
-// Loaded[i] and Quoted[i] are the sentence's model.Sentence signals.
+// overlaps it; Mean is the mean raw score over the sentences; Peak[i] is
+// the highest probability over its words that a word is inside a span
+// (si.Tagged.Prob); Words[i], Loaded[i] and Quoted[i] are the sentence's
+// model.Sentence signals.
 // Training fits the calibration on the same evidence computed from
 // held-out fragments, so both sides must use this function.
 type SentenceEvidence struct {
 	Raw    []float64
 	Found  []bool
 	Mean   float64
+	Peak   []float64
 	Words  []int
 	Loaded []int
 	Quoted []bool
@@ -28,7 +31,7 @@ type SentenceEvidence struct {
 
 // Sentence returns what the calibration reads about sentence i.
 func (ev *SentenceEvidence) Sentence(i int) model.Sentence {
-	return model.Sentence{Raw: ev.Raw[i], Mean: ev.Mean, Found: ev.Found[i],
+	return model.Sentence{Raw: ev.Raw[i], Mean: ev.Mean, Found: ev.Found[i], Peak: ev.Peak[i],
 		Words: ev.Words[i], Loaded: ev.Loaded[i], Quoted: ev.Quoted[i]}
 }
 
@@ -37,10 +40,12 @@ func (ev *SentenceEvidence) Sentence(i int) model.Sentence {
 const strongValence = 2
 
 // Evidence computes the SentenceEvidence of found, fragments of d in text
-// order; tab is d's word table (words.New, with or without vectors).
-func Evidence(d *doc.Document, tab *words.Table, found []si.Span) SentenceEvidence {
+// order, and prob, the probability of each of d's words that it is inside
+// a span (si.Tagged.Prob; nil counts as 0 for every word); tab is d's word
+// table (words.New, with or without vectors).
+func Evidence(d *doc.Document, tab *words.Table, found []si.Span, prob []float64) SentenceEvidence {
 	n := len(d.Sentences)
-	ev := SentenceEvidence{Raw: make([]float64, 0, n), Found: make([]bool, 0, n),
+	ev := SentenceEvidence{Raw: make([]float64, 0, n), Found: make([]bool, 0, n), Peak: make([]float64, 0, n),
 		Words: make([]int, 0, n), Loaded: make([]int, 0, n), Quoted: make([]bool, 0, n)}
 	k := 0
 	sum := 0.0
@@ -60,6 +65,13 @@ func Evidence(d *doc.Document, tab *words.Table, found []si.Span) SentenceEviden
 		sum += 1 - none
 		nw, nl := 0, 0
 		wi, wj := d.WordsIn(s.Start, s.End)
+		peak := 0.0
+		if wj <= len(prob) {
+			for _, p := range prob[wi:wj] {
+				peak = max(peak, p)
+			}
+		}
+		ev.Peak = append(ev.Peak, peak)
 		for _, w := range tab.Words[wi:wj] {
 			if !w.IsWord {
 				continue
@@ -81,10 +93,11 @@ func Evidence(d *doc.Document, tab *words.Table, found []si.Span) SentenceEviden
 
 // sentenceScores scores every sentence (see analysis.Sentence) and the
 // article, the mean over its sentences: the expected share of its
-// sentences that use a technique. found must be in text order; tab is
-// d's word table.
-func (a *Analyzer) sentenceScores(d *doc.Document, tab *words.Table, found []si.Span) ([]analysis.Sentence, float64) {
-	ev := Evidence(d, tab, found)
+// sentences that use a technique. found must be in text order, prob is
+// the taggers' word probabilities (si.Tagged.Prob); tab is d's word
+// table.
+func (a *Analyzer) sentenceScores(d *doc.Document, tab *words.Table, found []si.Span, prob []float64) ([]analysis.Sentence, float64) {
+	ev := Evidence(d, tab, found, prob)
 	out := make([]analysis.Sentence, len(d.Sentences))
 	sum := 0.0
 	for i, s := range d.Sentences {

@@ -17,6 +17,9 @@ func TestSentenceCalibrationEncoding(t *testing.T) {
 		{SentenceCalibration{A: 0.1, B: 3e-7}, 2},
 		{SentenceCalibration{A: 1.5, B: -2, C: 0.3, E: -4, F: 7, G: 0.25, H: 0.5, Q: -0.1}, 3},
 		{SentenceCalibration{E: -3, Q: 0.2}, 3},
+		{SentenceCalibration{A: 1.5, B: -2, C: 0.3, E: -4, F: 7, G: 0.25, H: 0.5, Q: -0.1, P: 0.4}, 4},
+		{SentenceCalibration{E: -3, P: 0.2}, 4},
+		{SentenceCalibration{E: -3, R: -1}, 4},
 	} {
 		b, err := tt.c.MarshalBinary()
 		if err != nil {
@@ -63,17 +66,20 @@ func TestSentenceCalibrationEncoding(t *testing.T) {
 
 // TestSentenceCalibrationApply checks each term of the calibration.
 func TestSentenceCalibrationApply(t *testing.T) {
-	c := SentenceCalibration{A: 3, B: -2, C: 1, E: -4, F: 2, G: 0.5, H: 0.25, Q: 0.75}
+	c := SentenceCalibration{A: 3, B: -2, C: 1, E: -4, F: 2, G: 0.5, H: 0.25, Q: 0.75, P: 0.5, R: -2}
 	logit := func(p float64) float64 { return math.Log(p / (1 - p)) }
 	for _, tt := range []struct {
 		s    Sentence
 		want float64 // logit
 	}{
-		{Sentence{Raw: 0.5, Mean: 0.2, Found: true, Words: 9, Loaded: 2, Quoted: true}, 3*0.5 - 2 + 0.2},
-		{Sentence{Mean: 0.2}, -4 + 0.4},
-		{Sentence{Mean: 0.2, Words: 9}, -4 + 0.4 + 0.5*math.Log(10)},
-		{Sentence{Words: 9, Loaded: 3}, -4 + 0.5*math.Log(10) + 0.25*math.Log(4)},
-		{Sentence{Words: 9, Quoted: true}, -4 + 0.5*math.Log(10) + 0.75},
+		{Sentence{Raw: 0.5, Mean: 0.2, Found: true, Words: 9, Loaded: 2, Quoted: true, Peak: 0.9}, 3*0.5 - 2 + 0.2},
+		{Sentence{Mean: 0.2, Peak: 0.5}, -4 + 0.4 - 1},
+		{Sentence{Mean: 0.2, Words: 9, Peak: 0.5}, -4 + 0.4 + 0.5*math.Log(10) - 1},
+		{Sentence{Words: 9, Loaded: 3, Peak: 0.5}, -4 + 0.5*math.Log(10) + 0.25*math.Log(4) - 1},
+		{Sentence{Words: 9, Quoted: true, Peak: 0.5}, -4 + 0.5*math.Log(10) + 0.75 - 1},
+		{Sentence{Peak: 0.2}, -4 + 0.5*logit(0.2) - 0.4},
+		{Sentence{Peak: 0}, -4 + 0.5*logit(1e-4)},
+		{Sentence{Peak: 1}, -4 + 0.5*logit(1-1e-4) - 2},
 	} {
 		if got := logit(c.Apply(tt.s)); math.Abs(got-tt.want) > 1e-9 {
 			t.Errorf("Apply(%+v): logit %.6f, want %.6f", tt.s, got, tt.want)

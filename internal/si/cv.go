@@ -80,15 +80,16 @@ func (tg *tagger) probs(m *Model) func(*example) []float64 {
 	}
 }
 
-// reportHeldOut calls f with every article's held-out spans: those the
+// reportHeldOut calls f with every article's held-out spans, those the
 // taggers' chosen decodings and rerankers find in the held-out
-// probabilities, merged as Locate merges them.
-func (m *Model) reportHeldOut(arts []*corpus.Article, held [][]heldOut, f func(i int, spans []Span)) {
+// probabilities, merged as Locate merges them, and the held-out word
+// probabilities (see Options.HeldOut).
+func (m *Model) reportHeldOut(arts []*corpus.Article, held [][]heldOut, f func(i int, spans []Span, prob []float64)) {
 	index := make(map[*corpus.Article]int, len(arts))
 	for i, a := range arts {
 		index[a] = i
 	}
-	m.reportHeld(held, func(a *corpus.Article, spans []Span) { f(index[a], spans) })
+	m.reportHeld(held, func(a *corpus.Article, spans []Span, prob []float64) { f(index[a], spans, prob) })
 }
 
 // foldHeld splits exs into opts.Folds folds and, for each fold f, trains

@@ -162,7 +162,7 @@ func (m *Model) scoreFolds(held [][]heldOut, opts Options, nested bool) (folds [
 		for _, x := range held[0] {
 			gold = append(gold, goldRows(x.ex.art)...)
 		}
-		m.reportHeld(held, func(a *corpus.Article, spans []Span) {
+		m.reportHeld(held, func(a *corpus.Article, spans []Span, _ []float64) {
 			for _, s := range spans {
 				pred = append(pred, corpus.Span{Article: a.ID, Start: s.Start, End: s.End})
 			}
@@ -195,23 +195,37 @@ func (m *Model) scoreFolds(held [][]heldOut, opts Options, nested bool) (folds [
 
 // reportHeld calls f with every held-out article's spans: those the
 // taggers' decodings and rerankers find in its held-out probabilities,
-// merged as Locate merges them.
-func (m *Model) reportHeld(held [][]heldOut, f func(a *corpus.Article, spans []Span)) {
+// merged as Locate merges them; and its words' held-out probabilities,
+// the highest over the taggers, as Tagging reports them.
+func (m *Model) reportHeld(held [][]heldOut, f func(a *corpus.Article, spans []Span, prob []float64)) {
 	var fs []found
 	for j := range held[0] {
 		a := held[0][j].ex.art
 		fs = fs[:0]
+		var prob []float64
 		for t := range m.taggers {
 			h := held[t][j]
 			if h.ex.art != a {
 				panic("si: held-out articles of the taggers are not in the same order")
 			}
 			fs = m.find(fs, t, a.Doc, &h.di, h.prob)
+			prob = maxInto(prob, h.prob)
 		}
 		var spans []Span
 		for _, c := range mergeFound(fs) {
 			spans = append(spans, c.Span)
 		}
-		f(a, spans)
+		f(a, spans, prob)
 	}
+}
+
+// maxInto raises dst, grown to len(p), to p element-wise and returns it.
+func maxInto(dst, p []float64) []float64 {
+	for len(dst) < len(p) {
+		dst = append(dst, 0)
+	}
+	for i, v := range p {
+		dst[i] = max(dst[i], v)
+	}
+	return dst
 }

@@ -201,30 +201,49 @@ func (m *Model) Words(d *doc.Document) *words.Table {
 // nil to build it. Tag checks ctx between sentences and between spans,
 // and returns ctx.Err() soon after ctx is done.
 func (m *Model) Tag(ctx context.Context, d *doc.Document, tab *words.Table, withCues bool) ([]Span, error) {
+	t, err := m.Tagging(ctx, d, tab, withCues)
+	return t.Spans, err
+}
+
+// Tagged is what the taggers find in a document.
+type Tagged struct {
+	// Spans are the spans Tag returns.
+	Spans []Span
+	// Prob[k] is the highest probability, over the taggers, that word k
+	// of the document (doc.Document.Words) is inside a span: evidence
+	// below the decodings' thresholds, which the sentence calibration
+	// reads. Training reports the same from held-out folds
+	// (Options.HeldOut).
+	Prob []float64
+}
+
+// Tagging is Tag with the word probabilities.
+func (m *Model) Tagging(ctx context.Context, d *doc.Document, tab *words.Table, withCues bool) (Tagged, error) {
 	s := m.getScratch()
 	defer m.pool.Put(s)
 	if err := m.extractCtx(ctx, d, tab, s, !m.interleaved()); err != nil {
-		return nil, err
+		return Tagged{}, err
 	}
 	s.found = s.found[:0]
+	var out Tagged
 	for t, tg := range m.taggers {
 		if err := m.marginalsCtx(ctx, tg, s); err != nil {
-			return nil, err
+			return Tagged{}, err
 		}
 		s.found = m.find(s.found, t, d, &s.di, s.prob)
+		out.Prob = maxInto(out.Prob, s.prob)
 	}
 	merged := mergeFound(s.found)
-	var spans []Span
 	for _, f := range merged {
 		if withCues {
 			if err := ctx.Err(); err != nil {
-				return nil, err
+				return Tagged{}, err
 			}
 			f.Cues = m.cues(m.taggers[f.tagger].crf, d, s, f.Span)
 		}
-		spans = append(spans, f.Span)
+		out.Spans = append(out.Spans, f.Span)
 	}
-	return spans, nil
+	return out, nil
 }
 
 // find appends to dst the spans tagger t finds in the word probabilities

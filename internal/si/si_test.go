@@ -2,9 +2,11 @@ package si
 
 import (
 	"bytes"
+	"context"
 	"math"
 	"math/rand/v2"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -245,7 +247,8 @@ var small struct {
 	arts []*corpus.Article
 	vecs *embed.Vectors
 	held [][]Span // by article; nil until reported
-	n    int      // HeldOut calls
+	prob [][]float64
+	n    int // HeldOut calls
 	err  error
 }
 
@@ -260,8 +263,10 @@ func trainSmall(t testing.TB) (*Model, []*corpus.Article, *embed.Vectors) {
 		small.vecs = testVectors(t, arts)
 		small.held = make([][]Span, len(arts))
 		opts := smallOptions()
-		opts.HeldOut = func(i int, spans []Span) {
+		small.prob = make([][]float64, len(arts))
+		opts.HeldOut = func(i int, spans []Span, prob []float64) {
 			small.held[i] = spans
+			small.prob[i] = prob
 			small.n++
 		}
 		small.m, small.err = Train(arts, small.vecs, opts)
@@ -281,6 +286,7 @@ func TestHeldOut(t *testing.T) {
 	}
 	spans := 0
 	for i, a := range arts {
+		checkProbs(t, a.Doc, small.prob[i])
 		checkSpans(t, a.Doc, small.held[i])
 		for _, s := range small.held[i] {
 			if s.Cues != nil {
@@ -384,6 +390,43 @@ func spanEqual(a, b Span) bool {
 
 // checkSpans asserts Predict's contract: sorted, non-overlapping, trimmed,
 // in range, with a probability.
+// checkProbs checks word probabilities as Tagged.Prob and Options.HeldOut
+// give them: one per word of d, each a probability, and not all zero
+// (the small model finds spans in its training articles).
+func checkProbs(t *testing.T, d *doc.Document, prob []float64) {
+	t.Helper()
+	if len(prob) != len(d.Words) {
+		t.Fatalf("%d word probabilities for %d words", len(prob), len(d.Words))
+	}
+	hi := 0.0
+	for k, p := range prob {
+		if !(p >= 0 && p <= 1) {
+			t.Fatalf("word %d (%q): probability %v", k, d.Words[k].Text, p)
+		}
+		hi = max(hi, p)
+	}
+	if hi == 0 {
+		t.Errorf("every word's probability is 0")
+	}
+}
+
+// TestTagging: Tagging finds the spans Tag finds, and a probability per
+// word of the document.
+func TestTagging(t *testing.T) {
+	m, arts, _ := trainSmall(t)
+	for _, a := range arts {
+		got, err := m.Tagging(context.Background(), a.Doc, nil, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, _ := m.Tag(context.Background(), a.Doc, nil, false)
+		if !reflect.DeepEqual(got.Spans, want) {
+			t.Errorf("article %s: Tagging's spans %v, Tag's %v", a.ID, got.Spans, want)
+		}
+		checkProbs(t, a.Doc, got.Prob)
+	}
+}
+
 func checkSpans(t *testing.T, d *doc.Document, spans []Span) {
 	t.Helper()
 	for i, s := range spans {

@@ -78,10 +78,12 @@ type Options struct {
 	// HeldOut, when not nil, receives after cross-validation, for every
 	// training article (by its index in Train's articles), the spans the
 	// fold models that did not see it find with the chosen decodings, as
-	// Locate would: held-out predictions to calibrate what is built on
+	// Locate would, and prob[k], the highest probability over the
+	// taggers that word k of the article is inside a span, as Tagging
+	// reports it: held-out predictions to calibrate what is built on
 	// spans, at no extra training. It is not called without
 	// cross-validation (Folds 1, or fewer articles than folds).
-	HeldOut func(i int, spans []Span)
+	HeldOut func(i int, spans []Span, prob []float64)
 	// Unlabeled articles (their spans are ignored), when given, are
 	// self-training data: each tagger, once trained, marks its most
 	// probable spans in them (see pseudoLabel) and is trained again on the

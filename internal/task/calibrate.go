@@ -25,18 +25,27 @@ type sentenceRow struct {
 	gold bool
 }
 
+// Held is what the span taggers' cross-validation predicts for articles
+// they did not see (si.Options.HeldOut): Spans[i] the fragments found in
+// article i, Prob[i] its words' probabilities of being inside a span.
+type Held struct {
+	Spans [][]si.Span
+	Prob  [][]float64
+}
+
 // sentenceRows computes every sentence's evidence from the held-out
-// fragments found[i] of arts[i], and whether it overlaps a gold span.
-func sentenceRows(arts []*corpus.Article, found [][]si.Span) ([][]sentenceRow, error) {
-	if len(found) != len(arts) {
-		return nil, fmt.Errorf("task: held-out spans for %d articles, want %d", len(found), len(arts))
+// predictions of arts, and whether it overlaps a gold span.
+func sentenceRows(arts []*corpus.Article, held Held) ([][]sentenceRow, error) {
+	found := held.Spans
+	if len(found) != len(arts) || len(held.Prob) != len(arts) {
+		return nil, fmt.Errorf("task: held-out predictions for %d and %d articles, want %d", len(found), len(held.Prob), len(arts))
 	}
 	out := make([][]sentenceRow, len(arts))
 	n := 0
 	for k, a := range arts {
 		fs := slices.Clone(found[k])
 		slices.SortStableFunc(fs, func(x, y si.Span) int { return cmp.Compare(x.Start, y.Start) })
-		ev := analyze.Evidence(a.Doc, words.New(a.Doc, nil), fs)
+		ev := analyze.Evidence(a.Doc, words.New(a.Doc, nil), fs, held.Prob[k])
 		for i, s := range a.Doc.Sentences {
 			hit := false
 			for _, g := range a.Spans {
@@ -56,13 +65,13 @@ func sentenceRows(arts []*corpus.Article, found [][]si.Span) ([][]sentenceRow, e
 }
 
 // FitSentenceCalibration fits the sentence calibration on held-out
-// predictions: found[i] are the fragments a tagger that never saw arts[i]
-// finds in it (si.Options.HeldOut). Sentences with fragments and those
+// predictions: what taggers that never saw arts[i] find in it
+// (si.Options.HeldOut). Sentences with fragments and those
 // without are fitted apart (model.SentenceCalibration), by maximum
 // likelihood on whether each sentence overlaps a gold span; those without
 // also read the sentence's length, loaded words and quotation.
-func FitSentenceCalibration(arts []*corpus.Article, found [][]si.Span) (model.SentenceCalibration, error) {
-	rows, err := sentenceRows(arts, found)
+func FitSentenceCalibration(arts []*corpus.Article, held Held) (model.SentenceCalibration, error) {
+	rows, err := sentenceRows(arts, held)
 	if err != nil {
 		return model.SentenceCalibration{}, err
 	}
@@ -70,6 +79,12 @@ func FitSentenceCalibration(arts []*corpus.Article, found [][]si.Span) (model.Se
 }
 
 func fitCalibration(rows []sentenceRow) model.SentenceCalibration {
+	return fitWith(rows, true)
+}
+
+// fitWith fits the calibration, the nothing-found sentences' peak term
+// (version 4) only when peak.
+func fitWith(rows []sentenceRow, peak bool) model.SentenceCalibration {
 	var xf, xe [][]float64
 	var yf, ye []bool
 	for _, r := range rows {
@@ -81,13 +96,28 @@ func fitCalibration(rows []sentenceRow) model.SentenceCalibration {
 			if r.Quoted {
 				q = 1
 			}
-			xe = append(xe, []float64{r.Mean, math.Log1p(float64(r.Words)), math.Log1p(float64(r.Loaded)), q, 1})
+			x := []float64{r.Mean, math.Log1p(float64(r.Words)), math.Log1p(float64(r.Loaded)), q, 1}
+			if peak {
+				x = append(x, model.PeakLogit(r.Peak), r.Peak)
+			}
+			xe = append(xe, x)
 			ye = append(ye, r.gold)
 		}
 	}
 	wf := fitLogistic(xf, yf, 3)
-	we := fitLogistic(xe, ye, 5)
-	return model.SentenceCalibration{A: wf[0], C: wf[1], B: wf[2], F: we[0], G: we[1], H: we[2], Q: we[3], E: we[4]}
+	we := fitLogistic(xe, ye, 5+2*b2i(peak))
+	c := model.SentenceCalibration{A: wf[0], C: wf[1], B: wf[2], F: we[0], G: we[1], H: we[2], Q: we[3], E: we[4]}
+	if peak {
+		c.P, c.R = we[5], we[6]
+	}
+	return c
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // fitV2 is the calibration of version 2 models: nothing-found sentences
@@ -198,12 +228,13 @@ func solve(a [][]float64, b []float64) ([]float64, bool) {
 // CalibrationReport says how well sentence scores are calibrated on
 // articles the calibration was not fitted on.
 type CalibrationReport struct {
-	// Calibrated, V2, Legacy and Raw are the reliability of the
-	// calibrated score, of the calibration of version 2 (nothing-found
+	// Calibrated, V3, V2, Legacy and Raw are the reliability of the
+	// calibrated score, of the calibration of version 3 (without the
+	// taggers' word probabilities), of version 2 (nothing-found
 	// sentences read only the article's mean), of the one-feature
 	// calibration σ(A·r + B) that models before calibration version 2
 	// used, and of the raw score.
-	Calibrated, V2, Legacy, Raw score.Reliability
+	Calibrated, V3, V2, Legacy, Raw score.Reliability
 	// EmptyMean is the mean calibrated score of the sentences with no
 	// fragment, EmptyShare the share of them that overlap gold.
 	EmptyMean, EmptyShare float64
@@ -224,9 +255,9 @@ type Bin struct {
 // articles but one and scores the held-out fold's sentences, folds times
 // (articles assigned round-robin), from the same held-out fragments as
 // FitSentenceCalibration.
-func CrossCheckCalibration(arts []*corpus.Article, found [][]si.Span, folds int) (CalibrationReport, error) {
+func CrossCheckCalibration(arts []*corpus.Article, held Held, folds int) (CalibrationReport, error) {
 	var rep CalibrationReport
-	rows, err := sentenceRows(arts, found)
+	rows, err := sentenceRows(arts, held)
 	if err != nil {
 		return rep, err
 	}
@@ -249,11 +280,13 @@ func CrossCheckCalibration(arts []*corpus.Article, found [][]si.Span, folds int)
 			}
 		}
 		c := fitCalibration(train)
+		v3 := fitWith(train, false)
 		v2 := fitV2(train)
 		legacy := legacyFit(train)
 		for _, r := range test {
 			p := c.Apply(r.Sentence)
 			rep.Calibrated.Add(p, r.gold)
+			rep.V3.Add(v3.Apply(r.Sentence), r.gold)
 			rep.V2.Add(v2.Apply(r.Sentence), r.gold)
 			rep.Legacy.Add(legacy.Apply(r.Sentence), r.gold)
 			rep.Raw.Add(r.Raw, r.gold)
@@ -305,6 +338,6 @@ func legacyFit(rows []sentenceRow) model.SentenceCalibration {
 }
 
 func describe(c model.SentenceCalibration) string {
-	return fmt.Sprintf("fragments σ(%.3f·r %+.3f %+.3f·m), none σ(%.3f %+.3f·m %+.3f·ln(1+words) %+.3f·ln(1+loaded) %+.3f·quoted)",
-		c.A, c.B, c.C, c.E, c.F, c.G, c.H, c.Q)
+	return fmt.Sprintf("fragments σ(%.3f·r %+.3f %+.3f·m), none σ(%.3f %+.3f·m %+.3f·ln(1+words) %+.3f·ln(1+loaded) %+.3f·quoted %+.3f·logit(peak) %+.3f·peak)",
+		c.A, c.B, c.C, c.E, c.F, c.G, c.H, c.Q, c.P, c.R)
 }

@@ -36,27 +36,7 @@ func TestCalibrationExperiment(t *testing.T) {
 		t.Fatal(err)
 	}
 	cache := os.Getenv("UNSPUN_TASK_HELD")
-	var held [][]si.Span
-	if b, err := os.ReadFile(cache); err == nil && cache != "" {
-		if err := json.Unmarshal(b, &held); err != nil {
-			t.Fatal(err)
-		}
-	} else {
-		vecs, err := embed.BuildFromNPM(filepath.Join(testenv.ModuleRoot(), ".cache", "resources", embed.NPMPackage), 100000)
-		if err != nil {
-			t.Fatal(err)
-		}
-		held = make([][]si.Span, len(arts))
-		if _, err := si.Train(arts, vecs, si.Options{Progress: os.Stderr, HeldOut: func(i int, s []si.Span) { held[i] = s }}); err != nil {
-			t.Fatal(err)
-		}
-		if cache != "" {
-			b, _ := json.Marshal(held)
-			if err := os.WriteFile(cache, b, 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
+	held := heldOutOf(t, arts, cache)
 	c, err := FitSentenceCalibration(arts, held)
 	if err != nil {
 		t.Fatal(err)
@@ -66,8 +46,8 @@ func TestCalibrationExperiment(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("held-out folds: ECE calibrated %.4f, version 2 %.4f, one-feature %.4f, raw %.4f over %d sentences; %d without fragments: mean score %.4f, share with propaganda %.4f",
-		rep.Calibrated.ECE(), rep.V2.ECE(), rep.Legacy.ECE(), rep.Raw.ECE(), rep.Calibrated.N(), rep.Empty, rep.EmptyMean, rep.EmptyShare)
+	t.Logf("held-out folds: ECE calibrated %.4f, version 3 %.4f, version 2 %.4f, one-feature %.4f, raw %.4f over %d sentences; %d without fragments: mean score %.4f, share with propaganda %.4f",
+		rep.Calibrated.ECE(), rep.V3.ECE(), rep.V2.ECE(), rep.Legacy.ECE(), rep.Raw.ECE(), rep.Calibrated.N(), rep.Empty, rep.EmptyMean, rep.EmptyShare)
 	var b strings.Builder
 	for i, bin := range rep.EmptyBins {
 		fmt.Fprintf(&b, "  twentieth %2d: %4d sentences, mean score %.4f, share with propaganda %.4f\n", i+1, bin.N, bin.Mean, bin.Share)
@@ -94,4 +74,59 @@ func TestCalibrationExperiment(t *testing.T) {
 		}
 		t.Logf("neutral %-8s: %d fragments, article %.4f, highest sentence %.4f", p.name, len(res.Spans), res.Score, hi)
 	}
+}
+
+// heldCache is what TestCalibrationExperiment keeps of the taggers'
+// cross-validation: every article's held-out spans and word
+// probabilities (si.Options.HeldOut).
+type heldCache struct {
+	Spans [][]si.Span
+	Prob  [][]float32
+}
+
+// heldOutOf returns the held-out spans and word probabilities of the span
+// taggers' cross-validation over arts, read from the JSON file cache when
+// it holds them, else trained (minutes) and written there.
+func heldOutOf(t *testing.T, arts []*corpus.Article, cache string) Held {
+	t.Helper()
+	var hc heldCache
+	if b, err := os.ReadFile(cache); err == nil && cache != "" {
+		if err := json.Unmarshal(b, &hc); err != nil {
+			t.Fatalf("%s: %v (delete it to train again)", cache, err)
+		}
+	} else {
+		vecs, err := embed.BuildFromNPM(filepath.Join(testenv.ModuleRoot(), ".cache", "resources", embed.NPMPackage), 100000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		hc.Spans = make([][]si.Span, len(arts))
+		hc.Prob = make([][]float32, len(arts))
+		opts := si.Options{Progress: os.Stderr, HeldOut: func(i int, s []si.Span, p []float64) {
+			hc.Spans[i] = s
+			hc.Prob[i] = make([]float32, len(p))
+			for k, v := range p {
+				hc.Prob[i][k] = float32(v)
+			}
+		}}
+		if _, err := si.Train(arts, vecs, opts); err != nil {
+			t.Fatal(err)
+		}
+		if cache != "" {
+			b, _ := json.Marshal(hc)
+			if err := os.WriteFile(cache, b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if len(hc.Spans) != len(arts) || len(hc.Prob) != len(arts) {
+		t.Fatalf("%s: held-out predictions for %d/%d articles, want %d (delete it to train again)", cache, len(hc.Spans), len(hc.Prob), len(arts))
+	}
+	prob := make([][]float64, len(arts))
+	for i, p := range hc.Prob {
+		prob[i] = make([]float64, len(p))
+		for k, v := range p {
+			prob[i][k] = float64(v)
+		}
+	}
+	return Held{Spans: hc.Spans, Prob: prob}
 }

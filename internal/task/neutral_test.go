@@ -8,16 +8,34 @@ import (
 
 	"unspun/internal/analysis"
 	"unspun/internal/analyze"
+	"unspun/internal/doc"
 	"unspun/internal/model"
 )
 
-// maxNeutral bounds the scores of the sentences of the neutral paragraphs
-// where nothing is found: the calibration of version 3 fitted on held-out
-// fragments gives them 0.06–0.10 (MODEL.md "Sentence scores: calibration
-// over 371"), under the 0.106 of version 2 and the 0.153 of version 1.
-// It is not 0.05: held out, even the twentieth of nothing-found sentences
-// the calibration scores lowest overlaps gold 8% of the time.
-const maxNeutral = 0.11
+// maxNeutral bounds the article score of a plain neutral paragraph where
+// the taggers find nothing: the calibration of version 4 fitted on
+// held-out predictions gives such paragraphs 0.01–0.02 (MODEL.md
+// "Sentence scores: calibration over 371"; held out, the nothing-found
+// sentences it scores under 0.05 overlap gold 2.6% of the time).
+// maxNeutralSentence bounds each of their sentences where no word reaches
+// nearMiss: held out, sentences whose highest word is at 0.02–0.04
+// overlap gold 11% of the time, so one of them may score over 0.05
+// without the paragraph doing so.
+const (
+	maxNeutral         = 0.05
+	maxNeutralSentence = 0.1
+)
+
+// nearMiss is the word probability from which the taggers nearly marked a
+// word: held out, nothing-found sentences with a word at 0.10–0.15
+// overlap gold 29% of the time, and the calibration says so. A sentence
+// like that, and a paragraph holding one, is the taggers' near miss, not
+// a neutral text the calibration scores; such sentences are bounded by
+// maxNearMiss instead.
+const (
+	nearMiss    = 0.1
+	maxNearMiss = 0.3
+)
 
 // neutralParagraphs are plain news paragraphs with no technique in them,
 // on topics the corpus does not cover; they were written before the
@@ -45,15 +63,15 @@ The company reported sales of 312 million dollars for the third quarter, up from
 `},
 }
 
-// TestNeutralParagraphScoresNearZero: in texts where nothing is
-// propaganda, the sentences where the taggers find nothing score well
-// under what every such sentence got before (0.153 in version 1, 0.106
-// in version 2), and so does a text where they find nothing at all. A
-// sentence with a fragment (a tagger's false positive: the shipped
-// taggers mark "with kick-off" in the sports paragraph) is scored by the
-// fragment, which is the taggers' business, not the calibration's, and is
-// only logged. Models whose calibration predates the sentence signals
-// (calibration versions 1 and 2) fail: the shipped model must be one
+// TestNeutralParagraphScoresNearZero: a plain neutral paragraph where the
+// taggers find nothing scores under 0.05, and each of its sentences under
+// 0.1, unless the taggers nearly marked one of its words (nearMiss:
+// the sports paragraph's "kick-off", which the taggers give 0.14), which
+// is logged and bounded by maxNearMiss. A sentence with a fragment (a
+// tagger's false positive) is scored by the fragment, which is the
+// taggers' business, not the calibration's, and is only logged. Models
+// whose calibration predates the taggers' word probabilities
+// (calibration versions 1 to 3) fail: the shipped model must be one
 // trained by this release's unspun train.
 func TestNeutralParagraphScoresNearZero(t *testing.T) {
 	m, err := model.Embedded()
@@ -63,27 +81,56 @@ func TestNeutralParagraphScoresNearZero(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c := m.Sentence; c.G == 0 && c.H == 0 && c.Q == 0 {
-		t.Fatalf("the shipped model %s has a sentence calibration before version 3 (%+v): retrain it with unspun train", m.Version, c)
+	if c := m.Sentence; c.P == 0 && c.R == 0 {
+		t.Fatalf("the shipped model %s has a sentence calibration before version 4 (%+v): retrain it with unspun train", m.Version, c)
 	}
+	near := 0
 	for _, p := range neutralParagraphs {
 		res, err := analyze.New(m).Analyze(context.Background(), p.name, p.text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := doc.New(p.name, p.text)
+		tagged, err := m.SI.Tagging(context.Background(), d, m.SI.Words(d), false)
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, f := range res.Spans {
 			t.Logf("%s: the taggers mark %q (%s, %.4f)", p.name, f.Text, f.Technique, f.Confidence)
 		}
+		nearly := false
 		for _, s := range res.Sentences {
 			if slices.ContainsFunc(res.Spans, func(f analysis.Span) bool { return f.Start < s.End && s.Start < f.End }) {
 				continue
 			}
-			if s.Score >= maxNeutral {
-				t.Errorf("%s: sentence %q scores %.4f, want < %.2f", p.name, p.text[s.Start:s.End], s.Score, maxNeutral)
+			peak := 0.0
+			wi, wj := d.WordsIn(s.Start, s.End)
+			for _, q := range tagged.Prob[wi:wj] {
+				peak = max(peak, q)
 			}
+			text := p.text[s.Start:s.End]
+			switch {
+			case peak >= nearMiss:
+				nearly = true
+				t.Logf("%s: the taggers nearly mark a word (%.3f) of %q: it scores %.4f", p.name, peak, text, s.Score)
+				if s.Score >= maxNearMiss {
+					t.Errorf("%s: sentence %q (a word at %.3f) scores %.4f, want < %.2f", p.name, text, peak, s.Score, maxNearMiss)
+				}
+			case s.Score >= maxNeutralSentence:
+				t.Errorf("%s: sentence %q (highest word %.3f) scores %.4f, want < %.2f", p.name, text, peak, s.Score, maxNeutralSentence)
+			}
+		}
+		t.Logf("%s: %d fragments, article score %.4f", p.name, len(res.Spans), res.Score)
+		if nearly {
+			near++
+			continue
 		}
 		if len(res.Spans) == 0 && res.Score >= maxNeutral {
 			t.Errorf("%s: article score %.4f, want < %.2f", p.name, res.Score, maxNeutral)
 		}
+	}
+	// Near misses are the exception the bound allows, not the rule.
+	if near > 1 {
+		t.Errorf("the taggers nearly mark a word in %d of %d neutral paragraphs", near, len(neutralParagraphs))
 	}
 }

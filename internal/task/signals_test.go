@@ -3,7 +3,6 @@ package task
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"fmt"
 	"math"
 	"os"
@@ -28,6 +27,7 @@ type sig struct {
 	maxVal             float64
 	quote, title, bang bool
 	nbr                float64 // max raw score of the neighbouring sentences
+	peak               float64 // the taggers' highest word probability in it
 	mean               float64
 	gold               bool
 	art                int
@@ -44,7 +44,7 @@ func sentenceSigs(k int, a *corpus.Article, ev analyze.SentenceEvidence, tab *wo
 		if ev.Found[i] {
 			continue
 		}
-		g := sig{mean: ev.Mean, art: k}
+		g := sig{mean: ev.Mean, art: k, peak: ev.Peak[i]}
 		if gold != nil {
 			g.gold = gold(s)
 		}
@@ -83,6 +83,12 @@ func sentenceSigs(k int, a *corpus.Article, ev analyze.SentenceEvidence, tab *wo
 	return out
 }
 
+// peakLogit is the log-odds of a word probability, bounded.
+func peakLogit(p float64) float64 {
+	p = min(max(p, 1e-4), 1-1e-4)
+	return math.Log(p / (1 - p))
+}
+
 func b2f(b bool) float64 {
 	if b {
 		return 1
@@ -113,6 +119,12 @@ func sigX(g sig, set string) []float64 {
 	if strings.Contains(set, "n") {
 		x = append(x, g.nbr)
 	}
+	if strings.Contains(set, "p") {
+		x = append(x, peakLogit(g.peak))
+	}
+	if strings.Contains(set, "P") {
+		x = append(x, g.peak)
+	}
 	return x
 }
 
@@ -133,24 +145,17 @@ func TestSentenceSignals(t *testing.T) {
 	if os.Getenv("UNSPUN_TASK_EXPERIMENT") == "" || cache == "" {
 		t.Skip("set UNSPUN_TASK_EXPERIMENT=1 and UNSPUN_TASK_HELD")
 	}
-	b, err := os.ReadFile(cache)
-	if err != nil {
-		t.Skip(err)
-	}
-	var held [][]si.Span
-	if err := json.Unmarshal(b, &held); err != nil {
-		t.Fatal(err)
-	}
 	arts, err := corpus.ReadPTC(testenv.PTC(t), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
+	held := heldOutOf(t, arts, cache)
 	var all []sig
 	for k, a := range arts {
-		fs := slices.Clone(held[k])
+		fs := slices.Clone(held.Spans[k])
 		slices.SortStableFunc(fs, func(x, y si.Span) int { return cmp.Compare(x.Start, y.Start) })
 		tab := words.New(a.Doc, nil)
-		ev := analyze.Evidence(a.Doc, tab, fs)
+		ev := analyze.Evidence(a.Doc, tab, fs, held.Prob[k])
 		all = append(all, sentenceSigs(k, a, ev, tab, func(s doc.Span) bool {
 			for _, g := range a.Spans {
 				if g.Start < s.End && s.Start < g.End {
@@ -205,6 +210,10 @@ func TestSentenceSignals(t *testing.T) {
 	table("title", func(g sig) string { return fmt.Sprint(g.title) })
 	table("bang", func(g sig) string { return fmt.Sprint(g.bang) })
 	table("nbr", func(g sig) string { return bucket(int(g.nbr*10), 0, 2, 4, 6) })
+	table("peak", func(g sig) string { return bucket(int(g.peak*100), 1, 2, 4, 6, 10, 15, 20, 30, 40) })
+	table("peak x loaded0", func(g sig) string {
+		return fmt.Sprintf("p%s l%s", bucket(int(g.peak*100), 2, 5, 10, 20), bucket(min(g.loaded, 1), 0))
+	})
 	table("loaded0 x words", func(g sig) string {
 		return fmt.Sprintf("l%s w%s", bucket(min(g.loaded, 2), 0, 1), bucket(g.words, 6, 15, 30))
 	})
@@ -230,7 +239,11 @@ func TestSentenceSignals(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, set := range []string{"", "w", "l", "wl", "wlv", "wlq", "wlqtbn", "wlvqtbn", "wln"} {
+	sets := []string{"", "w", "l", "wl", "wlv", "wlq", "wlqtbn", "wlvqtbn", "wln", "p", "P", "wlqp", "wlqP", "wlqpP", "wlqpn"}
+	if s := os.Getenv("UNSPUN_TASK_SETS"); s != "" {
+		sets = strings.Split(s, ",")
+	}
+	for _, set := range sets {
 		const folds = 5
 		var rel, relBase score.Reliability
 		type pr struct {
@@ -331,12 +344,12 @@ func neutralScores(t *testing.T, set string, w []float64) {
 	for _, p := range neutralParagraphs {
 		text := p.text
 		d := doc.New("n", text)
-		found, err := m.SI.Tag(context.Background(), d, m.SI.Words(d), false)
+		tagged, err := m.SI.Tagging(context.Background(), d, m.SI.Words(d), false)
 		if err != nil {
 			t.Fatal(err)
 		}
 		tab := words.New(d, nil)
-		ev := analyze.Evidence(d, tab, found)
+		ev := analyze.Evidence(d, tab, tagged.Spans, tagged.Prob)
 		sigs := sentenceSigs(0, &corpus.Article{Doc: d}, ev, tab, nil)
 		mx, sum := 0.0, 0.0
 		for _, g := range sigs {
@@ -344,7 +357,7 @@ func neutralScores(t *testing.T, set string, w []float64) {
 			mx = max(mx, p)
 			sum += p
 		}
-		fmt.Fprintf(&b, " [%d spans, %d/%d empty: max %.4f mean %.4f]", len(found), len(sigs), len(d.Sentences), mx, sum/float64(max(len(sigs), 1)))
+		fmt.Fprintf(&b, " [%d spans, %d/%d empty: max %.4f mean %.4f]", len(tagged.Spans), len(sigs), len(d.Sentences), mx, sum/float64(max(len(sigs), 1)))
 	}
 	t.Logf("    neutral paragraphs:%s", b.String())
 }

@@ -127,7 +127,7 @@ func Train(ctx context.Context, arts []*corpus.Article, vecs *embed.Vectors, opt
 		rows += len(a.Spans)
 	}
 	opts.progress("training the span tagger (SI)")
-	held := make([][]si.Span, len(arts))
+	held := Held{Spans: make([][]si.Span, len(arts)), Prob: make([][]float64, len(arts))}
 	nHeld := 0
 	siModel, err := si.Train(arts, vecs, si.Options{
 		Context:   ctx,
@@ -136,8 +136,8 @@ func Train(ctx context.Context, arts []*corpus.Article, vecs *embed.Vectors, opt
 		HashBits:  opts.Size.HashBits,
 		Epochs:    opts.Size.Epochs,
 		Bags:      opts.Size.Bags,
-		HeldOut: func(i int, spans []si.Span) {
-			held[i] = spans
+		HeldOut: func(i int, spans []si.Span, prob []float64) {
+			held.Spans[i], held.Prob[i] = spans, prob
 			nHeld++
 		},
 	})

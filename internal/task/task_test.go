@@ -125,7 +125,7 @@ func TestFitSentenceCalibration(t *testing.T) {
 		arts = append(arts, a)
 		held = append(held, found)
 	}
-	c, err := FitSentenceCalibration(arts, held)
+	c, err := FitSentenceCalibration(arts, Held{Spans: held, Prob: make([][]float64, len(arts))})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,13 +135,13 @@ func TestFitSentenceCalibration(t *testing.T) {
 	if p := c.Apply(model.Sentence{Words: 4}); p > 0.05 {
 		t.Errorf("a sentence without fragments in a text with none scores %.3f (%+v)", p, c)
 	}
-	if _, err := FitSentenceCalibration(arts, held[:3]); err == nil {
+	if _, err := FitSentenceCalibration(arts, Held{Spans: held[:3], Prob: make([][]float64, 3)}); err == nil {
 		t.Error("calibrated with held-out spans for 3 of 40 articles")
 	}
-	if _, err := FitSentenceCalibration(nil, nil); err == nil {
+	if _, err := FitSentenceCalibration(nil, Held{}); err == nil {
 		t.Error("calibrated on no articles")
 	}
-	rep, err := CrossCheckCalibration(arts, held, 5)
+	rep, err := CrossCheckCalibration(arts, Held{Spans: held, Prob: make([][]float64, len(arts))}, 5)
 	if err != nil {
 		t.Fatal(err)
 	}
