@@ -3,10 +3,13 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
+	"time"
 
-	_ "modernc.org/sqlite" // registers the "sqlite" driver
+	"modernc.org/sqlite" // also registers the "sqlite" driver
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // sqlitePragmas apply to every SQLite connection. synchronous(FULL) makes
@@ -21,13 +24,17 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 	if err := checkWritable(path); err != nil {
 		return nil, err
 	}
-	w, err := sql.Open("sqlite", "file:"+path+"?_pragma=journal_mode(WAL)&_txlock=immediate&"+sqlitePragmas)
+	// The pragmas run in order when a connection opens: busy_timeout
+	// first, so that switching a new file to WAL, which needs the file to
+	// itself for a moment, waits for another process opening it at the
+	// same time instead of failing with SQLITE_BUSY.
+	w, err := sql.Open("sqlite", "file:"+path+"?"+sqlitePragmas+"&_pragma=journal_mode(WAL)&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
 	w.SetMaxOpenConns(1)
 	s := &Store{w: w, name: path}
-	if err := s.quickCheck(ctx); err != nil {
+	if err := retryBusy(ctx, func() error { return s.quickCheck(ctx) }); err != nil {
 		w.Close()
 		return nil, err
 	}
@@ -47,6 +54,39 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 		return nil, s.classify("open read-only", err)
 	}
 	return s, nil
+}
+
+// openBusyWait bounds how long Open waits for another process that holds
+// a new database file for itself, as busy_timeout does for statements.
+const openBusyWait = 10 * time.Second
+
+// retryBusy runs f again, with growing pauses, while it fails with
+// SQLITE_BUSY, for up to openBusyWait. Opening a file that another process
+// is switching to WAL at that moment can fail so without SQLite calling
+// the busy handler (the WAL index is being set up), so busy_timeout alone
+// does not cover it.
+func retryBusy(ctx context.Context, f func() error) error {
+	deadline := time.Now().Add(openBusyWait)
+	pause := 5 * time.Millisecond
+	for {
+		err := f()
+		if err == nil || !isBusy(err) || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(pause):
+		}
+		pause = min(2*pause, 200*time.Millisecond)
+	}
+}
+
+// isBusy reports whether err is SQLite's SQLITE_BUSY (or one of its
+// extended codes).
+func isBusy(err error) bool {
+	se, ok := errors.AsType[*sqlite.Error](err)
+	return ok && se.Code()&0xff == sqlite3.SQLITE_BUSY
 }
 
 // quickCheck runs PRAGMA quick_check (the structure of every page and
