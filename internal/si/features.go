@@ -77,10 +77,19 @@ type tokenInfo struct {
 
 // docInfo is the per-article analysis shared by all tokens.
 type docInfo struct {
-	toks    []tokenInfo
-	sents   [][2]int // token ranges of the sequences the tagger decodes
-	counts  map[string]int
-	bigrams map[uint64]int // by pairKey
+	toks  []tokenInfo
+	sents [][2]int // token ranges of the sequences the tagger decodes
+	// count is, per token, how often the article has its word when it is
+	// a content word (isContent), else 0; pair is, per token i, how often
+	// the article has the pair of content words i and i+1, else 0. They
+	// are counted by word type (words.Word.Type): looking the words and
+	// pairs up in maps of strings for every token was a twentieth of
+	// tagging.
+	count []int32
+	pair  []int32
+	// typeCount and pairs are analyse's scratch for count and pair.
+	typeCount []int32
+	pairs     map[uint64]int32
 	sentLex []int
 	sentVal []float64
 	sentExc []bool
@@ -89,19 +98,6 @@ type docInfo struct {
 	// article-wide style: buckets of loaded-word density, exclamations,
 	// questions, sentiment strength, quoted share and length.
 	artStyle [6]string
-}
-
-// pairKey identifies a word pair without building the string "a b".
-func pairKey(a, b string) uint64 {
-	var v uint64 = 14695981039346656037
-	for i := 0; i < len(a); i++ {
-		v = (v ^ uint64(a[i])) * 1099511628211
-	}
-	v = (v ^ ' ') * 1099511628211
-	for i := 0; i < len(b); i++ {
-		v = (v ^ uint64(b[i])) * 1099511628211
-	}
-	return v
 }
 
 // analyse computes docInfo for d from its word table tab, which must
@@ -113,12 +109,13 @@ func (m *Model) analyse(d *doc.Document, tab *words.Table, di *docInfo) {
 	}
 	di.toks = di.toks[:0]
 	di.sents = di.sents[:0]
-	clear(di.counts)
-	clear(di.bigrams)
-	if di.counts == nil {
-		di.counts = make(map[string]int)
-		di.bigrams = make(map[uint64]int)
+	di.count = resize(di.count, len(ws))
+	di.pair = resize(di.pair, len(ws))
+	di.typeCount = resize(di.typeCount, len(ws))
+	if di.pairs == nil {
+		di.pairs = make(map[uint64]int32)
 	}
+	clear(di.pairs)
 	if len(ws) == 0 {
 		return
 	}
@@ -143,11 +140,20 @@ func (m *Model) analyse(d *doc.Document, tab *words.Table, di *docInfo) {
 		di.toks = append(di.toks, tokenInfo{lower: w.Lower, stem: w.Stem, superl: w.Superlative, vecRow: int(w.Vec),
 			lex: w.Lex, phrase: w.Phrase, valence: w.Valence, hasVal: w.Rated, content: isContent(w.Lower)})
 	}
+	pairOf := func(i int) uint64 { return uint64(tw[i].Type)<<32 | uint64(uint32(tw[i+1].Type)) }
 	for i := range di.toks {
-		if ti := &di.toks[i]; ti.content {
-			di.counts[ti.lower]++
+		if di.toks[i].content {
+			di.typeCount[tw[i].Type]++
 			if i+1 < len(di.toks) && di.toks[i+1].content {
-				di.bigrams[pairKey(ti.lower, di.toks[i+1].lower)]++
+				di.pairs[pairOf(i)]++
+			}
+		}
+	}
+	for i := range di.toks {
+		if di.toks[i].content {
+			di.count[i] = di.typeCount[tw[i].Type]
+			if i+1 < len(di.toks) && di.toks[i+1].content {
+				di.pair[i] = di.pairs[pairOf(i)]
 			}
 		}
 	}
@@ -403,17 +409,15 @@ func (x *extractor) tokenFeatures(d *doc.Document, di *docInfo, i int) {
 	default:
 		x.add(tSentPos, 0, smallInts[pos*4/n])
 	}
-	if c := di.counts[t.lower]; c > 0 {
-		x.add(tRepeat, 0, bucket(c, 1, 2, 3, 5, 8))
+	if c := di.count[i]; c > 0 {
+		x.add(tRepeat, 0, bucket(int(c), 1, 2, 3, 5, 8))
 	}
-	if i+1 < len(di.toks) {
-		if c := di.bigrams[pairKey(t.lower, di.toks[i+1].lower)]; c > 1 {
-			x.add(tRepeatBigram, 0, bucket(c, 2, 3)) // off: where the pair starts
-		}
+	if c := di.pair[i]; c > 1 {
+		x.add(tRepeatBigram, 0, bucket(int(c), 2, 3)) // off: where the pair starts
 	}
 	if i > 0 {
-		if c := di.bigrams[pairKey(di.toks[i-1].lower, t.lower)]; c > 1 {
-			x.add(tRepeatBigram, -1, bucket(c, 2, 3))
+		if c := di.pair[i-1]; c > 1 {
+			x.add(tRepeatBigram, -1, bucket(int(c), 2, 3))
 		}
 	}
 	if x.ownOnly {

@@ -36,6 +36,10 @@ type Word struct {
 	Rated   bool
 	// Vec is the word's row in the vectors, -1 when it has none.
 	Vec int32
+	// Type is the index of the document's first word with this Lower:
+	// two words are the same word exactly when their Types are equal, so
+	// that counting words needs no map of strings.
+	Type int32
 }
 
 // Table holds one Word per doc.Word of a document, in order.
@@ -60,6 +64,7 @@ func New(d *doc.Document, vecs Vectors) *Table {
 		}
 		seen[l] = int32(i)
 		x := &t.Words[i]
+		x.Type = int32(i)
 		x.Lower = l
 		x.Stem = lexicon.Stem(l)
 		x.IsWord = lexicon.IsWord(l)
