@@ -347,12 +347,20 @@ func denseFeatures(vecs Vectors, c *spanCtx, dim int, dst, buf []float32) ([]flo
 		return dst, buf
 	}
 	st := c.st
+	// Vectors that add a row in place (embed.Vectors) spare the copy of
+	// every word's vector; the sums are the same.
+	adder, direct := vecs.(vectorAdder)
+	direct = direct && vecs.Dim() == dim
 	addWord := func(block []float32, i int) {
-		if !st.isWord[i] || stopword(st.lower[i]) {
+		if !st.isWord[i] || st.plain[i] {
 			return
 		}
 		row := st.vec[i]
 		if row < 0 {
+			return
+		}
+		if direct {
+			adder.AddVec(int(row), 1, block)
 			return
 		}
 		var v []float32
@@ -502,7 +510,7 @@ const maxCues = cue.Max + 2
 func (c *spanCtx) onlyWord() int {
 	w := -1
 	for i := c.wi; i < c.wj; i++ {
-		if c.st.isWord[i] && !stopword(c.st.lower[i]) {
+		if c.st.isWord[i] && !c.st.plain[i] {
 			if w >= 0 {
 				return -1
 			}
