@@ -90,11 +90,11 @@ type docInfo struct {
 	// typeCount and pairs are analyse's scratch for count and pair.
 	typeCount []int32
 	pairs     map[uint64]int32
-	sentLex []int
-	sentVal []float64
-	sentExc []bool
-	sentQst []bool
-	sentQuo []bool
+	sentLex   []int
+	sentVal   []float64
+	sentExc   []bool
+	sentQst   []bool
+	sentQuo   []bool
 	// article-wide style: buckets of loaded-word density, exclamations,
 	// questions, sentiment strength, quoted share and length.
 	artStyle [6]string

@@ -455,6 +455,18 @@ func (m *Model) spanFeatures(d *doc.Document, s *scratch, a, b int) {
 // add adds src to dst, element by element.
 func add(dst, src []float32) {
 	src = src[:len(dst)]
+	if len(dst) == 2*nTags {
+		// Two CRFs, the shipped model's: unrolled, the same sums. Adding
+		// weight rows is the most frequent step of tagging.
+		d, s := (*[2 * nTags]float32)(dst), (*[2 * nTags]float32)(src)
+		d[0] += s[0]
+		d[1] += s[1]
+		d[2] += s[2]
+		d[3] += s[3]
+		d[4] += s[4]
+		d[5] += s[5]
+		return
+	}
 	for j, v := range src {
 		dst[j] += v
 	}
@@ -517,17 +529,19 @@ func (m *Model) marginalsCtx(ctx context.Context, tg *tagger, s *scratch) error 
 				k := 0
 				for j := max(r[0], i-2); j < min(r[1], i+3); j++ {
 					if j != i && s.di.toks[j].vecRow >= 0 {
-						for y := range nTags {
-							win[y] += float64(s.proj[j*projW+nTags+y])
-						}
+						p := (*[projW]float32)(s.proj[j*projW:])
+						win[0] += float64(p[nTags])
+						win[1] += float64(p[nTags+1])
+						win[2] += float64(p[nTags+2])
 						k++
 					}
 				}
+				own := (*[projW]float32)(s.proj[i*projW:])
 				for y := range nTags {
 					if k > 1 {
 						win[y] /= float64(k)
 					}
-					e[y] += float64(s.proj[i*projW+y]) + win[y] + sent[y]
+					e[y] += float64(own[y]) + win[y] + sent[y]
 				}
 			}
 			c.forwardBackward(s.e, s.alpha, s.beta, s.marg, l, nil)
