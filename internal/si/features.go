@@ -73,6 +73,9 @@ type tokenInfo struct {
 	hasVal  bool
 	// content is isContent(lower), asked of every word by every CRF.
 	content bool
+	// quoted reports that the token starts inside a quotation (doc's
+	// QuoteAt), which analyse and tokenFeatures both ask.
+	quoted bool
 }
 
 // docInfo is the per-article analysis shared by all tokens.
@@ -200,7 +203,7 @@ func (m *Model) analyse(d *doc.Document, tab *words.Table, di *docInfo) {
 				di.sentQst[s] = true
 				qst++
 			}
-			if d.QuoteAt(ws[i].Start) >= 0 {
+			if t.quoted = d.QuoteAt(ws[i].Start) >= 0; t.quoted {
 				di.sentQuo[s] = true
 			}
 		}
@@ -364,7 +367,12 @@ func (x *extractor) tokenFeatures(d *doc.Document, di *docInfo, i int) {
 		}
 		return di.toks[k].lower
 	}
-	x.add(tShape, 0, shape(w))
+	if r := t.vecRow; r >= 0 && r < len(m.shapeRows) && w == t.lower {
+		// A word written as its vector's word has that word's shape.
+		x.out = append(x.out, feat{row: m.shapeRows[r], tpl: tShape})
+	} else {
+		x.add(tShape, 0, shape(w))
+	}
 	if !x.ownOnly {
 		for _, off := range neighbourOffsets {
 			x.add(neighbourTemplate(off), off, word(i+off))
@@ -395,7 +403,7 @@ func (x *extractor) tokenFeatures(d *doc.Document, di *docInfo, i int) {
 	if isCaps(w) {
 		x.add(tCaps, 0)
 	}
-	if d.QuoteAt(d.Words[i].Start) >= 0 {
+	if t.quoted {
 		x.add(tQuote, 0)
 	}
 	r := di.sents[t.sent]

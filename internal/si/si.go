@@ -100,6 +100,11 @@ type Model struct {
 	// neighbourSums are the same for the features a word gives the token
 	// at each of neighbourOffsets (see extractor.neighbourFeatures).
 	neighbourSums [len(neighbourOffsets)][]float32
+	// shapeRows holds, for the typeSumRows most frequent vector rows,
+	// the weight row of the shape feature of the row's word (see
+	// tokenFeatures), spelling it and hashing it being a tenth of a
+	// word's features. Derived, never stored.
+	shapeRows []uint32
 	// known holds the word facts of the knownRows most frequent vector
 	// rows, for Words. Derived, never stored.
 	known *words.Known
@@ -393,10 +398,11 @@ func (m *Model) emitSums(ctx context.Context, d *doc.Document, s *scratch) error
 // cover about 95% of the words of news articles, for 2 MB with two CRFs.
 const typeSumRows = 16384
 
-// sumTypes fills m.typeSums from m.sparse. It runs after interleave.
+// sumTypes fills m.typeSums and m.neighbourSums from m.sparse, and
+// m.shapeRows. It runs after interleave.
 func (m *Model) sumTypes() {
 	if m.vecs == nil || m.sparseK == 0 {
-		m.typeSums, m.neighbourSums = nil, [len(neighbourOffsets)][]float32{}
+		m.typeSums, m.neighbourSums, m.shapeRows = nil, [len(neighbourOffsets)][]float32{}, nil
 		return
 	}
 	k := m.sparseK
@@ -411,8 +417,12 @@ func (m *Model) sumTypes() {
 			add(acc, m.sparse[int(f.row)*k:int(f.row)*k+k])
 		}
 	}
+	m.shapeRows = make([]uint32, n)
 	for row := range n {
 		w := m.vecs.Word(row)
+		x.out = x.out[:0]
+		x.add(tShape, 0, shape(w))
+		m.shapeRows[row] = x.out[0].row
 		t := tokenInfo{lower: w, stem: lexicon.Stem(w), superl: lexicon.LooksSuperlative(w), vecRow: row}
 		t.valence, t.hasVal = lexicon.Valence(w)
 		x.out = x.out[:0]
