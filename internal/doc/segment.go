@@ -111,6 +111,12 @@ func splitSentences(d *Document) []Span {
 		line := d.Text[ln.ByteStart:ln.ByteEnd]
 		start := 0
 		for i := 0; i < len(line); {
+			// ASCII other than . ! ? is decided without decoding: most
+			// of the text, and decoding it was most of splitting.
+			if c := line[i]; c < utf8.RuneSelf && c != '.' && c != '!' && c != '?' {
+				i++
+				continue
+			}
 			r, size := utf8.DecodeRuneInString(line[i:])
 			if !isTerminal(r) {
 				i += size

@@ -343,8 +343,15 @@ func (m *Model) emitSums(ctx context.Context, d *doc.Document, s *scratch) error
 	k := m.sparseK
 	x := &s.x
 	sum := func(acc []float32) {
-		for _, f := range x.out {
-			add(acc, m.sparse[int(f.row)*k:int(f.row)*k+k])
+		if k == 2*nTags {
+			a := (*[2 * nTags]float32)(acc)
+			for _, f := range x.out {
+				add2(a, (*[2 * nTags]float32)(m.sparse[int(f.row)*k:]))
+			}
+		} else {
+			for _, f := range x.out {
+				add(acc, m.sparse[int(f.row)*k:int(f.row)*k+k])
+			}
 		}
 		x.out = x.out[:0]
 	}
@@ -472,20 +479,23 @@ func (m *Model) spanFeatures(d *doc.Document, s *scratch, a, b int) {
 func add(dst, src []float32) {
 	src = src[:len(dst)]
 	if len(dst) == 2*nTags {
-		// Two CRFs, the shipped model's: unrolled, the same sums. Adding
-		// weight rows is the most frequent step of tagging.
-		d, s := (*[2 * nTags]float32)(dst), (*[2 * nTags]float32)(src)
-		d[0] += s[0]
-		d[1] += s[1]
-		d[2] += s[2]
-		d[3] += s[3]
-		d[4] += s[4]
-		d[5] += s[5]
+		add2((*[2 * nTags]float32)(dst), (*[2 * nTags]float32)(src))
 		return
 	}
 	for j, v := range src {
 		dst[j] += v
 	}
+}
+
+// add2 is add for the rows of two CRFs, the shipped model's: unrolled,
+// the same sums. Adding weight rows is the most frequent step of tagging.
+func add2(d, s *[2 * nTags]float32) {
+	d[0] += s[0]
+	d[1] += s[1]
+	d[2] += s[2]
+	d[3] += s[3]
+	d[4] += s[4]
+	d[5] += s[5]
 }
 
 // marginals fills s.prob with each word's probability of lying inside a
@@ -636,12 +646,15 @@ func (c *crf) projectVec(v []float32, out []float32) {
 }
 
 // projCacheRows is how many word vectors, the most frequent first, have
-// their projections precomputed in every CRF: 288 KB per CRF and about
-// ten milliseconds when the model is built or read. Counted by cachegrind
-// on 100 news articles, 8,192 rows take tagging 9% fewer instructions than
-// 4,096 (the dot products of the words outside the table were the largest
-// single cost); 16,384 saves 1.5% more but costs three times the load.
-const projCacheRows = 8192
+// their projections precomputed in every CRF: 576 KB per CRF and about
+// twenty milliseconds when the model is built or read. Counted by
+// cachegrind on 100 news articles, 8,192 rows take tagging 9% fewer
+// instructions than 4,096 (the dot products of the words outside the
+// table were the largest single cost), and 16,384 0.35M fewer an article
+// than 8,192 (2% of the analysis) for 0.13G more at load (about 8 ms);
+// 32,768 would save 0.2M more for 0.25G more at load, which a
+// one-article 'unspun analyze' pays in full.
+const projCacheRows = 16384
 
 // knownRows is how many word vectors, the most frequent first, have the
 // facts the word table needs (stem, lexicon lists, valence) computed when
