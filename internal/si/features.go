@@ -125,11 +125,12 @@ func (m *Model) analyse(d *doc.Document, tab *words.Table, di *docInfo) {
 	tw := tab.Words
 	// Sequences: sentences, with words outside any sentence joining the
 	// nearest one so every word is tagged exactly once.
-	cur := -1
+	// The sentence of each word is found walking both in order: it is
+	// d.SentenceAt(w.Start), or len(d.Sentences) for none.
+	cur, s := -1, 0
 	for i, w := range ws {
-		s := d.SentenceAt(w.Start)
-		if s < 0 {
-			s = len(d.Sentences)
+		for s < len(d.Sentences) && d.Sentences[s].End <= w.Start {
+			s++
 		}
 		if i == 0 || s != cur {
 			di.sents = append(di.sents, [2]int{i, i + 1})
@@ -244,9 +245,15 @@ type extractor struct {
 	// its neighbours' words alone (see neighbourFeatures), which tagging
 	// sums per word type instead.
 	ownOnly bool
+	// factsOnly leaves out the templates that state no fact (noFact):
+	// the cues of a span, which extract them again, never read them.
+	factsOnly bool
 }
 
 func (x *extractor) add(tpl int, off int, parts ...string) {
+	if x.factsOnly && noFact[tpl] {
+		return
+	}
 	// Inline FNV-1a: avoids the interface allocation of hash.Hash32.
 	var v uint32 = 2166136261
 	v = (v ^ uint32(tpl)) * 16777619
@@ -367,10 +374,12 @@ func (x *extractor) tokenFeatures(d *doc.Document, di *docInfo, i int) {
 		}
 		return di.toks[k].lower
 	}
-	if r := t.vecRow; r >= 0 && r < len(m.shapeRows) && w == t.lower {
+	switch r := t.vecRow; {
+	case x.factsOnly: // a shape states no fact
+	case r >= 0 && r < len(m.shapeRows) && w == t.lower:
 		// A word written as its vector's word has that word's shape.
 		x.out = append(x.out, feat{row: m.shapeRows[r], tpl: tShape})
-	} else {
+	default:
 		x.add(tShape, 0, shape(w))
 	}
 	if !x.ownOnly {

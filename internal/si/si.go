@@ -462,17 +462,20 @@ func (m *Model) interleaved() bool {
 
 // spanFeatures makes sure s holds the features of words [a, b) at
 // s.x.out[s.offs[i]:s.offs[i+1]], extracting them again when extract
-// dropped them.
+// dropped them (then without those that state no fact: only cues reads
+// them).
 func (m *Model) spanFeatures(d *doc.Document, s *scratch, a, b int) {
 	if s.kept {
 		return
 	}
 	s.x.out = s.x.out[:0]
 	s.offs[a] = 0
+	s.x.factsOnly = true
 	for i := a; i < b; i++ {
 		s.x.features(d, &s.di, i)
 		s.offs[i+1] = len(s.x.out)
 	}
+	s.x.factsOnly = false
 }
 
 // add adds src to dst, element by element.
@@ -515,6 +518,7 @@ func (m *Model) marginalsCtx(ctx context.Context, tg *tagger, s *scratch) error 
 		if dd {
 			m.project(c, &s.di, s)
 		}
+		ex := c.exps()
 		for _, r := range s.di.sents {
 			if err := ctx.Err(); err != nil {
 				return err
@@ -570,7 +574,7 @@ func (m *Model) marginalsCtx(ctx context.Context, tg *tagger, s *scratch) error 
 					e[y] += float64(own[y]) + win[y] + sent[y]
 				}
 			}
-			c.forwardBackward(s.e, s.alpha, s.beta, s.marg, l, nil)
+			c.forwardBackwardExp(&ex, s.e, s.alpha, s.beta, s.marg, l, nil)
 			for i := r[0]; i < r[1]; i++ {
 				s.prob[i] += inv * (1 - s.marg[(i-r[0])*nTags+tagO])
 			}
