@@ -141,8 +141,15 @@ func (m *Model) analyse(d *doc.Document, tab *words.Table, di *docInfo) {
 	}
 	for i := range ws {
 		w := &tw[i]
+		// A word seen before is as much a content word as then.
+		var content bool
+		if j := int(w.Type); j < i && tw[j].Lower == w.Lower {
+			content = di.toks[j].content
+		} else {
+			content = isContent(w.Lower)
+		}
 		di.toks = append(di.toks, tokenInfo{lower: w.Lower, stem: w.Stem, superl: w.Superlative, vecRow: int(w.Vec),
-			lex: w.Lex, phrase: w.Phrase, valence: w.Valence, hasVal: w.Rated, content: isContent(w.Lower)})
+			lex: w.Lex, phrase: w.Phrase, valence: w.Valence, hasVal: w.Rated, content: content})
 	}
 	pairOf := func(i int) uint64 { return uint64(tw[i].Type)<<32 | uint64(uint32(tw[i+1].Type)) }
 	for i := range di.toks {

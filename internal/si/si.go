@@ -551,7 +551,12 @@ func (m *Model) marginalsCtx(ctx context.Context, tg *tagger, s *scratch) error 
 			}
 			for i := r[0]; i < r[1]; i++ {
 				e := s.e[(i-r[0])*nTags : (i-r[0]+1)*nTags]
-				m.sparseEmit(c, s, i, e)
+				if c.col != 0 { // sparseEmit, inlined
+					em := s.emis[i*m.sparseK+c.col-1:]
+					e[0], e[1], e[2] = float64(em[0]), float64(em[1]), float64(em[2])
+				} else {
+					m.sparseEmit(c, s, i, e)
+				}
 				if !dd {
 					continue
 				}
