@@ -617,6 +617,12 @@ func charGrams(fs []feat, text string, n int) []feat {
 			h := hashNS(nsChar)
 			var buf [4]byte
 			for j := k - n; j < k; j++ {
+				// The bytes of the rune's UTF-8 encoding: ASCII is its
+				// own.
+				if r := ring[j%n]; r < utf8.RuneSelf && r >= 0 {
+					h = hashByte(h, byte(r))
+					continue
+				}
 				m := utf8.EncodeRune(buf[:], ring[j%n])
 				for _, b := range buf[:m] {
 					h = hashByte(h, b)
@@ -628,12 +634,19 @@ func charGrams(fs []feat, text string, n int) []feat {
 	push(' ')
 	space := true
 	for _, r := range text {
-		if unicode.IsSpace(r) {
+		switch {
+		case r < utf8.RuneSelf && r != ' ' && (r < '\t' || r > '\r'):
+			// ASCII other than white space, lowered without a table.
+			if r >= 'A' && r <= 'Z' {
+				r += 'a' - 'A'
+			}
+			space = false
+		case unicode.IsSpace(r):
 			if space {
 				continue
 			}
 			r, space = ' ', true
-		} else {
+		default:
 			r, space = unicode.ToLower(r), false
 		}
 		push(r)
