@@ -31,7 +31,7 @@ func init() {
 
 const benchUsage = `
 Usage:
-  unspun bench [--articles DIR] [--model FILE] [--min-time D] [--validate DIR]
+  unspun bench [--articles DIR] [--model FILE] [--min-time D] [--path PATH] [--validate DIR]
 
 Runs the whole analysis pipeline on every articleID.txt of DIR, one article
 after another on one core (GOMAXPROCS=1), for at least --min-time, and
@@ -41,6 +41,13 @@ time spent waiting for a core), heap allocations and bytes per article,
 the peak resident memory of the process and the time it took to load the
 model.
 
+It times two paths, one after the other, after one untimed pass over the
+articles: the full analysis ('unspun analyze', with every span's cues),
+and the predict path (the lines starting "predict"): the same analysis
+without wording the cues, as 'unspun analyze --format tsv' and the
+outputs that print no cues run it. --path analyze or --path predict times
+only that one.
+
 With --validate DIR (a PTC folder with split-validation.txt) it also
 scores the model on the validation articles: span identification
 precision, recall and F1 and technique classification micro-F1, as
@@ -49,6 +56,7 @@ precision, recall and F1 and technique classification micro-F1, as
 
 Examples:
   unspun bench
+  unspun bench --path predict --min-time 10s
   unspun bench --model train-only.model --validate ../shared/data/ptc
 `
 
@@ -58,6 +66,7 @@ func runBench(ctx context.Context, env *Env, args []string) error {
 	modelPath := fs.String("model", "", "model `FILE` (default: the built-in model)")
 	minTime := fs.Duration("min-time", 3*time.Second, "keep repeating the articles for at least this `duration`")
 	validate := fs.String("validate", "", "PTC folder `DIR`: also score the model on its split-validation.txt")
+	path := fs.String("path", "both", "`PATH` to time: analyze (with cues), predict (without) or both")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -66,6 +75,11 @@ func runBench(ctx context.Context, env *Env, args []string) error {
 	}
 	if *minTime <= 0 {
 		return usageErrorf("--min-time must be positive")
+	}
+	switch *path {
+	case "both", "analyze", "predict":
+	default:
+		return usageErrorf("--path must be analyze, predict or both, not %q", *path)
 	}
 	arts, err := readArticleFolder("--articles", *articles, analysis.MaxBytes)
 	if err != nil {
@@ -115,42 +129,23 @@ func runBench(ctx context.Context, env *Env, args []string) error {
 			return fmt.Errorf("%s: %w", paths[i], err)
 		}
 	}
-	runtime.GC()
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
-	cpu0, cpuOK := processCPU()
-	start := time.Now()
-	n, words := 0, 0
-	for time.Since(start) < *minTime || n == 0 {
-		for i, t := range texts {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			res, err := a.Analyze(ctx, strconv.Itoa(i), t)
-			if err != nil {
-				continue // empty articles count as read
-			}
-			words += res.Words
+	if *path != "predict" {
+		r, err := benchPass(ctx, a, texts, *minTime, analyze.Options{})
+		if err != nil {
+			return err
 		}
-		n += len(texts)
+		r.write(w, "")
 	}
-	elapsed := time.Since(start)
-	cpu1, _ := processCPU()
-	runtime.ReadMemStats(&after)
+	if *path != "analyze" {
+		// The warm-up above served this pass too: the predict path is
+		// the analysis without its cues' wording.
+		r, err := benchPass(ctx, a, texts, *minTime, analyze.Options{NoCues: true})
+		if err != nil {
+			return err
+		}
+		r.write(w, "predict ")
+	}
 	runtime.GOMAXPROCS(prev)
-
-	sec := elapsed.Seconds()
-	fmt.Fprintf(w, "articles         %d (%d distinct), %.2f s on 1 core\n", n, len(texts), sec)
-	fmt.Fprintf(w, "articles/s       %.1f\n", float64(n)/sec)
-	fmt.Fprintf(w, "words/s          %.0f\n", float64(words)/sec)
-	// CPU time, unlike the clock, does not count the time the process
-	// waited for a core: on a shared machine it is the figure to compare
-	// between builds (it includes the garbage collector's background work).
-	if cpu := (cpu1 - cpu0).Seconds(); cpuOK && cpu > 0 {
-		fmt.Fprintf(w, "articles/CPU-s   %.1f\n", float64(n)/cpu)
-	}
-	fmt.Fprintf(w, "allocs/article   %.0f\n", float64(after.Mallocs-before.Mallocs)/float64(n))
-	fmt.Fprintf(w, "bytes/article    %.0f\n", float64(after.TotalAlloc-before.TotalAlloc)/float64(n))
 	if rss, ok := peakRSS(); ok {
 		fmt.Fprintf(w, "peak RSS         %.1f MB\n", float64(rss)/(1<<20))
 	}
@@ -160,6 +155,65 @@ func runBench(ctx context.Context, env *Env, args []string) error {
 		}
 	}
 	return w.Flush()
+}
+
+// benchRun is what one timed pass measured.
+type benchRun struct {
+	n, distinct, words int
+	elapsed            time.Duration
+	cpu                time.Duration // 0 when not known
+	mallocs, bytes     uint64
+}
+
+// benchPass analyses texts with opt one after another, again and again
+// for at least minTime (and at least once), and measures it.
+func benchPass(ctx context.Context, a *analyze.Analyzer, texts []string, minTime time.Duration, opt analyze.Options) (benchRun, error) {
+	runtime.GC()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	cpu0, cpuOK := processCPU()
+	start := time.Now()
+	r := benchRun{distinct: len(texts)}
+	for time.Since(start) < minTime || r.n == 0 {
+		for i, t := range texts {
+			if err := ctx.Err(); err != nil {
+				return r, err
+			}
+			res, err := a.AnalyzeWith(ctx, strconv.Itoa(i), t, opt)
+			if err != nil {
+				continue // empty articles count as read
+			}
+			r.words += res.Words
+		}
+		r.n += len(texts)
+	}
+	r.elapsed = time.Since(start)
+	cpu1, _ := processCPU()
+	runtime.ReadMemStats(&after)
+	if cpuOK {
+		r.cpu = cpu1 - cpu0
+	}
+	r.mallocs, r.bytes = after.Mallocs-before.Mallocs, after.TotalAlloc-before.TotalAlloc
+	return r, nil
+}
+
+// write prints r, each label preceded by prefix.
+func (r benchRun) write(w *bufio.Writer, prefix string) {
+	sec := r.elapsed.Seconds()
+	line := func(label, format string, v ...any) {
+		fmt.Fprintf(w, "%-*s"+format+"\n", append([]any{17 + len(prefix), prefix + label}, v...)...)
+	}
+	line("articles", "%d (%d distinct), %.2f s on 1 core", r.n, r.distinct, sec)
+	line("articles/s", "%.1f", float64(r.n)/sec)
+	line("words/s", "%.0f", float64(r.words)/sec)
+	// CPU time, unlike the clock, does not count the time the process
+	// waited for a core: on a shared machine it is the figure to compare
+	// between builds (it includes the garbage collector's background work).
+	if cpu := r.cpu.Seconds(); cpu > 0 {
+		line("articles/CPU-s", "%.1f", float64(r.n)/cpu)
+	}
+	line("allocs/article", "%.0f", float64(r.mallocs)/float64(r.n))
+	line("bytes/article", "%.0f", float64(r.bytes)/float64(r.n))
 }
 
 // readValidation reads the validation split of a PTC folder: the

@@ -23,9 +23,32 @@ func TestBench(t *testing.T) {
 		`(?m)^allocs/article +\d+$`,
 		`(?m)^bytes/article +\d+$`,
 		`(?m)^peak RSS +\d+\.\d MB$`,
+		`(?m)^predict articles +\d+ \(2 distinct\), \d+\.\d+ s on 1 core$`,
+		`(?m)^predict articles/s +\d+\.\d$`,
+		`(?m)^predict words/s +\d+$`,
+		`(?m)^predict articles/CPU-s +\d+\.\d$`,
+		`(?m)^predict allocs/article +\d+$`,
+		`(?m)^predict bytes/article +\d+$`,
 	} {
 		if !regexp.MustCompile(re).MatchString(stdout) {
 			t.Errorf("output lacks %s:\n%s", re, stdout)
+		}
+	}
+}
+
+// TestBenchPath checks that --path times the one path it names.
+func TestBenchPath(t *testing.T) {
+	m := testModel(t)
+	for _, tt := range []struct{ path, want, not string }{
+		{"analyze", "\narticles ", "predict articles"},
+		{"predict", "predict articles ", "\narticles "},
+	} {
+		stdout, stderr, code := runMain("bench", "--articles", "testdata/predict/articles", "--model", m, "--min-time", "1ms", "--path", tt.path)
+		if code != 0 {
+			t.Fatalf("--path %s: exit %d: %s", tt.path, code, stderr)
+		}
+		if !strings.Contains(stdout, tt.want) || strings.Contains(stdout, tt.not) {
+			t.Errorf("--path %s: want %q and not %q:\n%s", tt.path, tt.want, tt.not, stdout)
 		}
 	}
 }
@@ -55,6 +78,7 @@ func TestBenchBadInput(t *testing.T) {
 		{"empty folder", []string{"bench", "--articles", "testdata/analyze"}, 1, "no articleID.txt files"},
 		{"bad duration", []string{"bench", "--min-time", "soon"}, 2, "invalid value"},
 		{"negative duration", []string{"bench", "--min-time", "-1s"}, 2, "must be positive"},
+		{"unknown path", []string{"bench", "--path", "si"}, 2, "--path must be analyze, predict or both"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

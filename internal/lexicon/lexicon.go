@@ -22,6 +22,7 @@ import (
 	"strings"
 	"sync"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/clipperhouse/uax29/v2/words"
 )
@@ -280,8 +281,19 @@ func Stem(w string) string {
 // IsWord reports whether a token has a letter or a digit: a word or a
 // number, not punctuation. Every count of words uses it.
 func IsWord(w string) bool {
-	for _, r := range w {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+	// ASCII is decided without decoding: its letters and digits are
+	// unicode's.
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if c >= utf8.RuneSelf {
+			for _, r := range w[i:] {
+				if unicode.IsLetter(r) || unicode.IsDigit(r) {
+					return true
+				}
+			}
+			return false
+		}
+		if 'a' <= c|0x20 && c|0x20 <= 'z' || '0' <= c && c <= '9' {
 			return true
 		}
 	}

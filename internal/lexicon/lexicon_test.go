@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"unicode"
 )
 
 func TestListsLoad(t *testing.T) {
@@ -179,6 +180,27 @@ func TestFunctionWords(t *testing.T) {
 		got := Function(tt.w)
 		if got != tt.want || got.LeansForward() != tt.forward {
 			t.Errorf("Function(%q) = %v (leans forward %v), want %v (%v)", tt.w, got, got.LeansForward(), tt.want, tt.forward)
+		}
+	}
+}
+
+// TestIsWordASCII checks IsWord's ASCII shortcut against the definition
+// (a letter or a digit, as unicode says) for every ASCII character alone
+// and around non-ASCII text.
+func TestIsWordASCII(t *testing.T) {
+	want := func(w string) bool {
+		for _, r := range w {
+			if unicode.IsLetter(r) || unicode.IsDigit(r) {
+				return true
+			}
+		}
+		return false
+	}
+	for c := range 128 {
+		for _, w := range []string{string(rune(c)), string(rune(c)) + "—", "“" + string(rune(c)), "’" + string(rune(c)) + "é", "\xff" + string(rune(c))} {
+			if got := IsWord(w); got != want(w) {
+				t.Errorf("IsWord(%q) = %v, want %v", w, got, want(w))
+			}
 		}
 	}
 }

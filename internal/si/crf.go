@@ -74,10 +74,36 @@ func (c *crf) forwardBackward(e, alpha, beta, marg []float64, n int, pair *[nTag
 	if n == 0 {
 		return 0
 	}
-	var tr [nTags * nTags]float64
+	ex := c.exps()
+	return c.forwardBackwardExp(&ex, e, alpha, beta, marg, n, pair)
+}
+
+// crfExps are the exponentials of a CRF's transition and start scores.
+type crfExps struct {
+	tr    [nTags * nTags]float64
+	start [nTags]float64
+}
+
+// exps returns the exponentials of c's transition and start scores, which
+// forwardBackwardExp reads: tagging computes them once per article
+// instead of once per sentence.
+func (c *crf) exps() crfExps {
+	var x crfExps
 	for i, v := range c.trans {
-		tr[i] = math.Exp(float64(v))
+		x.tr[i] = math.Exp(float64(v))
 	}
+	for y := range nTags {
+		x.start[y] = math.Exp(float64(c.start[y]))
+	}
+	return x
+}
+
+// forwardBackwardExp is forwardBackward with c's exponentials ex (exps).
+func (c *crf) forwardBackwardExp(ex *crfExps, e, alpha, beta, marg []float64, n int, pair *[nTags * nTags]float64) float64 {
+	if n == 0 {
+		return 0
+	}
+	tr := &ex.tr
 	// Forward. marg[t] holds the shifted exponentiated emissions ψ_t
 	// until the backward pass replaces them, and beta[t][0] the scale c_t.
 	var logZ float64
@@ -87,12 +113,18 @@ func (c *crf) forwardBackward(e, alpha, beta, marg []float64, n int, pair *[nTag
 		m := max(em[0], em[1], em[2])
 		psi := marg[t*nTags : t*nTags+nTags]
 		for y := range nTags {
-			psi[y] = math.Exp(em[y] - m)
+			// The largest emission's is exp(0) = 1, exactly: one
+			// exponential in three spared.
+			if em[y] == m {
+				psi[y] = 1
+			} else {
+				psi[y] = math.Exp(em[y] - m)
+			}
 		}
 		a := alpha[t*nTags : t*nTags+nTags]
 		if t == 0 {
 			for y := range nTags {
-				a[y] = math.Exp(float64(c.start[y])) * psi[y]
+				a[y] = ex.start[y] * psi[y]
 			}
 		} else {
 			p := alpha[(t-1)*nTags : t*nTags]

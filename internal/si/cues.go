@@ -36,7 +36,7 @@ func (m *Model) cues(weights *crf, d *doc.Document, s *scratch, sp Span) []cue.C
 	lo, hi := len(d.Words), -1
 	for i := a; i < b; i++ {
 		for _, f := range s.x.out[s.offs[i]:s.offs[i+1]] {
-			if k := i + int(f.off); k >= 0 && k < len(d.Words) {
+			if k := i + int(f.off); k >= 0 && k < len(d.Words) && !noFact[f.tpl] {
 				lo, hi = min(lo, k), max(hi, k)
 			}
 		}
@@ -53,7 +53,7 @@ func (m *Model) cues(weights *crf, d *doc.Document, s *scratch, sp Span) []cue.C
 		}
 		for _, f := range s.x.out[s.offs[i]:s.offs[i+1]] {
 			k := i + int(f.off)
-			if k < 0 || k >= len(d.Words) {
+			if k < 0 || k >= len(d.Words) || noFact[f.tpl] {
 				continue
 			}
 			w := weights.w[f.row*nTags:]
@@ -73,22 +73,27 @@ func (m *Model) cues(weights *crf, d *doc.Document, s *scratch, sp Span) []cue.C
 	cs = slices.DeleteFunc(cs, func(c pull) bool { return c.pull <= 0 })
 	// Strongest first, ties by first sight (the order a stable sort
 	// gives). Most spans are explained by their few strongest cues, so
-	// only those are ordered first; the rest only when they run out.
+	// they are ordered topCues at a time, each batch the strongest after
+	// the last one's weakest: sorting every cue when the first batch ran
+	// out was a fifth of explaining.
 	var out []cue.Cue
-	top := strongest(s.top[:0], cs, topCues)
-	s.top = top[:0]
-	for k := 0; k < len(top) && len(out) < maxCues; k++ {
-		if c, ok := fact(d, s, top[k], a, b); ok && !stated(out, c) {
-			if out == nil {
-				out = make([]cue.Cue, 0, maxCues)
+	top := strongest(s.top[:0], cs, topCues, nil)
+	for seen := 0; len(top) > 0; {
+		for k := 0; k < len(top) && len(out) < maxCues; k++ {
+			if c, ok := fact(d, s, top[k], a, b); ok && !stated(out, c) {
+				if out == nil {
+					out = make([]cue.Cue, 0, maxCues)
+				}
+				out = append(out, c)
 			}
-			out = append(out, c)
 		}
-		if k == len(top)-1 && len(top) < len(cs) && len(out) < maxCues {
-			slices.SortFunc(cs, cueOrder)
-			top = cs
+		if seen += len(top); len(out) == maxCues || seen == len(cs) {
+			break
 		}
+		last := top[len(top)-1]
+		top = strongest(top[:0], cs, topCues, &last)
 	}
+	s.top = top[:0]
 	return out
 }
 
@@ -105,11 +110,12 @@ func cueOrder(x, y pull) int {
 }
 
 // strongest returns the k first cues of cs in cueOrder, in that order,
-// in one pass over cs, in top's memory.
-func strongest(top, cs []pull, k int) []pull {
+// in one pass over cs, in top's memory; when after is not nil, the first
+// k of those after it.
+func strongest(top, cs []pull, k int, after *pull) []pull {
 	top = top[:0]
 	for _, c := range cs {
-		if len(top) == k && cueOrder(c, top[k-1]) >= 0 {
+		if len(top) == k && cueOrder(c, top[k-1]) >= 0 || after != nil && cueOrder(c, *after) <= 0 {
 			continue
 		}
 		if len(top) < k {
@@ -123,6 +129,12 @@ func strongest(top, cs []pull, k int) []pull {
 	}
 	return top
 }
+
+// noFact marks the templates whose features state no fact a reader could
+// use (fact returns false for them): they are left out of a span's cues
+// before its pulls are ranked, which leaves the order of the others as
+// it was.
+var noFact = [numTemplates]bool{tBias: true, tShape: true, tSentLen: true, tSentPos: true, tFreq: true, tSentQuote: true, tArticle: true}
 
 // stated reports whether cs holds a cue of c's kind about c's words: the
 // word itself and words like it (its stem, its spelling) are one reason.
@@ -211,11 +223,10 @@ func fact(d *doc.Document, s *scratch, c pull, a, b int) (cue.Cue, bool) {
 	case tArtPos:
 		return cue.Cue{Kind: cue.Headline}, t.sent == 0
 	case tRepeat:
-		return at(cue.Repeat, k, k+1), in && s.di.counts[t.lower] >= cue.MinWordRepeats && quotable(k)
+		return at(cue.Repeat, k, k+1), in && int(s.di.count[k]) >= cue.MinWordRepeats && quotable(k)
 	case tRepeatBigram:
 		if k+1 < b && k >= a {
-			n := s.di.bigrams[pairKey(t.lower, s.di.toks[k+1].lower)]
-			return at(cue.Repeat, k, k+2), n >= cue.MinPhraseRepeats
+			return at(cue.Repeat, k, k+2), int(s.di.pair[k]) >= cue.MinPhraseRepeats
 		}
 	case tSentLex:
 		return cue.Cue{Kind: cue.Rhetoric}, s.di.sentLex[t.sent] >= cue.MinRhetoric

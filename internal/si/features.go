@@ -73,35 +73,34 @@ type tokenInfo struct {
 	hasVal  bool
 	// content is isContent(lower), asked of every word by every CRF.
 	content bool
+	// quoted reports that the token starts inside a quotation (doc's
+	// QuoteAt), which analyse and tokenFeatures both ask.
+	quoted bool
 }
 
 // docInfo is the per-article analysis shared by all tokens.
 type docInfo struct {
-	toks    []tokenInfo
-	sents   [][2]int // token ranges of the sequences the tagger decodes
-	counts  map[string]int
-	bigrams map[uint64]int // by pairKey
-	sentLex []int
-	sentVal []float64
-	sentExc []bool
-	sentQst []bool
-	sentQuo []bool
+	toks  []tokenInfo
+	sents [][2]int // token ranges of the sequences the tagger decodes
+	// count is, per token, how often the article has its word when it is
+	// a content word (isContent), else 0; pair is, per token i, how often
+	// the article has the pair of content words i and i+1, else 0. They
+	// are counted by word type (words.Word.Type): looking the words and
+	// pairs up in maps of strings for every token was a twentieth of
+	// tagging.
+	count []int32
+	pair  []int32
+	// typeCount and pairs are analyse's scratch for count and pair.
+	typeCount []int32
+	pairs     map[uint64]int32
+	sentLex   []int
+	sentVal   []float64
+	sentExc   []bool
+	sentQst   []bool
+	sentQuo   []bool
 	// article-wide style: buckets of loaded-word density, exclamations,
 	// questions, sentiment strength, quoted share and length.
 	artStyle [6]string
-}
-
-// pairKey identifies a word pair without building the string "a b".
-func pairKey(a, b string) uint64 {
-	var v uint64 = 14695981039346656037
-	for i := 0; i < len(a); i++ {
-		v = (v ^ uint64(a[i])) * 1099511628211
-	}
-	v = (v ^ ' ') * 1099511628211
-	for i := 0; i < len(b); i++ {
-		v = (v ^ uint64(b[i])) * 1099511628211
-	}
-	return v
 }
 
 // analyse computes docInfo for d from its word table tab, which must
@@ -113,23 +112,25 @@ func (m *Model) analyse(d *doc.Document, tab *words.Table, di *docInfo) {
 	}
 	di.toks = di.toks[:0]
 	di.sents = di.sents[:0]
-	clear(di.counts)
-	clear(di.bigrams)
-	if di.counts == nil {
-		di.counts = make(map[string]int)
-		di.bigrams = make(map[uint64]int)
+	di.count = resize(di.count, len(ws))
+	di.pair = resize(di.pair, len(ws))
+	di.typeCount = resize(di.typeCount, len(ws))
+	if di.pairs == nil {
+		di.pairs = make(map[uint64]int32)
 	}
+	clear(di.pairs)
 	if len(ws) == 0 {
 		return
 	}
 	tw := tab.Words
 	// Sequences: sentences, with words outside any sentence joining the
 	// nearest one so every word is tagged exactly once.
-	cur := -1
+	// The sentence of each word is found walking both in order: it is
+	// d.SentenceAt(w.Start), or len(d.Sentences) for none.
+	cur, s := -1, 0
 	for i, w := range ws {
-		s := d.SentenceAt(w.Start)
-		if s < 0 {
-			s = len(d.Sentences)
+		for s < len(d.Sentences) && d.Sentences[s].End <= w.Start {
+			s++
 		}
 		if i == 0 || s != cur {
 			di.sents = append(di.sents, [2]int{i, i + 1})
@@ -140,14 +141,30 @@ func (m *Model) analyse(d *doc.Document, tab *words.Table, di *docInfo) {
 	}
 	for i := range ws {
 		w := &tw[i]
+		// A word seen before is as much a content word as then.
+		var content bool
+		if j := int(w.Type); j < i && tw[j].Lower == w.Lower {
+			content = di.toks[j].content
+		} else {
+			content = isContent(w.Lower)
+		}
 		di.toks = append(di.toks, tokenInfo{lower: w.Lower, stem: w.Stem, superl: w.Superlative, vecRow: int(w.Vec),
-			lex: w.Lex, phrase: w.Phrase, valence: w.Valence, hasVal: w.Rated, content: isContent(w.Lower)})
+			lex: w.Lex, phrase: w.Phrase, valence: w.Valence, hasVal: w.Rated, content: content})
+	}
+	pairOf := func(i int) uint64 { return uint64(tw[i].Type)<<32 | uint64(uint32(tw[i+1].Type)) }
+	for i := range di.toks {
+		if di.toks[i].content {
+			di.typeCount[tw[i].Type]++
+			if i+1 < len(di.toks) && di.toks[i+1].content {
+				di.pairs[pairOf(i)]++
+			}
+		}
 	}
 	for i := range di.toks {
-		if ti := &di.toks[i]; ti.content {
-			di.counts[ti.lower]++
+		if di.toks[i].content {
+			di.count[i] = di.typeCount[tw[i].Type]
 			if i+1 < len(di.toks) && di.toks[i+1].content {
-				di.bigrams[pairKey(ti.lower, di.toks[i+1].lower)]++
+				di.pair[i] = di.pairs[pairOf(i)]
 			}
 		}
 	}
@@ -194,7 +211,7 @@ func (m *Model) analyse(d *doc.Document, tab *words.Table, di *docInfo) {
 				di.sentQst[s] = true
 				qst++
 			}
-			if d.QuoteAt(ws[i].Start) >= 0 {
+			if t.quoted = d.QuoteAt(ws[i].Start) >= 0; t.quoted {
 				di.sentQuo[s] = true
 			}
 		}
@@ -235,9 +252,15 @@ type extractor struct {
 	// its neighbours' words alone (see neighbourFeatures), which tagging
 	// sums per word type instead.
 	ownOnly bool
+	// factsOnly leaves out the templates that state no fact (noFact):
+	// the cues of a span, which extract them again, never read them.
+	factsOnly bool
 }
 
 func (x *extractor) add(tpl int, off int, parts ...string) {
+	if x.factsOnly && noFact[tpl] {
+		return
+	}
 	// Inline FNV-1a: avoids the interface allocation of hash.Hash32.
 	var v uint32 = 2166136261
 	v = (v ^ uint32(tpl)) * 16777619
@@ -358,7 +381,14 @@ func (x *extractor) tokenFeatures(d *doc.Document, di *docInfo, i int) {
 		}
 		return di.toks[k].lower
 	}
-	x.add(tShape, 0, shape(w))
+	switch r := t.vecRow; {
+	case x.factsOnly: // a shape states no fact
+	case r >= 0 && r < len(m.shapeRows) && w == t.lower:
+		// A word written as its vector's word has that word's shape.
+		x.out = append(x.out, feat{row: m.shapeRows[r], tpl: tShape})
+	default:
+		x.add(tShape, 0, shape(w))
+	}
 	if !x.ownOnly {
 		for _, off := range neighbourOffsets {
 			x.add(neighbourTemplate(off), off, word(i+off))
@@ -389,7 +419,7 @@ func (x *extractor) tokenFeatures(d *doc.Document, di *docInfo, i int) {
 	if isCaps(w) {
 		x.add(tCaps, 0)
 	}
-	if d.QuoteAt(d.Words[i].Start) >= 0 {
+	if t.quoted {
 		x.add(tQuote, 0)
 	}
 	r := di.sents[t.sent]
@@ -403,17 +433,15 @@ func (x *extractor) tokenFeatures(d *doc.Document, di *docInfo, i int) {
 	default:
 		x.add(tSentPos, 0, smallInts[pos*4/n])
 	}
-	if c := di.counts[t.lower]; c > 0 {
-		x.add(tRepeat, 0, bucket(c, 1, 2, 3, 5, 8))
+	if c := di.count[i]; c > 0 {
+		x.add(tRepeat, 0, bucket(int(c), 1, 2, 3, 5, 8))
 	}
-	if i+1 < len(di.toks) {
-		if c := di.bigrams[pairKey(t.lower, di.toks[i+1].lower)]; c > 1 {
-			x.add(tRepeatBigram, 0, bucket(c, 2, 3)) // off: where the pair starts
-		}
+	if c := di.pair[i]; c > 1 {
+		x.add(tRepeatBigram, 0, bucket(int(c), 2, 3)) // off: where the pair starts
 	}
 	if i > 0 {
-		if c := di.bigrams[pairKey(di.toks[i-1].lower, t.lower)]; c > 1 {
-			x.add(tRepeatBigram, -1, bucket(c, 2, 3))
+		if c := di.pair[i-1]; c > 1 {
+			x.add(tRepeatBigram, -1, bucket(int(c), 2, 3))
 		}
 	}
 	if x.ownOnly {

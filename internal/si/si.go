@@ -100,6 +100,14 @@ type Model struct {
 	// neighbourSums are the same for the features a word gives the token
 	// at each of neighbourOffsets (see extractor.neighbourFeatures).
 	neighbourSums [len(neighbourOffsets)][]float32
+	// shapeRows holds, for the typeSumRows most frequent vector rows,
+	// the weight row of the shape feature of the row's word (see
+	// tokenFeatures), spelling it and hashing it being a tenth of a
+	// word's features. Derived, never stored.
+	shapeRows []uint32
+	// known holds the word facts of the knownRows most frequent vector
+	// rows, for Words. Derived, never stored.
+	known *words.Known
 
 	pool sync.Pool // *scratch
 }
@@ -190,8 +198,11 @@ func (m *Model) Locate(d *doc.Document) []Span {
 // Words builds d's word table with the model's vectors, for Tag and for
 // a classifier sharing them (tc.Model.ArticleOf).
 func (m *Model) Words(d *doc.Document) *words.Table {
-	if m.vecs == nil {
+	switch {
+	case m.vecs == nil:
 		return words.New(d, nil)
+	case m.known != nil:
+		return words.New(d, m.known)
 	}
 	return words.New(d, m.vecs)
 }
@@ -351,8 +362,15 @@ func (m *Model) emitSums(ctx context.Context, d *doc.Document, s *scratch) error
 	k := m.sparseK
 	x := &s.x
 	sum := func(acc []float32) {
-		for _, f := range x.out {
-			add(acc, m.sparse[int(f.row)*k:int(f.row)*k+k])
+		if k == 2*nTags {
+			a := (*[2 * nTags]float32)(acc)
+			for _, f := range x.out {
+				add2(a, (*[2 * nTags]float32)(m.sparse[int(f.row)*k:]))
+			}
+		} else {
+			for _, f := range x.out {
+				add(acc, m.sparse[int(f.row)*k:int(f.row)*k+k])
+			}
 		}
 		x.out = x.out[:0]
 	}
@@ -406,10 +424,11 @@ func (m *Model) emitSums(ctx context.Context, d *doc.Document, s *scratch) error
 // cover about 95% of the words of news articles, for 2 MB with two CRFs.
 const typeSumRows = 16384
 
-// sumTypes fills m.typeSums from m.sparse. It runs after interleave.
+// sumTypes fills m.typeSums and m.neighbourSums from m.sparse, and
+// m.shapeRows. It runs after interleave.
 func (m *Model) sumTypes() {
 	if m.vecs == nil || m.sparseK == 0 {
-		m.typeSums, m.neighbourSums = nil, [len(neighbourOffsets)][]float32{}
+		m.typeSums, m.neighbourSums, m.shapeRows = nil, [len(neighbourOffsets)][]float32{}, nil
 		return
 	}
 	k := m.sparseK
@@ -424,8 +443,12 @@ func (m *Model) sumTypes() {
 			add(acc, m.sparse[int(f.row)*k:int(f.row)*k+k])
 		}
 	}
+	m.shapeRows = make([]uint32, n)
 	for row := range n {
 		w := m.vecs.Word(row)
+		x.out = x.out[:0]
+		x.add(tShape, 0, shape(w))
+		m.shapeRows[row] = x.out[0].row
 		t := tokenInfo{lower: w, stem: lexicon.Stem(w), superl: lexicon.LooksSuperlative(w), vecRow: row}
 		t.valence, t.hasVal = lexicon.Valence(w)
 		x.out = x.out[:0]
@@ -458,25 +481,43 @@ func (m *Model) interleaved() bool {
 
 // spanFeatures makes sure s holds the features of words [a, b) at
 // s.x.out[s.offs[i]:s.offs[i+1]], extracting them again when extract
-// dropped them.
+// dropped them (then without those that state no fact: only cues reads
+// them).
 func (m *Model) spanFeatures(d *doc.Document, s *scratch, a, b int) {
 	if s.kept {
 		return
 	}
 	s.x.out = s.x.out[:0]
 	s.offs[a] = 0
+	s.x.factsOnly = true
 	for i := a; i < b; i++ {
 		s.x.features(d, &s.di, i)
 		s.offs[i+1] = len(s.x.out)
 	}
+	s.x.factsOnly = false
 }
 
 // add adds src to dst, element by element.
 func add(dst, src []float32) {
 	src = src[:len(dst)]
+	if len(dst) == 2*nTags {
+		add2((*[2 * nTags]float32)(dst), (*[2 * nTags]float32)(src))
+		return
+	}
 	for j, v := range src {
 		dst[j] += v
 	}
+}
+
+// add2 is add for the rows of two CRFs, the shipped model's: unrolled,
+// the same sums. Adding weight rows is the most frequent step of tagging.
+func add2(d, s *[2 * nTags]float32) {
+	d[0] += s[0]
+	d[1] += s[1]
+	d[2] += s[2]
+	d[3] += s[3]
+	d[4] += s[4]
+	d[5] += s[5]
 }
 
 // marginals fills s.prob with each word's probability of lying inside a
@@ -496,6 +537,7 @@ func (m *Model) marginalsCtx(ctx context.Context, tg *tagger, s *scratch) error 
 		if dd {
 			m.project(c, &s.di, s)
 		}
+		ex := c.exps()
 		for _, r := range s.di.sents {
 			if err := ctx.Err(); err != nil {
 				return err
@@ -528,7 +570,12 @@ func (m *Model) marginalsCtx(ctx context.Context, tg *tagger, s *scratch) error 
 			}
 			for i := r[0]; i < r[1]; i++ {
 				e := s.e[(i-r[0])*nTags : (i-r[0]+1)*nTags]
-				m.sparseEmit(c, s, i, e)
+				if c.col != 0 { // sparseEmit, inlined
+					em := s.emis[i*m.sparseK+c.col-1:]
+					e[0], e[1], e[2] = float64(em[0]), float64(em[1]), float64(em[2])
+				} else {
+					m.sparseEmit(c, s, i, e)
+				}
 				if !dd {
 					continue
 				}
@@ -536,20 +583,22 @@ func (m *Model) marginalsCtx(ctx context.Context, tg *tagger, s *scratch) error 
 				k := 0
 				for j := max(r[0], i-2); j < min(r[1], i+3); j++ {
 					if j != i && s.di.toks[j].vecRow >= 0 {
-						for y := range nTags {
-							win[y] += float64(s.proj[j*projW+nTags+y])
-						}
+						p := (*[projW]float32)(s.proj[j*projW:])
+						win[0] += float64(p[nTags])
+						win[1] += float64(p[nTags+1])
+						win[2] += float64(p[nTags+2])
 						k++
 					}
 				}
+				own := (*[projW]float32)(s.proj[i*projW:])
 				for y := range nTags {
 					if k > 1 {
 						win[y] /= float64(k)
 					}
-					e[y] += float64(s.proj[i*projW+y]) + win[y] + sent[y]
+					e[y] += float64(own[y]) + win[y] + sent[y]
 				}
 			}
-			c.forwardBackward(s.e, s.alpha, s.beta, s.marg, l, nil)
+			c.forwardBackwardExp(&ex, s.e, s.alpha, s.beta, s.marg, l, nil)
 			for i := r[0]; i < r[1]; i++ {
 				s.prob[i] += inv * (1 - s.marg[(i-r[0])*nTags+tagO])
 			}
@@ -625,12 +674,22 @@ func (c *crf) projectVec(v []float32, out []float32) {
 }
 
 // projCacheRows is how many word vectors, the most frequent first, have
-// their projections precomputed in every CRF: 288 KB per CRF and about
-// ten milliseconds when the model is built or read. Counted by cachegrind
-// on 100 news articles, 8,192 rows take tagging 9% fewer instructions than
-// 4,096 (the dot products of the words outside the table were the largest
-// single cost); 16,384 saves 1.5% more but costs three times the load.
-const projCacheRows = 8192
+// their projections precomputed in every CRF: 576 KB per CRF and about
+// twenty milliseconds when the model is built or read. Counted by
+// cachegrind on 100 news articles, 8,192 rows take tagging 9% fewer
+// instructions than 4,096 (the dot products of the words outside the
+// table were the largest single cost), and 16,384 0.35M fewer an article
+// than 8,192 (2% of the analysis) for 0.13G more at load (about 8 ms);
+// 32,768 would save 0.2M more for 0.25G more at load, which a
+// one-article 'unspun analyze' pays in full.
+const projCacheRows = 16384
+
+// knownRows is how many word vectors, the most frequent first, have the
+// facts the word table needs (stem, lexicon lists, valence) computed when
+// the model is built or read (see words.Known): 1.5 MB, read by nobody
+// but words.New, and 0.13M fewer instructions an article in cachegrind
+// (a vector row beyond it is still looked up in the lexicons).
+const knownRows = 1 << 16
 
 // prepareTagging builds the tables tagging reads and training does not
 // need: it interleaves the taggers' sparse weights and precomputes the
@@ -642,6 +701,7 @@ func (m *Model) prepareTagging() {
 	if m.vecs == nil {
 		return
 	}
+	m.known = words.NewKnown(m.vecs, knownRows)
 	n := min(projCacheRows, m.vecs.Len())
 	var v []float32
 	for _, tg := range m.taggers {

@@ -854,3 +854,31 @@ func TestTaggingMatchesTraining(t *testing.T) {
 		}
 	}
 }
+
+// TestNoFact checks that the templates cues leaves out before ranking
+// state no fact: leaving them out must not change any span's cues.
+func TestNoFact(t *testing.T) {
+	m, arts, _ := trainSmall(t)
+	s := m.getScratch()
+	checked := 0
+	for _, a := range arts[:min(5, len(arts))] {
+		m.extract(a.Doc, s)
+		n := len(a.Doc.Words)
+		for tpl := range numTemplates {
+			if !noFact[tpl] {
+				continue
+			}
+			for k := range n {
+				for _, r := range [][2]int{{k, k + 1}, {max(0, k-2), min(n, k+3)}, {0, n}} {
+					if c, ok := fact(a.Doc, s, pull{tpl: uint8(tpl), tok: k, pull: 1}, r[0], r[1]); ok {
+						t.Errorf("template %d at word %d of [%d, %d) states %+v", tpl, k, r[0], r[1], c)
+					}
+					checked++
+				}
+			}
+		}
+	}
+	if checked == 0 {
+		t.Error("nothing checked")
+	}
+}

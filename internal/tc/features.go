@@ -111,6 +111,10 @@ type docStats struct {
 	vec         []int32
 	// isWord marks tokens with a letter or digit (not punctuation).
 	isWord []bool
+	// plain marks the words (isWord) that are stopwords, looked up once
+	// per word type: the article and span vectors and the repetition
+	// features leave them out.
+	plain []bool
 	// stemID numbers each word's stem within the article (-1 for
 	// punctuation), so recurrences compare integers; stemCount[id]
 	// counts the stem's words.
@@ -163,6 +167,7 @@ func newDocStatsOf(d *doc.Document, tab *words.Table, vecs Vectors, dim int) *do
 		lower:   make([]string, n),
 		stem:    make([]string, n),
 		isWord:  make([]bool, n),
+		plain:   make([]bool, n),
 		lexWord: make([]lexicon.Kind, n),
 		valence: make([]float32, n),
 		stemID:  make([]int32, n),
@@ -182,16 +187,26 @@ func newDocStatsOf(d *doc.Document, tab *words.Table, vecs Vectors, dim int) *do
 		}
 		s.vec[i] = w.Vec
 		s.stemID[i] = -1
-		if s.isWord[i] {
-			id, ok := ids[s.stem[i]]
-			if !ok {
-				id = int32(len(s.stemCount))
-				ids[s.stem[i]] = id
-				s.stemCount = append(s.stemCount, 0)
-			}
-			s.stemID[i] = id
-			s.stemCount[id]++
+		if !s.isWord[i] {
+			continue
 		}
+		// A word seen before has its stem's id and its stopword flag: the
+		// string maps are asked once per word type.
+		if j := int(w.Type); j < i && tab.Words[j].Lower == w.Lower {
+			s.plain[i] = s.plain[j]
+			s.stemID[i] = s.stemID[j]
+			s.stemCount[s.stemID[i]]++
+			continue
+		}
+		s.plain[i] = stopword(w.Lower)
+		id, ok := ids[s.stem[i]]
+		if !ok {
+			id = int32(len(s.stemCount))
+			ids[s.stem[i]] = id
+			s.stemCount = append(s.stemCount, 0)
+		}
+		s.stemID[i] = id
+		s.stemCount[id]++
 	}
 	s.postAt = make([]int32, len(s.stemCount)+1)
 	for id, c := range s.stemCount {
@@ -215,8 +230,8 @@ func newDocStatsOf(d *doc.Document, tab *words.Table, vecs Vectors, dim int) *do
 		adder, direct := vecs.(vectorAdder)
 		direct = direct && vecs.Dim() == dim
 		var buf []float32
-		for i, l := range s.lower {
-			if !s.isWord[i] || stopword(l) {
+		for i := range s.lower {
+			if !s.isWord[i] || s.plain[i] {
 				continue
 			}
 			if row := s.vec[i]; row >= 0 {
@@ -428,7 +443,7 @@ func (c *spanCtx) extract(cfg config, fs []feat) []feat {
 	add(hashByte(hashByte(hashNS(nsRepShort), rb), bin(nWords, 1, 3, 6)), 1)
 	bestI, best := -1, int32(0)
 	for i := c.wi; i < c.wj; i++ {
-		if !st.isWord[i] || len(st.lower[i]) < 4 || stopword(st.lower[i]) {
+		if !st.isWord[i] || len(st.lower[i]) < 4 || st.plain[i] {
 			continue
 		}
 		if n := st.stemCount[st.stemID[i]]; n > best {
@@ -602,6 +617,12 @@ func charGrams(fs []feat, text string, n int) []feat {
 			h := hashNS(nsChar)
 			var buf [4]byte
 			for j := k - n; j < k; j++ {
+				// The bytes of the rune's UTF-8 encoding: ASCII is its
+				// own.
+				if r := ring[j%n]; r < utf8.RuneSelf && r >= 0 {
+					h = hashByte(h, byte(r))
+					continue
+				}
 				m := utf8.EncodeRune(buf[:], ring[j%n])
 				for _, b := range buf[:m] {
 					h = hashByte(h, b)
@@ -613,12 +634,19 @@ func charGrams(fs []feat, text string, n int) []feat {
 	push(' ')
 	space := true
 	for _, r := range text {
-		if unicode.IsSpace(r) {
+		switch {
+		case r < utf8.RuneSelf && r != ' ' && (r < '\t' || r > '\r'):
+			// ASCII other than white space, lowered without a table.
+			if r >= 'A' && r <= 'Z' {
+				r += 'a' - 'A'
+			}
+			space = false
+		case unicode.IsSpace(r):
 			if space {
 				continue
 			}
 			r, space = ' ', true
-		} else {
+		default:
 			r, space = unicode.ToLower(r), false
 		}
 		push(r)

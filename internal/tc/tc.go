@@ -238,27 +238,66 @@ func (a *Article) classify(start, end int, withCues bool) Prediction {
 func (m *Model) score(idx []int32, vals, dense []float32) [technique.Count]float64 {
 	const K = technique.Count
 	var z [K]float64
+	vals = vals[:len(idx)]
 	for i, k := range idx {
 		if k < 0 {
 			continue
 		}
-		v := vals[i]
-		row := m.w[int(k)*K : int(k)*K+K]
-		for t := range z {
-			z[t] += float64(v * row[t])
-		}
+		addRow(&z, vals[i], (*[K]float32)(m.w[int(k)*K:]))
 	}
 	for j, v := range dense {
 		if v == 0 {
 			continue
 		}
-		row := m.dense[j*K : j*K+K]
-		for t := range z {
-			z[t] += float64(v * row[t])
-		}
+		addRow(&z, v, (*[K]float32)(m.dense[j*K:]))
 	}
 	return z
 }
+
+// addRow adds v times row to z: on arrays, without bounds checks, and
+// unrolled (there are 14 techniques), which took score from 0.72M to
+// 0.4M instructions an article; the sums are the same.
+func addRow(z *[technique.Count]float64, v float32, row *[technique.Count]float32) {
+	z[0] += float64(v * row[0])
+	z[1] += float64(v * row[1])
+	z[2] += float64(v * row[2])
+	z[3] += float64(v * row[3])
+	z[4] += float64(v * row[4])
+	z[5] += float64(v * row[5])
+	z[6] += float64(v * row[6])
+	z[7] += float64(v * row[7])
+	z[8] += float64(v * row[8])
+	z[9] += float64(v * row[9])
+	z[10] += float64(v * row[10])
+	z[11] += float64(v * row[11])
+	z[12] += float64(v * row[12])
+	z[13] += float64(v * row[13])
+}
+
+// expect returns the mean of row under the probabilities p, summed in
+// technique order and unrolled like addRow.
+func expect(p *[technique.Count]float64, row *[technique.Count]float32) float64 {
+	avg := 0.0
+	avg += p[0] * float64(row[0])
+	avg += p[1] * float64(row[1])
+	avg += p[2] * float64(row[2])
+	avg += p[3] * float64(row[3])
+	avg += p[4] * float64(row[4])
+	avg += p[5] * float64(row[5])
+	avg += p[6] * float64(row[6])
+	avg += p[7] * float64(row[7])
+	avg += p[8] * float64(row[8])
+	avg += p[9] * float64(row[9])
+	avg += p[10] * float64(row[10])
+	avg += p[11] * float64(row[11])
+	avg += p[12] * float64(row[12])
+	avg += p[13] * float64(row[13])
+	return avg
+}
+
+// addRow and expect are unrolled for exactly 14 techniques: a different
+// count fails to compile here.
+var _ = [1]struct{}{}[technique.Count-14]
 
 // featureTable is an open-addressing hash table from a kept feature's
 // hash to its index in Model.hashes: one probe or two per feature instead
@@ -345,12 +384,20 @@ func denseFeatures(vecs Vectors, c *spanCtx, dim int, dst, buf []float32) ([]flo
 		return dst, buf
 	}
 	st := c.st
+	// Vectors that add a row in place (embed.Vectors) spare the copy of
+	// every word's vector; the sums are the same.
+	adder, direct := vecs.(vectorAdder)
+	direct = direct && vecs.Dim() == dim
 	addWord := func(block []float32, i int) {
-		if !st.isWord[i] || stopword(st.lower[i]) {
+		if !st.isWord[i] || st.plain[i] {
 			return
 		}
 		row := st.vec[i]
 		if row < 0 {
+			return
+		}
+		if direct {
+			adder.AddVec(int(row), 1, block)
 			return
 		}
 		var v []float32
@@ -424,12 +471,8 @@ func (m *Model) cues(c *spanCtx, sc *scratch, p *Prediction) []cue.Cue {
 	if m.dim > 0 && len(sc.dense) >= m.dim {
 		s := 0.0
 		for j, v := range sc.dense[:m.dim] {
-			row := m.dense[j*technique.Count : (j+1)*technique.Count]
-			avg := 0.0
-			for t, pt := range p.Probs {
-				avg += pt * float64(row[t])
-			}
-			s += float64(v) * (float64(row[top]) - avg)
+			row := (*[technique.Count]float32)(m.dense[j*technique.Count:])
+			s += float64(v) * (float64(row[top]) - expect(&p.Probs, row))
 		}
 		f := feat{cue: cueMeaning, arg: -1, arg2: int32(top)}
 		if w := c.onlyWord(); w >= 0 {
@@ -443,12 +486,8 @@ func (m *Model) cues(c *spanCtx, sc *scratch, p *Prediction) []cue.Cue {
 		if f.cue == cueNone || k < 0 {
 			continue
 		}
-		row := m.w[int(k)*technique.Count : (int(k)+1)*technique.Count]
-		avg := 0.0
-		for t, pt := range p.Probs {
-			avg += pt * float64(row[t])
-		}
-		s := float64(f.val) * (float64(row[top]) - avg)
+		row := (*[technique.Count]float32)(m.w[int(k)*technique.Count:])
+		s := float64(f.val) * (float64(row[top]) - expect(&p.Probs, row))
 		j := 0
 		for j < n && !same(cs[j].f, f) {
 			j++
@@ -500,7 +539,7 @@ const maxCues = cue.Max + 2
 func (c *spanCtx) onlyWord() int {
 	w := -1
 	for i := c.wi; i < c.wj; i++ {
-		if c.st.isWord[i] && !stopword(c.st.lower[i]) {
+		if c.st.isWord[i] && !c.st.plain[i] {
 			if w >= 0 {
 				return -1
 			}

@@ -7,6 +7,8 @@
 package words
 
 import (
+	"strings"
+
 	"unspun/internal/doc"
 	"unspun/internal/lexicon"
 )
@@ -36,6 +38,10 @@ type Word struct {
 	Rated   bool
 	// Vec is the word's row in the vectors, -1 when it has none.
 	Vec int32
+	// Type is the index of the document's first word with this Lower:
+	// two words are the same word exactly when their Types are equal, so
+	// that counting words needs no map of strings.
+	Type int32
 }
 
 // Table holds one Word per doc.Word of a document, in order.
@@ -43,8 +49,97 @@ type Table struct {
 	Words []Word
 }
 
-// New builds the table of d's words; vecs may be nil.
+// Known is a table of word vectors with the facts New needs about its
+// most frequent words computed once, when a model is loaded: a word of a
+// document found among them is not stemmed, nor looked up in the
+// lexicons, again. The facts are lexicon's, the same as New computes for
+// any other word. It holds no pointers, so the collector does not read
+// it. A Known is safe for concurrent use.
+type Known struct {
+	vecs  VocabVectors
+	facts []known
+}
+
+// VocabVectors are Vectors that list their words, as *embed.Vectors does.
+type VocabVectors interface {
+	Vectors
+	Len() int
+	Word(row int) string
+}
+
+// known is what Known holds about one word. Its stem is its first
+// stemLen bytes, followed by "y" when stemY.
+type known struct {
+	valence float64
+	lex     lexicon.Kind
+	stemLen int32
+	flags   uint8
+}
+
+const (
+	knownSet uint8 = 1 << iota // the facts are filled in
+	knownStemY
+	knownIsWord
+	knownSuperlative
+	knownRated
+)
+
+// NewKnown computes the facts of vecs' first n words (the most frequent
+// first, in embed's tables). A word whose stem is not one of the forms
+// known stores (a prefix of the word, or a prefix and "y") is left out.
+func NewKnown(vecs VocabVectors, n int) *Known {
+	k := &Known{vecs: vecs, facts: make([]known, min(n, vecs.Len()))}
+	for row := range k.facts {
+		w := vecs.Word(row)
+		f := &k.facts[row]
+		switch st := lexicon.Stem(w); {
+		case strings.HasPrefix(w, st):
+			f.stemLen = int32(len(st))
+		case strings.HasSuffix(st, "y") && strings.HasPrefix(w, st[:len(st)-1]):
+			f.stemLen, f.flags = int32(len(st)-1), knownStemY
+		default:
+			continue
+		}
+		f.flags |= knownSet
+		if lexicon.IsWord(w) {
+			f.flags |= knownIsWord
+		}
+		if lexicon.LooksSuperlative(w) {
+			f.flags |= knownSuperlative
+		}
+		var rated bool
+		if f.valence, rated = lexicon.Valence(w); rated {
+			f.flags |= knownRated
+		}
+		f.lex = lexicon.Word(w)
+	}
+	return k
+}
+
+// Lookup finds word's row, as the vectors do.
+func (k *Known) Lookup(word string) (int, bool) { return k.vecs.Lookup(word) }
+
+// fill sets x's facts from the word of row when k holds them, and
+// reports whether it did; x.Lower must be that word.
+func (k *Known) fill(x *Word, row int) bool {
+	if row >= len(k.facts) || k.facts[row].flags&knownSet == 0 || k.vecs.Word(row) != x.Lower {
+		return false
+	}
+	f := &k.facts[row]
+	x.Stem = x.Lower[:f.stemLen]
+	if f.flags&knownStemY != 0 {
+		x.Stem += "y"
+	}
+	x.IsWord = f.flags&knownIsWord != 0
+	x.Lex = f.lex
+	x.Superlative = f.flags&knownSuperlative != 0
+	x.Valence, x.Rated = f.valence, f.flags&knownRated != 0
+	return true
+}
+
+// New builds the table of d's words; vecs may be nil, or a *Known.
 func New(d *doc.Document, vecs Vectors) *Table {
+	kn, _ := vecs.(*Known)
 	t := &Table{Words: make([]Word, len(d.Words))}
 	lowers := make([]string, len(d.Words))
 	// A word seen before in the document copies its facts: most tokens
@@ -60,18 +155,22 @@ func New(d *doc.Document, vecs Vectors) *Table {
 		}
 		seen[l] = int32(i)
 		x := &t.Words[i]
+		x.Type = int32(i)
 		x.Lower = l
+		x.Vec = -1
+		if vecs != nil {
+			if r, ok := vecs.Lookup(l); ok {
+				x.Vec = int32(r)
+				if kn != nil && kn.fill(x, r) {
+					continue
+				}
+			}
+		}
 		x.Stem = lexicon.Stem(l)
 		x.IsWord = lexicon.IsWord(l)
 		x.Lex = lexicon.Word(l)
 		x.Superlative = lexicon.LooksSuperlative(l)
 		x.Valence, x.Rated = lexicon.Valence(l)
-		x.Vec = -1
-		if vecs != nil {
-			if r, ok := vecs.Lookup(l); ok {
-				x.Vec = int32(r)
-			}
-		}
 	}
 	lexicon.Phrases(lowers, func(m lexicon.Match) {
 		for k := m.Start; k < m.End; k++ {

@@ -71,3 +71,43 @@ func BenchmarkNew(b *testing.B) {
 		New(d, fakeVectors{"the": 0, "regime": 5})
 	}
 }
+
+// vocab is a vector table listing its words, for Known.
+type vocab []string
+
+func (v vocab) Lookup(w string) (int, bool) {
+	for i, x := range v {
+		if x == w {
+			return i, true
+		}
+	}
+	return 0, false
+}
+func (v vocab) Len() int            { return len(v) }
+func (v vocab) Word(row int) string { return v[row] }
+
+// TestKnown checks that a table built with Known's cached facts is the
+// table New builds without them, for words of each stem form (plain,
+// inflected, "-ies", possessive), lexicon entries, rated and
+// superlative words, numbers and punctuation, inside and outside the
+// cached rows.
+func TestKnown(t *testing.T) {
+	v := vocab{"the", "countries", "worst", "greatest", "disaster", "hates", "trump's", "don't", "1990", ",", "flies", "running", "evil", "our", "nation"}
+	texts := []string{
+		"The countries' worst disaster: Trump's greatest evil, he hates it.",
+		"Don’t run: flies running in 1990, our nation , the NATION.",
+		"",
+	}
+	for _, n := range []int{0, 5, len(v), 100} {
+		kn := NewKnown(v, n)
+		for _, text := range texts {
+			d := doc.New("", text)
+			want, got := New(d, v), New(d, kn)
+			for i := range want.Words {
+				if got.Words[i] != want.Words[i] {
+					t.Errorf("n=%d, word %d %q: got %+v, want %+v", n, i, d.Words[i].Text, got.Words[i], want.Words[i])
+				}
+			}
+		}
+	}
+}
