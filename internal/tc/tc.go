@@ -70,6 +70,9 @@ type Model struct {
 	dim   int
 	// temp is the calibration temperature dividing the logits.
 	temp float64
+	// bias is added to the logits before the temperature divides them
+	// (a decision rule fitted on held-out predictions, Options.Bias).
+	bias [technique.Count]float32
 
 	vecs Vectors
 
@@ -214,9 +217,12 @@ func (a *Article) classify(start, end int, withCues bool) Prediction {
 	}
 	sc.dense = sc.dense[:0]
 	if m.dim > 0 {
-		sc.dense, sc.vbuf = denseFeatures(m.vecs, &c, m.dim, sc.dense, sc.vbuf)
+		sc.dense, sc.vbuf = denseFeatures(m.vecs, m.cfg, &c, m.dim, sc.dense, sc.vbuf)
 	}
 	logits := m.score(sc.idx, sc.vals, sc.dense)
+	for t, b := range m.bias {
+		logits[t] += float64(b)
+	}
 	temp := m.temp
 	if !(temp > 0) {
 		temp = 1 // a zero Model: uniform probabilities
@@ -336,10 +342,25 @@ const denseBlocks = 3
 // matter next to hundreds of sparse features.
 const denseScale = 6
 
+// poolBlocks are the extra dense blocks of config.Pool: the elementwise
+// maximum and minimum of the span's content-word vectors, each scaled to
+// length denseScale (a mean hides which single word is extreme on a
+// dimension).
+const poolBlocks = 2
+
+// blocks returns the number of dense blocks of the configuration.
+func (c config) blocks() int {
+	if c.Pool {
+		return denseBlocks + poolBlocks
+	}
+	return denseBlocks
+}
+
 // denseFeatures writes the dense vector features of the span to dst
-// (denseBlocks×dim values; a block is zero when no word has a vector).
-func denseFeatures(vecs Vectors, c *spanCtx, dim int, dst, buf []float32) ([]float32, []float32) {
-	dst = slices.Grow(dst[:0], denseBlocks*dim)[:denseBlocks*dim]
+// (cfg.blocks()×dim values; a block is zero when no word has a vector).
+func denseFeatures(vecs Vectors, cfg config, c *spanCtx, dim int, dst, buf []float32) ([]float32, []float32) {
+	nb := cfg.blocks()
+	dst = slices.Grow(dst[:0], nb*dim)[:nb*dim]
 	clear(dst)
 	if vecs == nil {
 		return dst, buf
@@ -360,9 +381,32 @@ func denseFeatures(vecs Vectors, c *spanCtx, dim int, dst, buf []float32) ([]flo
 		}
 	}
 	span, ctx := dst[:dim], dst[dim:2*dim]
-	copy(dst[2*dim:], st.articleVec)
+	copy(dst[2*dim:3*dim], st.articleVec)
 	for i := c.wi; i < c.wj; i++ {
 		addWord(span, i)
+	}
+	if cfg.Pool {
+		hi, lo := dst[3*dim:4*dim], dst[4*dim:5*dim]
+		first := true
+		for i := c.wi; i < c.wj; i++ {
+			if !st.isWord[i] || stopword(st.lower[i]) || st.vec[i] < 0 {
+				continue
+			}
+			var v []float32
+			v, buf = vecOf(vecs, int(st.vec[i]), dim, buf)
+			if first {
+				copy(hi, v)
+				copy(lo, v)
+				first = false
+				continue
+			}
+			for j, x := range v {
+				hi[j] = max(hi[j], x)
+				lo[j] = min(lo[j], x)
+			}
+		}
+		unit(hi, denseScale)
+		unit(lo, denseScale)
 	}
 	for i := c.si; i < c.sj; i++ {
 		if i < c.wi || i >= c.wj {

@@ -52,11 +52,28 @@ type Options struct {
 	// NoContext, NoBigrams, NoLexicons and NoVectors switch feature
 	// groups off, for ablations.
 	NoContext, NoBigrams, NoLexicons, NoVectors bool
+	// Pool adds the elementwise maximum and minimum of the span's word
+	// vectors as dense features.
+	Pool bool
+	// Identity adds the span's whole stem sequence as a feature.
+	Identity bool
 	// Ensemble is the number of models, trained on the same rows in the
 	// orders of successive seeds, whose weights are averaged (an
 	// ensemble of linear models with one feature index is one linear
 	// model); default 4, 1 for a single model.
 	Ensemble int
+	// Bias is what a per-technique additive bias on the logits, fitted
+	// on the calibration folds' held-out predictions, maximises (a
+	// decision rule; BiasDefault: DefaultBias).
+	Bias BiasObjective
+	// Average is how many of the last epochs' end-of-epoch weights each
+	// run averages (iterate averaging); 0 or 1 keeps the last.
+	Average int
+	// BiasWeight is the class weight exponent of BiasPrior.
+	BiasWeight float64
+	// BiasSweep, for cross-validation only, also scores the nested
+	// BiasPrior bias at each of these weights (CV.Sweep).
+	BiasSweep []float64
 }
 
 func (o Options) withDefaults() Options {
@@ -86,12 +103,17 @@ func (o Options) withDefaults() Options {
 	if o.Folds <= 0 {
 		o.Folds = 5
 	}
+	if o.Bias == BiasDefault {
+		o.Bias = DefaultBias
+	}
 	return o
 }
 
 func (o Options) config(vecs Vectors) config {
 	c := config{Context: !o.NoContext, Bigrams: !o.NoBigrams, Lexicons: !o.NoLexicons,
 		Vectors: !o.NoVectors && vecs != nil}
+	c.Pool = o.Pool && c.Vectors
+	c.Identity = o.Identity
 	if o.CharN > 0 {
 		c.CharN = uint8(min(o.CharN, 8))
 	}
@@ -136,12 +158,14 @@ func Train(arts []*corpus.Article, vecs Vectors, opts Options) (*Model, error) {
 	// folds each article is its own fold, and with one there is none.
 	opts.Folds = min(opts.Folds, len(arts))
 	temp := 1.0
+	var bias [technique.Count]float64
 	if opts.Folds > 1 {
-		cv, err := crossValidate(exs, len(arts), vecs, cfg, opts)
+		cv, err := crossValidate(exs, len(arts), vecs, cfg, opts, false)
 		if err != nil {
 			return nil, err
 		}
 		temp = cv.Temperature
+		bias = cv.Bias
 		opts.progress("%d-fold CV: accuracy %.4f, temperature %.3f, ECE %.4f → %.4f (%.1fs)",
 			opts.Folds, cv.Accuracy, cv.Temperature, cv.ECERaw, cv.ECE, time.Since(t0).Seconds())
 	}
@@ -150,6 +174,9 @@ func Train(arts []*corpus.Article, vecs Vectors, opts Options) (*Model, error) {
 		return nil, err
 	}
 	m.temp = temp
+	for t, v := range bias {
+		m.bias[t] = float32(v)
+	}
 	opts.progress("model: %d features, %d vector dims (%.1fs)", len(m.hashes), m.dim, time.Since(t0).Seconds())
 	return m, nil
 }
@@ -206,7 +233,7 @@ func examples(arts []*corpus.Article, vecs Vectors, cfg config) ([]*example, err
 			e.fs = c.extract(cfg, nil)
 			e.repeats, e.before = c.recurrences()
 			if dim > 0 {
-				e.dense, _ = denseFeatures(vecs, &c, dim, nil, nil)
+				e.dense, _ = denseFeatures(vecs, cfg, &c, dim, nil, nil)
 			}
 			byKey[k] = e
 			exs = append(exs, e)
@@ -259,7 +286,7 @@ func fit(exs []*example, vecs Vectors, cfg config, opts Options) *Model {
 		dim = vecs.Dim()
 	}
 	m := &Model{cfg: cfg, hashes: hashes, dim: dim, vecs: vecs, temp: 1,
-		w: make([]float32, len(hashes)*K), dense: make([]float32, denseBlocks*dim*K)}
+		w: make([]float32, len(hashes)*K), dense: make([]float32, cfg.blocks()*dim*K)}
 
 	// Class weights from row frequencies.
 	var freq [K]float64
@@ -292,6 +319,8 @@ func fit(exs []*example, vecs Vectors, cfg config, opts Options) *Model {
 	}
 	runs := max(opts.Ensemble, 1)
 	var sumW, sumD []float32
+	avg := min(opts.Average, opts.Epochs)
+	var avgW, avgD []float32
 	for run := range runs {
 		if run > 0 {
 			clear(m.w)
@@ -338,6 +367,23 @@ func fit(exs []*example, vecs Vectors, cfg config, opts Options) *Model {
 				}
 			}
 			opts.progress("epoch %d/%d: loss %.4f", epoch+1, opts.Epochs, loss/float64(len(order)))
+			if avg > 1 && epoch >= opts.Epochs-avg {
+				if avgW == nil {
+					avgW, avgD = make([]float32, len(m.w)), make([]float32, len(m.dense))
+				}
+				for i, v := range m.w {
+					avgW[i] += v / float32(avg)
+				}
+				for i, v := range m.dense {
+					avgD[i] += v / float32(avg)
+				}
+			}
+		}
+		if avg > 1 && avgW != nil {
+			copy(m.w, avgW)
+			copy(m.dense, avgD)
+			clear(avgW)
+			clear(avgD)
 		}
 		if runs > 1 {
 			if sumW == nil {
@@ -377,17 +423,27 @@ type CV struct {
 	Temperature, ECERaw, ECE float64
 	// NLL is the held-out log-loss per row after calibration.
 	NLL float64
+	// Bias is the per-technique logit bias fitted on all the held-out
+	// predictions (the one a model trained on these articles gets).
+	Bias [technique.Count]float64
 	// Eval scores the held-out predictions after calibration, per
 	// technique (macro-F1, confusion, reliability) as Evaluate does;
-	// Plain scores the same predictions without the decision rules (a
-	// paired comparison: same folds, same models).
-	Eval, Plain Eval
+	// Unbiased scores the same predictions without the logit bias, and
+	// Plain without any decision rule (paired comparisons: same folds,
+	// same models).
+	Eval, Unbiased, Plain Eval
+	// Sweep scores the nested BiasPrior bias at each Options.BiasSweep
+	// weight.
+	Sweep []Eval
 }
 
 // CrossValidate trains on all folds of the articles but one and predicts
 // the held-out one, opts.Folds times (folds assign articles round-robin in
 // the given order), to estimate accuracy and fit the calibration
-// temperature without touching any other data.
+// temperature without touching any other data. A logit bias (opts.Bias)
+// is fitted for each held-out fold on the predictions for the other folds
+// of models that never saw the held-out one (nested), so the scores
+// never use the labels they are scored on.
 func CrossValidate(arts []*corpus.Article, vecs Vectors, opts Options) (CV, error) {
 	vecs = usable(vecs)
 	opts = opts.withDefaults()
@@ -399,21 +455,29 @@ func CrossValidate(arts []*corpus.Article, vecs Vectors, opts Options) (CV, erro
 	if err != nil {
 		return CV{}, err
 	}
-	return crossValidate(exs, len(arts), vecs, cfg, opts)
+	return crossValidate(exs, len(arts), vecs, cfg, opts, true)
 }
 
-func crossValidate(exs []*example, nArts int, vecs Vectors, cfg config, opts Options) (CV, error) {
+// crossValidate computes the held-out predictions of opts.Folds article
+// folds. With nested, each fold's logit bias is fitted on the other
+// folds' predictions by models trained without the fold (for every pair
+// of folds, a model trained on the rest predicts both), for an honest
+// score; otherwise one bias is fitted on all held-out predictions, as
+// Train needs.
+func crossValidate(exs []*example, nArts int, vecs Vectors, cfg config, opts Options, nested bool) (CV, error) {
 	const K = technique.Count
-	if nArts < opts.Folds {
-		return CV{}, fmt.Errorf("tc: %d articles are too few for %d folds", nArts, opts.Folds)
+	F := opts.Folds
+	if nArts < F {
+		return CV{}, fmt.Errorf("tc: %d articles are too few for %d folds", nArts, F)
 	}
+	fold := func(e *example) int { return e.article % F }
 	logits := make([][K]float64, len(exs))
 	quiet := opts
 	quiet.Progress = nil
-	for f := 0; f < opts.Folds; f++ {
+	for f := 0; f < F; f++ {
 		var tr []*example
 		for _, e := range exs {
-			if e.article%opts.Folds != f {
+			if fold(e) != f {
 				tr = append(tr, e)
 			}
 		}
@@ -422,19 +486,89 @@ func crossValidate(exs []*example, nArts int, vecs Vectors, cfg config, opts Opt
 		}
 		m := fit(tr, vecs, cfg, quiet)
 		for i, e := range exs {
-			if e.article%opts.Folds == f {
+			if fold(e) == f {
 				logits[i] = m.logits(e)
 			}
 		}
-		opts.progress("fold %d/%d done", f+1, opts.Folds)
+		opts.progress("fold %d/%d done", f+1, F)
 	}
-	cv := CV{Folds: opts.Folds}
-	cv.Temperature = fitTemperature(exs, logits)
-	cv.ECERaw = heldOut(exs, logits, 1, Options{RepeatMin: -1}).ECE
-	cv.Eval = heldOut(exs, logits, cv.Temperature, opts)
+	if err := opts.stopped(); err != nil {
+		return CV{}, err
+	}
+	cv := CV{Folds: F}
+	rules := Options{RepeatMin: opts.RepeatMin, RepeatSuppress: opts.RepeatSuppress, BiasWeight: opts.BiasWeight}
+	biased := logits
+	if opts.Bias != BiasNone || nested && len(opts.BiasSweep) > 0 {
+		biased = make([][K]float64, len(exs))
+		copy(biased, logits)
+		cv.Bias = fitBias(exs, logits, func(int) bool { return true }, opts.Bias, rules)
+		if nested {
+			// inner[f][i]: the logits for example i (not in fold f) of
+			// the model trained without folds f and i's.
+			inner := make([][][K]float64, F)
+			for f := range inner {
+				inner[f] = make([][K]float64, len(exs))
+			}
+			for f := 0; f < F; f++ {
+				for g := f + 1; g < F; g++ {
+					var tr []*example
+					for _, e := range exs {
+						if k := fold(e); k != f && k != g {
+							tr = append(tr, e)
+						}
+					}
+					if len(tr) == 0 {
+						continue
+					}
+					m := fit(tr, vecs, cfg, quiet)
+					for i, e := range exs {
+						switch fold(e) {
+						case f:
+							inner[g][i] = m.logits(e)
+						case g:
+							inner[f][i] = m.logits(e)
+						}
+					}
+				}
+				opts.progress("inner folds of fold %d/%d done", f+1, F)
+			}
+			apply := func(obj BiasObjective, rules Options, out [][K]float64) {
+				for f := 0; f < F; f++ {
+					b := fitBias(exs, inner[f], func(i int) bool { return fold(exs[i]) != f }, obj, rules)
+					opts.progress("fold %d bias %.2f", f+1, b)
+					for i, e := range exs {
+						if fold(e) == f {
+							for t := range b {
+								out[i][t] += b[t]
+							}
+						}
+					}
+				}
+			}
+			apply(opts.Bias, rules, biased)
+			for _, w := range opts.BiasSweep {
+				sw := make([][K]float64, len(exs))
+				copy(sw, logits)
+				r := rules
+				r.BiasWeight = w
+				apply(BiasPrior, r, sw)
+				cv.Sweep = append(cv.Sweep, heldOut(exs, sw, 1, opts))
+			}
+		} else {
+			for i := range biased {
+				for t := range cv.Bias {
+					biased[i][t] += cv.Bias[t]
+				}
+			}
+		}
+	}
+	cv.Temperature = fitTemperature(exs, biased)
+	cv.ECERaw = heldOut(exs, biased, 1, Options{RepeatMin: -1}).ECE
+	cv.Eval = heldOut(exs, biased, cv.Temperature, opts)
+	cv.Unbiased = heldOut(exs, logits, cv.Temperature, opts)
 	cv.Plain = heldOut(exs, logits, cv.Temperature, Options{RepeatMin: -1})
 	cv.ECE = cv.Eval.ECE
-	cv.NLL = nll(exs, logits, cv.Temperature)
+	cv.NLL = nll(exs, biased, cv.Temperature)
 	cv.Accuracy = cv.Eval.MicroF1
 	return cv, nil
 }
