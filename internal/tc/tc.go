@@ -209,15 +209,18 @@ func (a *Article) classify(start, end int, withCues bool) Prediction {
 
 	c := st.span(start, end)
 	sc.fs = c.extract(m.cfg, sc.fs[:0])
+	sc.dense = sc.dense[:0]
+	if m.dim > 0 {
+		sc.dense, sc.vbuf = denseFeatures(m.vecs, m.cfg, &c, m.dim, sc.dense, sc.vbuf)
+		if m.cfg.Sims {
+			sc.fs = simFeatures(sc.fs, sc.dense, m.dim)
+		}
+	}
 	sc.idx, sc.vals = sc.idx[:0], sc.vals[:0]
 	ft := m.features()
 	for _, f := range sc.fs {
 		sc.idx = append(sc.idx, int32(ft.get(f.hash)))
 		sc.vals = append(sc.vals, f.val)
-	}
-	sc.dense = sc.dense[:0]
-	if m.dim > 0 {
-		sc.dense, sc.vbuf = denseFeatures(m.vecs, m.cfg, &c, m.dim, sc.dense, sc.vbuf)
 	}
 	logits := m.score(sc.idx, sc.vals, sc.dense)
 	for t, b := range m.bias {
@@ -416,6 +419,27 @@ func denseFeatures(vecs Vectors, cfg config, c *spanCtx, dim int, dst, buf []flo
 	unit(span, denseScale)
 	unit(ctx, denseScale)
 	return dst, buf
+}
+
+// simFeatures appends the binned cosine similarities of the span's
+// vector to the rest of its sentence and to the article: whether the span
+// is on the topic around it or a word apart from it. dense is the output
+// of denseFeatures; a zero block gives no feature.
+func simFeatures(fs []feat, dense []float32, dim int) []feat {
+	span := dense[:dim]
+	for k, other := range [][]float32{dense[dim : 2*dim], dense[2*dim : 3*dim]} {
+		dot := 0.0
+		for j, x := range span {
+			dot += float64(x) * float64(other[j])
+		}
+		if dot == 0 {
+			continue
+		}
+		cos := dot / (denseScale * denseScale)
+		b := byte(min(9, max(0, int((cos+1)*5))))
+		fs = append(fs, feat{hash: hashByte(hashByte(hashNS(nsSim), byte(k)), b), val: 1})
+	}
+	return fs
 }
 
 // vecOf returns row's vector (dim values) using buf as storage, and the

@@ -32,6 +32,8 @@ type Options struct {
 	MinCount int
 	// CharN is the character n-gram size; default 4, negative disables.
 	CharN int
+	// CharN2 is a second character n-gram size (0: none).
+	CharN2 int
 	// ClassWeight is the exponent of inverse-frequency class weights:
 	// default 0.3, negative weighs every row alike, 1 balances the
 	// classes.
@@ -57,6 +59,11 @@ type Options struct {
 	Pool bool
 	// Identity adds the span's whole stem sequence as a feature.
 	Identity bool
+	// Sims adds the binned cosine similarities of the span's vector to
+	// its sentence's and its article's.
+	Sims bool
+	// NearCaps adds whether the words next to the span are capitalised.
+	NearCaps bool
 	// Ensemble is the number of models, trained on the same rows in the
 	// orders of successive seeds, whose weights are averaged (an
 	// ensemble of linear models with one feature index is one linear
@@ -69,6 +76,10 @@ type Options struct {
 	// Average is how many of the last epochs' end-of-epoch weights each
 	// run averages (iterate averaging); 0 or 1 keeps the last.
 	Average int
+	// Stack, for cross-validation only, scores a second pass whose
+	// models also see the mean predicted distribution of the other spans
+	// of the article (held-out predictions, nested).
+	Stack bool
 	// BiasWeight is the class weight exponent of BiasPrior.
 	BiasWeight float64
 	// BiasSweep, for cross-validation only, also scores the nested
@@ -114,8 +125,13 @@ func (o Options) config(vecs Vectors) config {
 		Vectors: !o.NoVectors && vecs != nil}
 	c.Pool = o.Pool && c.Vectors
 	c.Identity = o.Identity
+	c.Sims = o.Sims && c.Vectors
+	c.NearCaps = o.NearCaps
 	if o.CharN > 0 {
 		c.CharN = uint8(min(o.CharN, 8))
+	}
+	if o.CharN2 > 0 && o.CharN2 != o.CharN {
+		c.CharN2 = uint8(min(o.CharN2, 8))
 	}
 	return c
 }
@@ -234,6 +250,9 @@ func examples(arts []*corpus.Article, vecs Vectors, cfg config) ([]*example, err
 			e.repeats, e.before = c.recurrences()
 			if dim > 0 {
 				e.dense, _ = denseFeatures(vecs, cfg, &c, dim, nil, nil)
+				if cfg.Sims {
+					e.fs = simFeatures(e.fs, e.dense, dim)
+				}
 			}
 			byKey[k] = e
 			exs = append(exs, e)
@@ -286,7 +305,7 @@ func fit(exs []*example, vecs Vectors, cfg config, opts Options) *Model {
 		dim = vecs.Dim()
 	}
 	m := &Model{cfg: cfg, hashes: hashes, dim: dim, vecs: vecs, temp: 1,
-		w: make([]float32, len(hashes)*K), dense: make([]float32, cfg.blocks()*dim*K)}
+		w: make([]float32, len(hashes)*K), dense: make([]float32, denseLen(exs, cfg, dim)*K)}
 
 	// Class weights from row frequencies.
 	var freq [K]float64
@@ -404,6 +423,16 @@ func fit(exs []*example, vecs Vectors, cfg config, opts Options) *Model {
 	return m
 }
 
+// denseLen is the number of dense features of exs: the vector blocks,
+// or more when cross-validation's stacking appended its own.
+func denseLen(exs []*example, cfg config, dim int) int {
+	n := cfg.blocks() * dim
+	if len(exs) > 0 && len(exs[0].dense) > n {
+		n = len(exs[0].dense)
+	}
+	return n
+}
+
 func adagrad(w, g2 []float32, g *[technique.Count]float32, v, lr, l2 float32) {
 	for t := range w {
 		gr := g[t]*v + l2*w[t]
@@ -498,14 +527,15 @@ func crossValidate(exs []*example, nArts int, vecs Vectors, cfg config, opts Opt
 	cv := CV{Folds: F}
 	rules := Options{RepeatMin: opts.RepeatMin, RepeatSuppress: opts.RepeatSuppress, BiasWeight: opts.BiasWeight}
 	biased := logits
-	if opts.Bias != BiasNone || nested && len(opts.BiasSweep) > 0 {
+	var inner [][][K]float64
+	if opts.Bias != BiasNone || nested && (len(opts.BiasSweep) > 0 || opts.Stack) {
 		biased = make([][K]float64, len(exs))
 		copy(biased, logits)
 		cv.Bias = fitBias(exs, logits, func(int) bool { return true }, opts.Bias, rules)
 		if nested {
 			// inner[f][i]: the logits for example i (not in fold f) of
 			// the model trained without folds f and i's.
-			inner := make([][][K]float64, F)
+			inner = make([][][K]float64, F)
 			for f := range inner {
 				inner[f] = make([][K]float64, len(exs))
 			}
@@ -561,6 +591,10 @@ func crossValidate(exs []*example, nArts int, vecs Vectors, cfg config, opts Opt
 				}
 			}
 		}
+	}
+	if nested && opts.Stack {
+		biased = stack(exs, F, fold, logits, inner, vecs, cfg, quiet)
+		opts.progress("stacked")
 	}
 	cv.Temperature = fitTemperature(exs, biased)
 	cv.ECERaw = heldOut(exs, biased, 1, Options{RepeatMin: -1}).ECE
@@ -630,4 +664,62 @@ func fitTemperature(exs []*example, logits [][technique.Count]float64) float64 {
 		}
 	}
 	return math.Exp((lo + hi) / 2)
+}
+
+// stack returns the held-out logits of a second pass: for each fold f, a
+// model trained on the other folds' examples with, as extra dense
+// features, the mean predicted distribution of the other spans of the
+// same article (inner[f]: by models that saw neither fold f nor the
+// span's), scoring fold f's examples with that of their articles' other
+// spans by the first pass (logits).
+func stack(exs []*example, F int, fold func(*example) int, logits [][technique.Count]float64, inner [][][technique.Count]float64, vecs Vectors, cfg config, opts Options) [][technique.Count]float64 {
+	const K = technique.Count
+	byArt := map[int][]int{}
+	for i, e := range exs {
+		byArt[e.article] = append(byArt[e.article], i)
+	}
+	ctxOf := func(i int, lg [][K]float64) []float32 {
+		var sum [K]float64
+		var p [K]float64
+		n := 0
+		for _, j := range byArt[exs[i].article] {
+			if j == i {
+				continue
+			}
+			softmax(lg[j][:], 1, p[:])
+			for t := range p {
+				sum[t] += p[t]
+			}
+			n++
+		}
+		out := make([]float32, K)
+		if n > 0 {
+			for t := range out {
+				out[t] = float32(denseScale * sum[t] / float64(n))
+			}
+		}
+		return out
+	}
+	withCtx := func(e *example, ctx []float32) *example {
+		c := *e
+		c.dense = append(append([]float32(nil), e.dense...), ctx...)
+		c.idx, c.vals = nil, nil
+		return &c
+	}
+	out := make([][K]float64, len(exs))
+	for f := 0; f < F; f++ {
+		var tr []*example
+		for i, e := range exs {
+			if fold(e) != f {
+				tr = append(tr, withCtx(e, ctxOf(i, inner[f])))
+			}
+		}
+		m := fit(tr, vecs, cfg, opts)
+		for i, e := range exs {
+			if fold(e) == f {
+				out[i] = m.logits(withCtx(e, ctxOf(i, logits)))
+			}
+		}
+	}
+	return out
 }
