@@ -67,9 +67,7 @@ const (
 	nsWholeShort = 'w' + 128
 	nsEdge       = 'e' // span at the start or end of its sentence
 	nsRepOrder   = 'o' // earlier and later recurrences of the span's text
-	nsIdentity   = 'I' // the span's whole stem sequence
-	nsSim        = 'V' // cosine of the span's vector to its sentence's, article's
-	nsNearCaps   = 'P' // capitalised word just before / after the span
+	nsIdentity   = 'I' // the span's whole stem sequence (format 3)
 )
 
 // cueKind says how to put a feature into words for a reader.
@@ -298,15 +296,11 @@ func searchWordEnd(ws []doc.Word, cp int) int {
 // config selects feature groups; it is stored in the model file.
 type config struct {
 	CharN    uint8 // character n-gram size; 0 disables
-	CharN2   uint8 // a second character n-gram size, its own group; 0: none
 	Context  bool  // sentence-context words
 	Bigrams  bool
 	Vectors  bool // averaged word vectors, when vectors are given
 	Lexicons bool
-	Pool     bool // max- and min-pooled span vectors (poolBlocks)
 	Identity bool // the span's whole stem sequence as one feature
-	Sims     bool // similarity of the span's vector to its surroundings
-	NearCaps bool // capitalised neighbours of the span
 }
 
 func bin(n int, edges ...int) byte {
@@ -352,7 +346,9 @@ func (c *spanCtx) extract(cfg config, fs []feat) []feat {
 	}
 	normalise(fs[g:])
 	if cfg.Identity && nWords > 0 {
-		// A slogan or a cliché recurs across articles word for word.
+		// The whole span, word for word: slogans, clichés and labels
+		// recur across articles, and its words and bigrams alone do not
+		// say that they come together.
 		h := hashNS(nsIdentity)
 		for i := c.wi; i < c.wj; i++ {
 			if st.isWord[i] {
@@ -368,12 +364,10 @@ func (c *spanCtx) extract(cfg config, fs []feat) []feat {
 
 	// Character n-grams of the lowercased span, with boundary marks, so
 	// unseen inflections and compounds share evidence.
-	for _, n := range [2]uint8{cfg.CharN, cfg.CharN2} {
-		if n > 0 {
-			g = len(fs)
-			fs = charGrams(fs, d.Slice(c.start, c.end), int(n))
-			normalise(fs[g:])
-		}
+	if cfg.CharN > 0 {
+		g = len(fs)
+		fs = charGrams(fs, d.Slice(c.start, c.end), int(cfg.CharN))
+		normalise(fs[g:])
 	}
 
 	// Sentence context outside the span.
@@ -399,21 +393,6 @@ func (c *spanCtx) extract(cfg config, fs []feat) []feat {
 	}
 	add(hashString(hashNS(nsLeft), left), 1)
 	add(hashString(hashNS(nsRight), right), 1)
-	if cfg.NearCaps {
-		// A capitalised word next to the span, not opening its
-		// sentence: a name the span may be calling names.
-		capAt := func(i int) byte {
-			if i < c.si || i >= c.sj || i == c.si || !st.isWord[i] {
-				return 0
-			}
-			r, _ := utf8.DecodeRuneInString(d.Words[i].Text)
-			if unicode.IsUpper(r) {
-				return 1
-			}
-			return 0
-		}
-		add(hashByte(hashByte(hashNS(nsNearCaps), capAt(c.wi-1)), capAt(c.wj)), 1)
-	}
 	// Where the span sits in its sentence.
 	atStart, atEnd := byte(0), byte(0)
 	if c.wi <= c.si {

@@ -19,19 +19,16 @@ import (
 //
 //	magic "UNSPUNTC" | version u32 | techniques u32 | config: charN u8,
 //	flags u8 | temperature f64 | features u32 | hashes u64×features |
-//	weights f32×features×techniques | dim u32 |
-//	dense f32×blocks×dim×techniques | bias f32×techniques | crc32 u32
-//
-// Version 2 files (no bias, no pooled vectors or identity feature) still
-// load, with a zero bias.
+//	weights f32×features×techniques | dim u32 | dense f32×dim×techniques |
+//	crc32 u32
 const (
 	magic = "UNSPUNTC"
 	// formatVersion also names the feature set the weights belong to: a
 	// model's hashed weights mean nothing to another extractor. Version 2:
 	// doc's quote regions (guillemets, nested quotes), lexicon.Stem.
-	// Version 3: the logit bias after the dense weights and the config
-	// flags flagPool and flagIdentity; with those flags off its features
-	// are version 2's.
+	// Version 3: the whole-span feature (nsIdentity, flagIdentity); a
+	// version 2 file has it off and its features are otherwise the same,
+	// so it still loads (oldFormat).
 	formatVersion = 3
 	// oldFormat is the oldest version Read accepts.
 	oldFormat   = 2
@@ -44,7 +41,6 @@ const (
 	flagBigrams
 	flagVectors
 	flagLexicons
-	flagPool
 	flagIdentity
 )
 
@@ -59,7 +55,7 @@ func (m *Model) WriteTo(w io.Writer) (int64, error) {
 		on  bool
 		bit uint8
 	}{{m.cfg.Context, flagContext}, {m.cfg.Bigrams, flagBigrams}, {m.cfg.Vectors, flagVectors}, {m.cfg.Lexicons, flagLexicons},
-		{m.cfg.Pool, flagPool}, {m.cfg.Identity, flagIdentity}} {
+		{m.cfg.Identity, flagIdentity}} {
 		if f.on {
 			flags |= f.bit
 		}
@@ -84,9 +80,6 @@ func (m *Model) WriteTo(w io.Writer) (int64, error) {
 		return cw.N, err
 	}
 	if err := binary.Write(cw, le, m.dense); err != nil {
-		return cw.N, err
-	}
-	if err := binary.Write(cw, le, m.bias[:]); err != nil {
 		return cw.N, err
 	}
 	if err := binary.Write(cw, le, cw.CRC); err != nil {
@@ -136,13 +129,9 @@ func Read(r io.Reader, vecs Vectors) (*Model, error) {
 	m.cfg.Bigrams = flags&flagBigrams != 0
 	m.cfg.Vectors = flags&flagVectors != 0
 	m.cfg.Lexicons = flags&flagLexicons != 0
-	m.cfg.Pool = flags&flagPool != 0
 	m.cfg.Identity = flags&flagIdentity != 0
-	if version < 3 && (m.cfg.Pool || m.cfg.Identity) || flags >= flagIdentity<<1 {
+	if flags >= flagIdentity<<1 || version < 3 && m.cfg.Identity {
 		return nil, fmt.Errorf("tc: corrupt model header (flags %#x in format version %d)", flags, version)
-	}
-	if m.cfg.Pool && !m.cfg.Vectors {
-		return nil, errors.New("tc: corrupt model header (pooled vectors without vectors)")
 	}
 	m.temp = math.Float64frombits(le.Uint64(p[10:]))
 	if !(m.temp > 0) || math.IsInf(m.temp, 0) || m.cfg.CharN > 8 {
@@ -170,13 +159,8 @@ func Read(r io.Reader, vecs Vectors) (*Model, error) {
 		return nil, fmt.Errorf("tc: corrupt model: vector size %d", dim)
 	}
 	m.dim = int(dim)
-	if m.dense, err = readSlice[float32](cr, m.cfg.blocks()*m.dim*technique.Count); err != nil {
+	if m.dense, err = readSlice[float32](cr, denseBlocks*m.dim*technique.Count); err != nil {
 		return nil, fmt.Errorf("tc: reading vector weights: %w", err)
-	}
-	if version >= 3 {
-		if err := binary.Read(cr, le, m.bias[:]); err != nil {
-			return nil, fmt.Errorf("tc: reading logit bias: %w", binfile.NoEOF(err))
-		}
 	}
 	want := cr.crc
 	var got uint32
@@ -186,7 +170,7 @@ func Read(r io.Reader, vecs Vectors) (*Model, error) {
 	if got != want {
 		return nil, errors.New("tc: corrupt model: checksum mismatch")
 	}
-	for _, ws := range [][]float32{m.w, m.dense, m.bias[:]} {
+	for _, ws := range [][]float32{m.w, m.dense} {
 		for _, v := range ws {
 			if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
 				return nil, errors.New("tc: corrupt model: weight is not finite")

@@ -4,7 +4,7 @@
 //
 // The model is a multinomial logistic regression over hashed sparse
 // features of the span, its sentence and its article (words, stems,
-// bigrams, character n-grams, length, repetition in the article, quotation,
+// bigrams, the whole span's stem sequence, character n-grams, length, repetition in the article, quotation,
 // position, capitals and punctuation, lexicon hits, VADER valence) and,
 // when word vectors are given, the averaged vectors of the span, of its
 // sentence and of the article. It is trained
@@ -70,9 +70,6 @@ type Model struct {
 	dim   int
 	// temp is the calibration temperature dividing the logits.
 	temp float64
-	// bias is added to the logits before the temperature divides them
-	// (a decision rule fitted on held-out predictions, Options.Bias).
-	bias [technique.Count]float32
 
 	vecs Vectors
 
@@ -209,23 +206,17 @@ func (a *Article) classify(start, end int, withCues bool) Prediction {
 
 	c := st.span(start, end)
 	sc.fs = c.extract(m.cfg, sc.fs[:0])
-	sc.dense = sc.dense[:0]
-	if m.dim > 0 {
-		sc.dense, sc.vbuf = denseFeatures(m.vecs, m.cfg, &c, m.dim, sc.dense, sc.vbuf)
-		if m.cfg.Sims {
-			sc.fs = simFeatures(sc.fs, sc.dense, m.dim)
-		}
-	}
 	sc.idx, sc.vals = sc.idx[:0], sc.vals[:0]
 	ft := m.features()
 	for _, f := range sc.fs {
 		sc.idx = append(sc.idx, int32(ft.get(f.hash)))
 		sc.vals = append(sc.vals, f.val)
 	}
-	logits := m.score(sc.idx, sc.vals, sc.dense)
-	for t, b := range m.bias {
-		logits[t] += float64(b)
+	sc.dense = sc.dense[:0]
+	if m.dim > 0 {
+		sc.dense, sc.vbuf = denseFeatures(m.vecs, &c, m.dim, sc.dense, sc.vbuf)
 	}
+	logits := m.score(sc.idx, sc.vals, sc.dense)
 	temp := m.temp
 	if !(temp > 0) {
 		temp = 1 // a zero Model: uniform probabilities
@@ -345,25 +336,10 @@ const denseBlocks = 3
 // matter next to hundreds of sparse features.
 const denseScale = 6
 
-// poolBlocks are the extra dense blocks of config.Pool: the elementwise
-// maximum and minimum of the span's content-word vectors, each scaled to
-// length denseScale (a mean hides which single word is extreme on a
-// dimension).
-const poolBlocks = 2
-
-// blocks returns the number of dense blocks of the configuration.
-func (c config) blocks() int {
-	if c.Pool {
-		return denseBlocks + poolBlocks
-	}
-	return denseBlocks
-}
-
 // denseFeatures writes the dense vector features of the span to dst
-// (cfg.blocks()×dim values; a block is zero when no word has a vector).
-func denseFeatures(vecs Vectors, cfg config, c *spanCtx, dim int, dst, buf []float32) ([]float32, []float32) {
-	nb := cfg.blocks()
-	dst = slices.Grow(dst[:0], nb*dim)[:nb*dim]
+// (denseBlocks×dim values; a block is zero when no word has a vector).
+func denseFeatures(vecs Vectors, c *spanCtx, dim int, dst, buf []float32) ([]float32, []float32) {
+	dst = slices.Grow(dst[:0], denseBlocks*dim)[:denseBlocks*dim]
 	clear(dst)
 	if vecs == nil {
 		return dst, buf
@@ -384,32 +360,9 @@ func denseFeatures(vecs Vectors, cfg config, c *spanCtx, dim int, dst, buf []flo
 		}
 	}
 	span, ctx := dst[:dim], dst[dim:2*dim]
-	copy(dst[2*dim:3*dim], st.articleVec)
+	copy(dst[2*dim:], st.articleVec)
 	for i := c.wi; i < c.wj; i++ {
 		addWord(span, i)
-	}
-	if cfg.Pool {
-		hi, lo := dst[3*dim:4*dim], dst[4*dim:5*dim]
-		first := true
-		for i := c.wi; i < c.wj; i++ {
-			if !st.isWord[i] || stopword(st.lower[i]) || st.vec[i] < 0 {
-				continue
-			}
-			var v []float32
-			v, buf = vecOf(vecs, int(st.vec[i]), dim, buf)
-			if first {
-				copy(hi, v)
-				copy(lo, v)
-				first = false
-				continue
-			}
-			for j, x := range v {
-				hi[j] = max(hi[j], x)
-				lo[j] = min(lo[j], x)
-			}
-		}
-		unit(hi, denseScale)
-		unit(lo, denseScale)
 	}
 	for i := c.si; i < c.sj; i++ {
 		if i < c.wi || i >= c.wj {
@@ -419,27 +372,6 @@ func denseFeatures(vecs Vectors, cfg config, c *spanCtx, dim int, dst, buf []flo
 	unit(span, denseScale)
 	unit(ctx, denseScale)
 	return dst, buf
-}
-
-// simFeatures appends the binned cosine similarities of the span's
-// vector to the rest of its sentence and to the article: whether the span
-// is on the topic around it or a word apart from it. dense is the output
-// of denseFeatures; a zero block gives no feature.
-func simFeatures(fs []feat, dense []float32, dim int) []feat {
-	span := dense[:dim]
-	for k, other := range [][]float32{dense[dim : 2*dim], dense[2*dim : 3*dim]} {
-		dot := 0.0
-		for j, x := range span {
-			dot += float64(x) * float64(other[j])
-		}
-		if dot == 0 {
-			continue
-		}
-		cos := dot / (denseScale * denseScale)
-		b := byte(min(9, max(0, int((cos+1)*5))))
-		fs = append(fs, feat{hash: hashByte(hashByte(hashNS(nsSim), byte(k)), b), val: 1})
-	}
-	return fs
 }
 
 // vecOf returns row's vector (dim values) using buf as storage, and the

@@ -32,8 +32,6 @@ type Options struct {
 	MinCount int
 	// CharN is the character n-gram size; default 4, negative disables.
 	CharN int
-	// CharN2 is a second character n-gram size (0: none).
-	CharN2 int
 	// ClassWeight is the exponent of inverse-frequency class weights:
 	// default 0.3, negative weighs every row alike, 1 balances the
 	// classes.
@@ -51,40 +49,14 @@ type Options struct {
 	RepeatSuppress bool
 	// Seed drives the order of training rows.
 	Seed uint64
-	// NoContext, NoBigrams, NoLexicons and NoVectors switch feature
-	// groups off, for ablations.
-	NoContext, NoBigrams, NoLexicons, NoVectors bool
-	// Pool adds the elementwise maximum and minimum of the span's word
-	// vectors as dense features.
-	Pool bool
-	// Identity adds the span's whole stem sequence as a feature.
-	Identity bool
-	// Sims adds the binned cosine similarities of the span's vector to
-	// its sentence's and its article's.
-	Sims bool
-	// NearCaps adds whether the words next to the span are capitalised.
-	NearCaps bool
+	// NoContext, NoBigrams, NoLexicons, NoVectors and NoIdentity switch
+	// feature groups off, for ablations.
+	NoContext, NoBigrams, NoLexicons, NoVectors, NoIdentity bool
 	// Ensemble is the number of models, trained on the same rows in the
 	// orders of successive seeds, whose weights are averaged (an
 	// ensemble of linear models with one feature index is one linear
 	// model); default 4, 1 for a single model.
 	Ensemble int
-	// Bias is what a per-technique additive bias on the logits, fitted
-	// on the calibration folds' held-out predictions, maximises (a
-	// decision rule; BiasDefault: DefaultBias).
-	Bias BiasObjective
-	// Average is how many of the last epochs' end-of-epoch weights each
-	// run averages (iterate averaging); 0 or 1 keeps the last.
-	Average int
-	// Stack, for cross-validation only, scores a second pass whose
-	// models also see the mean predicted distribution of the other spans
-	// of the article (held-out predictions, nested).
-	Stack bool
-	// BiasWeight is the class weight exponent of BiasPrior.
-	BiasWeight float64
-	// BiasSweep, for cross-validation only, also scores the nested
-	// BiasPrior bias at each of these weights (CV.Sweep).
-	BiasSweep []float64
 }
 
 func (o Options) withDefaults() Options {
@@ -114,24 +86,14 @@ func (o Options) withDefaults() Options {
 	if o.Folds <= 0 {
 		o.Folds = 5
 	}
-	if o.Bias == BiasDefault {
-		o.Bias = DefaultBias
-	}
 	return o
 }
 
 func (o Options) config(vecs Vectors) config {
 	c := config{Context: !o.NoContext, Bigrams: !o.NoBigrams, Lexicons: !o.NoLexicons,
-		Vectors: !o.NoVectors && vecs != nil}
-	c.Pool = o.Pool && c.Vectors
-	c.Identity = o.Identity
-	c.Sims = o.Sims && c.Vectors
-	c.NearCaps = o.NearCaps
+		Vectors: !o.NoVectors && vecs != nil, Identity: !o.NoIdentity}
 	if o.CharN > 0 {
 		c.CharN = uint8(min(o.CharN, 8))
-	}
-	if o.CharN2 > 0 && o.CharN2 != o.CharN {
-		c.CharN2 = uint8(min(o.CharN2, 8))
 	}
 	return c
 }
@@ -174,14 +136,12 @@ func Train(arts []*corpus.Article, vecs Vectors, opts Options) (*Model, error) {
 	// folds each article is its own fold, and with one there is none.
 	opts.Folds = min(opts.Folds, len(arts))
 	temp := 1.0
-	var bias [technique.Count]float64
 	if opts.Folds > 1 {
-		cv, err := crossValidate(exs, len(arts), vecs, cfg, opts, false)
+		cv, err := crossValidate(exs, len(arts), vecs, cfg, opts)
 		if err != nil {
 			return nil, err
 		}
 		temp = cv.Temperature
-		bias = cv.Bias
 		opts.progress("%d-fold CV: accuracy %.4f, temperature %.3f, ECE %.4f → %.4f (%.1fs)",
 			opts.Folds, cv.Accuracy, cv.Temperature, cv.ECERaw, cv.ECE, time.Since(t0).Seconds())
 	}
@@ -190,9 +150,6 @@ func Train(arts []*corpus.Article, vecs Vectors, opts Options) (*Model, error) {
 		return nil, err
 	}
 	m.temp = temp
-	for t, v := range bias {
-		m.bias[t] = float32(v)
-	}
 	opts.progress("model: %d features, %d vector dims (%.1fs)", len(m.hashes), m.dim, time.Since(t0).Seconds())
 	return m, nil
 }
@@ -249,10 +206,7 @@ func examples(arts []*corpus.Article, vecs Vectors, cfg config) ([]*example, err
 			e.fs = c.extract(cfg, nil)
 			e.repeats, e.before = c.recurrences()
 			if dim > 0 {
-				e.dense, _ = denseFeatures(vecs, cfg, &c, dim, nil, nil)
-				if cfg.Sims {
-					e.fs = simFeatures(e.fs, e.dense, dim)
-				}
+				e.dense, _ = denseFeatures(vecs, &c, dim, nil, nil)
 			}
 			byKey[k] = e
 			exs = append(exs, e)
@@ -305,7 +259,7 @@ func fit(exs []*example, vecs Vectors, cfg config, opts Options) *Model {
 		dim = vecs.Dim()
 	}
 	m := &Model{cfg: cfg, hashes: hashes, dim: dim, vecs: vecs, temp: 1,
-		w: make([]float32, len(hashes)*K), dense: make([]float32, denseLen(exs, cfg, dim)*K)}
+		w: make([]float32, len(hashes)*K), dense: make([]float32, denseBlocks*dim*K)}
 
 	// Class weights from row frequencies.
 	var freq [K]float64
@@ -338,8 +292,6 @@ func fit(exs []*example, vecs Vectors, cfg config, opts Options) *Model {
 	}
 	runs := max(opts.Ensemble, 1)
 	var sumW, sumD []float32
-	avg := min(opts.Average, opts.Epochs)
-	var avgW, avgD []float32
 	for run := range runs {
 		if run > 0 {
 			clear(m.w)
@@ -386,23 +338,6 @@ func fit(exs []*example, vecs Vectors, cfg config, opts Options) *Model {
 				}
 			}
 			opts.progress("epoch %d/%d: loss %.4f", epoch+1, opts.Epochs, loss/float64(len(order)))
-			if avg > 1 && epoch >= opts.Epochs-avg {
-				if avgW == nil {
-					avgW, avgD = make([]float32, len(m.w)), make([]float32, len(m.dense))
-				}
-				for i, v := range m.w {
-					avgW[i] += v / float32(avg)
-				}
-				for i, v := range m.dense {
-					avgD[i] += v / float32(avg)
-				}
-			}
-		}
-		if avg > 1 && avgW != nil {
-			copy(m.w, avgW)
-			copy(m.dense, avgD)
-			clear(avgW)
-			clear(avgD)
 		}
 		if runs > 1 {
 			if sumW == nil {
@@ -421,16 +356,6 @@ func fit(exs []*example, vecs Vectors, cfg config, opts Options) *Model {
 		copy(m.dense, sumD)
 	}
 	return m
-}
-
-// denseLen is the number of dense features of exs: the vector blocks,
-// or more when cross-validation's stacking appended its own.
-func denseLen(exs []*example, cfg config, dim int) int {
-	n := cfg.blocks() * dim
-	if len(exs) > 0 && len(exs[0].dense) > n {
-		n = len(exs[0].dense)
-	}
-	return n
 }
 
 func adagrad(w, g2 []float32, g *[technique.Count]float32, v, lr, l2 float32) {
@@ -452,27 +377,17 @@ type CV struct {
 	Temperature, ECERaw, ECE float64
 	// NLL is the held-out log-loss per row after calibration.
 	NLL float64
-	// Bias is the per-technique logit bias fitted on all the held-out
-	// predictions (the one a model trained on these articles gets).
-	Bias [technique.Count]float64
 	// Eval scores the held-out predictions after calibration, per
 	// technique (macro-F1, confusion, reliability) as Evaluate does;
-	// Unbiased scores the same predictions without the logit bias, and
-	// Plain without any decision rule (paired comparisons: same folds,
-	// same models).
-	Eval, Unbiased, Plain Eval
-	// Sweep scores the nested BiasPrior bias at each Options.BiasSweep
-	// weight.
-	Sweep []Eval
+	// Plain scores the same predictions without the decision rules (a
+	// paired comparison: same folds, same models).
+	Eval, Plain Eval
 }
 
 // CrossValidate trains on all folds of the articles but one and predicts
 // the held-out one, opts.Folds times (folds assign articles round-robin in
 // the given order), to estimate accuracy and fit the calibration
-// temperature without touching any other data. A logit bias (opts.Bias)
-// is fitted for each held-out fold on the predictions for the other folds
-// of models that never saw the held-out one (nested), so the scores
-// never use the labels they are scored on.
+// temperature without touching any other data.
 func CrossValidate(arts []*corpus.Article, vecs Vectors, opts Options) (CV, error) {
 	vecs = usable(vecs)
 	opts = opts.withDefaults()
@@ -484,29 +399,21 @@ func CrossValidate(arts []*corpus.Article, vecs Vectors, opts Options) (CV, erro
 	if err != nil {
 		return CV{}, err
 	}
-	return crossValidate(exs, len(arts), vecs, cfg, opts, true)
+	return crossValidate(exs, len(arts), vecs, cfg, opts)
 }
 
-// crossValidate computes the held-out predictions of opts.Folds article
-// folds. With nested, each fold's logit bias is fitted on the other
-// folds' predictions by models trained without the fold (for every pair
-// of folds, a model trained on the rest predicts both), for an honest
-// score; otherwise one bias is fitted on all held-out predictions, as
-// Train needs.
-func crossValidate(exs []*example, nArts int, vecs Vectors, cfg config, opts Options, nested bool) (CV, error) {
+func crossValidate(exs []*example, nArts int, vecs Vectors, cfg config, opts Options) (CV, error) {
 	const K = technique.Count
-	F := opts.Folds
-	if nArts < F {
-		return CV{}, fmt.Errorf("tc: %d articles are too few for %d folds", nArts, F)
+	if nArts < opts.Folds {
+		return CV{}, fmt.Errorf("tc: %d articles are too few for %d folds", nArts, opts.Folds)
 	}
-	fold := func(e *example) int { return e.article % F }
 	logits := make([][K]float64, len(exs))
 	quiet := opts
 	quiet.Progress = nil
-	for f := 0; f < F; f++ {
+	for f := 0; f < opts.Folds; f++ {
 		var tr []*example
 		for _, e := range exs {
-			if fold(e) != f {
+			if e.article%opts.Folds != f {
 				tr = append(tr, e)
 			}
 		}
@@ -515,94 +422,19 @@ func crossValidate(exs []*example, nArts int, vecs Vectors, cfg config, opts Opt
 		}
 		m := fit(tr, vecs, cfg, quiet)
 		for i, e := range exs {
-			if fold(e) == f {
+			if e.article%opts.Folds == f {
 				logits[i] = m.logits(e)
 			}
 		}
-		opts.progress("fold %d/%d done", f+1, F)
+		opts.progress("fold %d/%d done", f+1, opts.Folds)
 	}
-	if err := opts.stopped(); err != nil {
-		return CV{}, err
-	}
-	cv := CV{Folds: F}
-	rules := Options{RepeatMin: opts.RepeatMin, RepeatSuppress: opts.RepeatSuppress, BiasWeight: opts.BiasWeight}
-	biased := logits
-	var inner [][][K]float64
-	if opts.Bias != BiasNone || nested && (len(opts.BiasSweep) > 0 || opts.Stack) {
-		biased = make([][K]float64, len(exs))
-		copy(biased, logits)
-		cv.Bias = fitBias(exs, logits, func(int) bool { return true }, opts.Bias, rules)
-		if nested {
-			// inner[f][i]: the logits for example i (not in fold f) of
-			// the model trained without folds f and i's.
-			inner = make([][][K]float64, F)
-			for f := range inner {
-				inner[f] = make([][K]float64, len(exs))
-			}
-			for f := 0; f < F; f++ {
-				for g := f + 1; g < F; g++ {
-					var tr []*example
-					for _, e := range exs {
-						if k := fold(e); k != f && k != g {
-							tr = append(tr, e)
-						}
-					}
-					if len(tr) == 0 {
-						continue
-					}
-					m := fit(tr, vecs, cfg, quiet)
-					for i, e := range exs {
-						switch fold(e) {
-						case f:
-							inner[g][i] = m.logits(e)
-						case g:
-							inner[f][i] = m.logits(e)
-						}
-					}
-				}
-				opts.progress("inner folds of fold %d/%d done", f+1, F)
-			}
-			apply := func(obj BiasObjective, rules Options, out [][K]float64) {
-				for f := 0; f < F; f++ {
-					b := fitBias(exs, inner[f], func(i int) bool { return fold(exs[i]) != f }, obj, rules)
-					opts.progress("fold %d bias %.2f", f+1, b)
-					for i, e := range exs {
-						if fold(e) == f {
-							for t := range b {
-								out[i][t] += b[t]
-							}
-						}
-					}
-				}
-			}
-			apply(opts.Bias, rules, biased)
-			for _, w := range opts.BiasSweep {
-				sw := make([][K]float64, len(exs))
-				copy(sw, logits)
-				r := rules
-				r.BiasWeight = w
-				apply(BiasPrior, r, sw)
-				cv.Sweep = append(cv.Sweep, heldOut(exs, sw, 1, opts))
-			}
-		} else {
-			for i := range biased {
-				for t := range cv.Bias {
-					biased[i][t] += cv.Bias[t]
-				}
-			}
-		}
-	}
-	if nested && opts.Stack {
-		biased = stack(exs, F, fold, logits, inner, vecs, cfg, quiet)
-		opts.progress("stacked")
-	}
-	cv.Temperature = fitTemperature(exs, biased)
-	cv.ECERaw = heldOut(exs, biased, 1, Options{RepeatMin: -1}).ECE
-	cv.Eval = heldOut(exs, biased, cv.Temperature, opts)
-	cv.Unbiased = heldOut(exs, logits, cv.Temperature, opts)
+	cv := CV{Folds: opts.Folds}
+	cv.Temperature = fitTemperature(exs, logits)
+	cv.ECERaw = heldOut(exs, logits, 1, Options{RepeatMin: -1}).ECE
+	cv.Eval = heldOut(exs, logits, cv.Temperature, opts)
 	cv.Plain = heldOut(exs, logits, cv.Temperature, Options{RepeatMin: -1})
 	cv.ECE = cv.Eval.ECE
-	cv.NLL = nll(exs, biased, cv.Temperature)
+	cv.NLL = nll(exs, logits, cv.Temperature)
 	cv.Accuracy = cv.Eval.MicroF1
 	return cv, nil
 }
@@ -664,62 +496,4 @@ func fitTemperature(exs []*example, logits [][technique.Count]float64) float64 {
 		}
 	}
 	return math.Exp((lo + hi) / 2)
-}
-
-// stack returns the held-out logits of a second pass: for each fold f, a
-// model trained on the other folds' examples with, as extra dense
-// features, the mean predicted distribution of the other spans of the
-// same article (inner[f]: by models that saw neither fold f nor the
-// span's), scoring fold f's examples with that of their articles' other
-// spans by the first pass (logits).
-func stack(exs []*example, F int, fold func(*example) int, logits [][technique.Count]float64, inner [][][technique.Count]float64, vecs Vectors, cfg config, opts Options) [][technique.Count]float64 {
-	const K = technique.Count
-	byArt := map[int][]int{}
-	for i, e := range exs {
-		byArt[e.article] = append(byArt[e.article], i)
-	}
-	ctxOf := func(i int, lg [][K]float64) []float32 {
-		var sum [K]float64
-		var p [K]float64
-		n := 0
-		for _, j := range byArt[exs[i].article] {
-			if j == i {
-				continue
-			}
-			softmax(lg[j][:], 1, p[:])
-			for t := range p {
-				sum[t] += p[t]
-			}
-			n++
-		}
-		out := make([]float32, K)
-		if n > 0 {
-			for t := range out {
-				out[t] = float32(denseScale * sum[t] / float64(n))
-			}
-		}
-		return out
-	}
-	withCtx := func(e *example, ctx []float32) *example {
-		c := *e
-		c.dense = append(append([]float32(nil), e.dense...), ctx...)
-		c.idx, c.vals = nil, nil
-		return &c
-	}
-	out := make([][K]float64, len(exs))
-	for f := 0; f < F; f++ {
-		var tr []*example
-		for i, e := range exs {
-			if fold(e) != f {
-				tr = append(tr, withCtx(e, ctxOf(i, inner[f])))
-			}
-		}
-		m := fit(tr, vecs, cfg, opts)
-		for i, e := range exs {
-			if fold(e) == f {
-				out[i] = m.logits(withCtx(e, ctxOf(i, logits)))
-			}
-		}
-	}
-	return out
 }

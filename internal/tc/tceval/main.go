@@ -29,7 +29,6 @@ import (
 	"math/rand/v2"
 	"os"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -73,40 +72,9 @@ func run() error {
 	flag.BoolVar(&o.NoBigrams, "no-bigrams", false, "drop bigram features")
 	flag.BoolVar(&o.NoLexicons, "no-lexicons", false, "drop lexicon features")
 	flag.BoolVar(&o.NoVectors, "no-vectors", false, "drop vector features")
-	flag.BoolVar(&o.Pool, "pool", false, "add max- and min-pooled span vectors as dense features")
-	flag.BoolVar(&o.Identity, "identity", false, "add the span's whole stem sequence as a feature")
-	flag.IntVar(&o.Average, "average", 0, "average the weights of the last N epochs of each run")
-	flag.BoolVar(&o.Sims, "sims", false, "add the binned cosine of the span's vector to its sentence's and article's")
-	flag.BoolVar(&o.NearCaps, "near-caps", false, "add whether the words next to the span are capitalised")
-	flag.IntVar(&o.CharN2, "char-n2", 0, "a second character n-gram size (0: none)")
-	flag.BoolVar(&o.Stack, "stack", false, "score a second pass that sees the article's other spans' predicted techniques (cross-validation only)")
+	flag.BoolVar(&o.NoIdentity, "no-identity", false, "drop the whole-span feature (the span's stem sequence)")
 	flag.IntVar(&o.Ensemble, "ensemble", 0, "average the weights of this many seeds' models (0: default, 1: one model)")
-	flag.Float64Var(&o.BiasWeight, "bias-weight", 0, "with -bias prior: class weight exponent of the bias's log-loss")
-	sweep := flag.String("bias-sweep", "", "comma-separated class weight exponents: also score the nested prior bias at each")
-	bias := flag.String("bias", "", "per-technique logit bias fitted on held-out predictions, maximising: none, micro, macro, both (empty: default)")
 	flag.Parse()
-	switch *bias {
-	case "":
-	case "none":
-		o.Bias = tc.BiasNone
-	case "micro":
-		o.Bias = tc.BiasMicro
-	case "macro":
-		o.Bias = tc.BiasMacro
-	case "both":
-		o.Bias = tc.BiasBoth
-	case "prior":
-		o.Bias = tc.BiasPrior
-	default:
-		return fmt.Errorf("-bias %q: want none, micro, macro, both or prior", *bias)
-	}
-	for _, f := range strings.FieldsFunc(*sweep, func(r rune) bool { return r == ',' }) {
-		w, err := strconv.ParseFloat(f, 64)
-		if err != nil {
-			return fmt.Errorf("-bias-sweep: %w", err)
-		}
-		o.BiasSweep = append(o.BiasSweep, w)
-	}
 	o.Progress = os.Stderr
 
 	var vecs tc.Vectors
@@ -180,7 +148,7 @@ func run() error {
 // round-robin, so the order is the fold assignment; repeat 0 keeps the
 // given one), and prints each run and the mean ± sd over runs.
 func crossValidate(arts []*corpus.Article, vecs tc.Vectors, o tc.Options, repeats int) error {
-	var micro, macro, plainMicro, plainMacro, unbMicro, unbMacro []float64
+	var micro, macro, plainMicro, plainMacro []float64
 	per := make([][]float64, technique.Count)
 	var sum tc.Eval
 	for r := range max(repeats, 1) {
@@ -202,14 +170,7 @@ func crossValidate(arts []*corpus.Article, vecs tc.Vectors, o tc.Options, repeat
 			fmt.Printf(" p2≥%.1f·p1: %d offered, %d right;", ratio, sec.Offered, sec.Right)
 		}
 		fmt.Println()
-		fmt.Printf("  without the logit bias (same models): micro_f1=%.4f macro_f1=%.4f\n", cv.Unbiased.MicroF1, cv.Unbiased.MacroF1())
 		fmt.Printf("  without the decision rules (same models): micro_f1=%.4f macro_f1=%.4f\n", cv.Plain.MicroF1, cv.Plain.MacroF1())
-		fmt.Printf("  bias fitted on all held-out predictions: %.2f\n", cv.Bias)
-		for i, ev := range cv.Sweep {
-			fmt.Printf("  sweep prior bias weight %.2f: micro_f1=%.4f macro_f1=%.4f\n", o.BiasSweep[i], ev.MicroF1, ev.MacroF1())
-		}
-		unbMicro = append(unbMicro, cv.Unbiased.MicroF1)
-		unbMacro = append(unbMacro, cv.Unbiased.MacroF1())
 		plainMicro = append(plainMicro, cv.Plain.MicroF1)
 		plainMacro = append(plainMacro, cv.Plain.MacroF1())
 		micro = append(micro, ev.MicroF1)
@@ -223,10 +184,6 @@ func crossValidate(arts []*corpus.Article, vecs tc.Vectors, o tc.Options, repeat
 	m, sd := score.MeanSD(micro)
 	fmt.Printf("cv mean over %d: micro_f1 %.4f ± %.4f", len(micro), m, sd)
 	m, sd = score.MeanSD(macro)
-	fmt.Printf("  macro_f1 %.4f ± %.4f\n", m, sd)
-	m, sd = score.MeanSD(unbMicro)
-	fmt.Printf("cv mean without the logit bias: micro_f1 %.4f ± %.4f", m, sd)
-	m, sd = score.MeanSD(unbMacro)
 	fmt.Printf("  macro_f1 %.4f ± %.4f\n", m, sd)
 	m, sd = score.MeanSD(plainMicro)
 	fmt.Printf("cv mean without the decision rules: micro_f1 %.4f ± %.4f", m, sd)
