@@ -28,7 +28,8 @@ const (
 	// doc's quote regions (guillemets, nested quotes), lexicon.Stem.
 	// Version 3: the whole-span feature (nsIdentity, flagIdentity); a
 	// version 2 file has it off and its features are otherwise the same,
-	// so it still loads (oldFormat).
+	// so it still loads (oldFormat), and a model without it is written as
+	// version 2.
 	formatVersion = 3
 	// oldFormat is the oldest version Read accepts.
 	oldFormat   = 2
@@ -62,7 +63,13 @@ func (m *Model) WriteTo(w io.Writer) (int64, error) {
 	}
 	var hdr []byte
 	hdr = append(hdr, magic...)
-	hdr = le.AppendUint32(hdr, formatVersion)
+	// A model without format 3's feature is a format 2 model and says
+	// so, so that a format 2 file read and written again is unchanged.
+	version := uint32(formatVersion)
+	if !m.cfg.Identity {
+		version = oldFormat
+	}
+	hdr = le.AppendUint32(hdr, version)
 	hdr = le.AppendUint32(hdr, technique.Count)
 	hdr = append(hdr, m.cfg.CharN, flags)
 	hdr = le.AppendUint64(hdr, math.Float64bits(m.temp))

@@ -801,10 +801,21 @@ func TestReadFormat2(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// A version 2 file has no whole-span feature and loads as it is.
-	m2, err := Read(bytes.NewReader(withVersion(modelBytes(t, m), 2)), nil)
+	// A model without the whole-span feature is written, and read, as
+	// format 2, so a format 2 file re-encodes unchanged.
+	raw := modelBytes(t, m)
+	if v := binary.LittleEndian.Uint32(raw[len(magic):]); v != 2 {
+		t.Fatalf("a model without the whole-span feature is written as format %d, want 2", v)
+	}
+	m2, err := Read(bytes.NewReader(raw), nil)
 	if err != nil {
 		t.Fatalf("reading a format 2 model: %v", err)
+	}
+	if !bytes.Equal(modelBytes(t, m2), raw) {
+		t.Error("a format 2 model re-encodes differently")
+	}
+	if v := binary.LittleEndian.Uint32(modelBytes(t, trainToy(t, 4))[len(magic):]); v != formatVersion {
+		t.Errorf("a model with the whole-span feature is written as format %d, want %d", v, formatVersion)
 	}
 	for _, a := range arts {
 		for _, sp := range a.Spans {
