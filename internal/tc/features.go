@@ -67,6 +67,7 @@ const (
 	nsWholeShort = 'w' + 128
 	nsEdge       = 'e' // span at the start or end of its sentence
 	nsRepOrder   = 'o' // earlier and later recurrences of the span's text
+	nsIdentity   = 'I' // the span's whole stem sequence (format 3)
 )
 
 // cueKind says how to put a feature into words for a reader.
@@ -314,6 +315,7 @@ type config struct {
 	Bigrams  bool
 	Vectors  bool // averaged word vectors, when vectors are given
 	Lexicons bool
+	Identity bool // the span's whole stem sequence as one feature
 }
 
 func bin(n int, edges ...int) byte {
@@ -358,6 +360,18 @@ func (c *spanCtx) extract(cfg config, fs []feat) []feat {
 		}
 	}
 	normalise(fs[g:])
+	if cfg.Identity && nWords > 0 {
+		// The whole span, word for word: slogans, clichés and labels
+		// recur across articles, and its words and bigrams alone do not
+		// say that they come together.
+		h := hashNS(nsIdentity)
+		for i := c.wi; i < c.wj; i++ {
+			if st.isWord[i] {
+				h = hashString(hashByte(h, ' '), st.stem[i])
+			}
+		}
+		add(h, 1)
+	}
 	if c.wj > c.wi {
 		addCue(feat{hash: hashString(hashNS(nsFirst), st.lower[c.wi]), val: 1, cue: cueWord, arg: int32(c.wi)})
 		addCue(feat{hash: hashString(hashNS(nsLast), st.lower[c.wj-1]), val: 1, cue: cueWord, arg: int32(c.wj - 1)})

@@ -26,9 +26,15 @@ const (
 	// formatVersion also names the feature set the weights belong to: a
 	// model's hashed weights mean nothing to another extractor. Version 2:
 	// doc's quote regions (guillemets, nested quotes), lexicon.Stem.
-	formatVersion = 2
-	maxFeatures   = 1 << 24
-	maxDim        = 4096
+	// Version 3: the whole-span feature (nsIdentity, flagIdentity); a
+	// version 2 file has it off and its features are otherwise the same,
+	// so it still loads (oldFormat), and a model without it is written as
+	// version 2.
+	formatVersion = 3
+	// oldFormat is the oldest version Read accepts.
+	oldFormat   = 2
+	maxFeatures = 1 << 24
+	maxDim      = 4096
 )
 
 const (
@@ -36,6 +42,7 @@ const (
 	flagBigrams
 	flagVectors
 	flagLexicons
+	flagIdentity
 )
 
 // WriteTo writes the model in its binary format and returns the number of
@@ -48,14 +55,21 @@ func (m *Model) WriteTo(w io.Writer) (int64, error) {
 	for _, f := range []struct {
 		on  bool
 		bit uint8
-	}{{m.cfg.Context, flagContext}, {m.cfg.Bigrams, flagBigrams}, {m.cfg.Vectors, flagVectors}, {m.cfg.Lexicons, flagLexicons}} {
+	}{{m.cfg.Context, flagContext}, {m.cfg.Bigrams, flagBigrams}, {m.cfg.Vectors, flagVectors}, {m.cfg.Lexicons, flagLexicons},
+		{m.cfg.Identity, flagIdentity}} {
 		if f.on {
 			flags |= f.bit
 		}
 	}
 	var hdr []byte
 	hdr = append(hdr, magic...)
-	hdr = le.AppendUint32(hdr, formatVersion)
+	// A model without format 3's feature is a format 2 model and says
+	// so, so that a format 2 file read and written again is unchanged.
+	version := uint32(formatVersion)
+	if !m.cfg.Identity {
+		version = oldFormat
+	}
+	hdr = le.AppendUint32(hdr, version)
 	hdr = le.AppendUint32(hdr, technique.Count)
 	hdr = append(hdr, m.cfg.CharN, flags)
 	hdr = le.AppendUint64(hdr, math.Float64bits(m.temp))
@@ -108,8 +122,9 @@ func Read(r io.Reader, vecs Vectors) (*Model, error) {
 		return nil, errors.New("tc: not a technique model (bad magic)")
 	}
 	p := hdr[len(magic):]
-	if v := le.Uint32(p); v != formatVersion {
-		return nil, fmt.Errorf("tc: model format version %d, want %d: retrain it", v, formatVersion)
+	version := le.Uint32(p)
+	if version < oldFormat || version > formatVersion {
+		return nil, fmt.Errorf("tc: model format version %d, want %d to %d: retrain it", version, oldFormat, formatVersion)
 	}
 	if n := le.Uint32(p[4:]); n != technique.Count {
 		return nil, fmt.Errorf("tc: model has %d techniques, want %d", n, technique.Count)
@@ -121,6 +136,10 @@ func Read(r io.Reader, vecs Vectors) (*Model, error) {
 	m.cfg.Bigrams = flags&flagBigrams != 0
 	m.cfg.Vectors = flags&flagVectors != 0
 	m.cfg.Lexicons = flags&flagLexicons != 0
+	m.cfg.Identity = flags&flagIdentity != 0
+	if flags >= flagIdentity<<1 || version < 3 && m.cfg.Identity {
+		return nil, fmt.Errorf("tc: corrupt model header (flags %#x in format version %d)", flags, version)
+	}
 	m.temp = math.Float64frombits(le.Uint64(p[10:]))
 	if !(m.temp > 0) || math.IsInf(m.temp, 0) || m.cfg.CharN > 8 {
 		return nil, fmt.Errorf("tc: corrupt model header (temperature %v, n-gram size %d)", m.temp, m.cfg.CharN)

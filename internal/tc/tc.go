@@ -4,7 +4,7 @@
 //
 // The model is a multinomial logistic regression over hashed sparse
 // features of the span, its sentence and its article (words, stems,
-// bigrams, character n-grams, length, repetition in the article, quotation,
+// bigrams, the whole span's stem sequence, character n-grams, length, repetition in the article, quotation,
 // position, capitals and punctuation, lexicon hits, VADER valence) and,
 // when word vectors are given, the averaged vectors of the span, of its
 // sentence and of the article. It is trained

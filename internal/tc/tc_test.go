@@ -2,6 +2,8 @@ package tc
 
 import (
 	"bytes"
+	"encoding/binary"
+	"hash/crc32"
 	"io"
 	"math"
 	"slices"
@@ -727,5 +729,110 @@ func TestEnsembleAveragesSeeds(t *testing.T) {
 	}
 	if !differ {
 		t.Error("the two seeds trained identical models: the ensemble averages nothing")
+	}
+}
+
+func TestIdentityFeature(t *testing.T) {
+	identity := func(text, sub string, cfg config) (uint64, bool) {
+		d := doc.New("1", text)
+		s, e := spanOf(t, d, sub, 0)
+		c := newDocStats(d, nil, 0).span(s, e)
+		var got uint64
+		n := 0
+		for _, f := range c.extract(cfg, nil) {
+			if f.hash != 0 && isIdentity(cfg, c, f) {
+				got = f.hash
+				n++
+			}
+		}
+		return got, n == 1
+	}
+	on := config{Identity: true}
+	tests := []struct {
+		name       string
+		a, b       [2]string // text, span
+		same, both bool
+	}{
+		{"case and punctuation", [2]string{"We must drain the swamp!", "drain the swamp!"}, [2]string{"Drain the swamp, he said.", "Drain the swamp"}, true, true},
+		{"another word", [2]string{"We must drain the swamp.", "drain the swamp"}, [2]string{"We must drain the lake.", "drain the lake"}, false, true},
+		{"word order", [2]string{"Lock her up now.", "Lock her up"}, [2]string{"Up her lock now.", "Up her lock"}, false, true},
+	}
+	for _, tt := range tests {
+		ha, okA := identity(tt.a[0], tt.a[1], on)
+		hb, okB := identity(tt.b[0], tt.b[1], on)
+		if !okA || !okB {
+			t.Errorf("%s: want exactly one whole-span feature per span", tt.name)
+			continue
+		}
+		if (ha == hb) != tt.same {
+			t.Errorf("%s: same feature = %v, want %v", tt.name, ha == hb, tt.same)
+		}
+	}
+	if _, ok := identity("We must drain the swamp.", "drain the swamp", config{}); ok {
+		t.Error("whole-span feature without config.Identity")
+	}
+}
+
+// isIdentity reports whether f is c's whole-span feature: the one
+// feature that extraction with cfg.Identity adds.
+func isIdentity(cfg config, c spanCtx, f feat) bool {
+	off := cfg
+	off.Identity = false
+	for _, g := range c.extract(off, nil) {
+		if g.hash == f.hash {
+			return false
+		}
+	}
+	return cfg.Identity
+}
+
+// withVersion returns the model file raw with its format version set to
+// v and the checksum recomputed.
+func withVersion(raw []byte, v uint32) []byte {
+	out := slices.Clone(raw)
+	binary.LittleEndian.PutUint32(out[len(magic):], v)
+	binary.LittleEndian.PutUint32(out[len(out)-4:], crc32.ChecksumIEEE(out[:len(out)-4]))
+	return out
+}
+
+func TestReadFormat2(t *testing.T) {
+	arts := toyCorpus(4)
+	m, err := Train(arts, nil, Options{Epochs: 5, Folds: 3, NoIdentity: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A model without the whole-span feature is written, and read, as
+	// format 2, so a format 2 file re-encodes unchanged.
+	raw := modelBytes(t, m)
+	if v := binary.LittleEndian.Uint32(raw[len(magic):]); v != 2 {
+		t.Fatalf("a model without the whole-span feature is written as format %d, want 2", v)
+	}
+	m2, err := Read(bytes.NewReader(raw), nil)
+	if err != nil {
+		t.Fatalf("reading a format 2 model: %v", err)
+	}
+	if !bytes.Equal(modelBytes(t, m2), raw) {
+		t.Error("a format 2 model re-encodes differently")
+	}
+	if v := binary.LittleEndian.Uint32(modelBytes(t, trainToy(t, 4))[len(magic):]); v != formatVersion {
+		t.Errorf("a model with the whole-span feature is written as format %d, want %d", v, formatVersion)
+	}
+	for _, a := range arts {
+		for _, sp := range a.Spans {
+			if p1, p2 := m.Classify(a.Doc, sp.Start, sp.End), m2.Classify(a.Doc, sp.Start, sp.End); p1.Probs != p2.Probs {
+				t.Fatalf("span [%d,%d): a format 2 model predicts otherwise", sp.Start, sp.End)
+			}
+		}
+	}
+	// Format 2 never had the feature: a file claiming both is corrupt.
+	_, err = Read(bytes.NewReader(withVersion(modelBytes(t, trainToy(t, 4)), 2)), nil)
+	if err == nil || !strings.Contains(err.Error(), "corrupt") {
+		t.Errorf("format 2 with the whole-span feature: err = %v, want corrupt", err)
+	}
+	for _, v := range []uint32{1, formatVersion + 1} {
+		_, err := Read(bytes.NewReader(withVersion(modelBytes(t, m), v)), nil)
+		if err == nil || !strings.Contains(err.Error(), "version") {
+			t.Errorf("format %d: err = %v, want it to mention the version", v, err)
+		}
 	}
 }

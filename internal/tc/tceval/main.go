@@ -72,6 +72,7 @@ func run() error {
 	flag.BoolVar(&o.NoBigrams, "no-bigrams", false, "drop bigram features")
 	flag.BoolVar(&o.NoLexicons, "no-lexicons", false, "drop lexicon features")
 	flag.BoolVar(&o.NoVectors, "no-vectors", false, "drop vector features")
+	flag.BoolVar(&o.NoIdentity, "no-identity", false, "drop the whole-span feature (the span's stem sequence)")
 	flag.IntVar(&o.Ensemble, "ensemble", 0, "average the weights of this many seeds' models (0: default, 1: one model)")
 	flag.Parse()
 	o.Progress = os.Stderr
