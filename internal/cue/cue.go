@@ -380,7 +380,11 @@ func (f *Fragment) told(cs []Cue, c Cue) bool {
 		switch o.Kind {
 		case List, Valence, Repeat, Capitals:
 			if c.Start >= 0 && o.End-o.Start == c.End-c.Start && f.sameWords(o, c, false) {
-				return true
+				// A repetition below its minimum is not worded, so it
+				// tells nothing.
+				if o.Kind != Repeat || f.text(o) != "" {
+					return true
+				}
 			}
 		}
 	}

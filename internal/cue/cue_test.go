@@ -121,6 +121,14 @@ func TestMerge(t *testing.T) {
 		},
 		want: []string{"“destroying” is a strongly negative word"},
 	}, {
+		name: "a repetition below its minimum is not worded, and does not hide the word's other reason",
+		text: speech, frag: "reform",
+		tc: func(t *testing.T, f *Fragment) []Cue {
+			i := at(t, f, "reform", 0)
+			return []Cue{{Kind: Repeat, Start: i, End: i + 1}, {Kind: Typical, Tech: loaded, Start: i, End: i + 1}}
+		},
+		want: []string{"“reform” is typical of loaded language"},
+	}, {
 		name: "function words, punctuation and web addresses say nothing",
 		text: speech, frag: "the so-called reform at https://www.example.com/the-big-lie",
 		si: func(t *testing.T, f *Fragment) []Cue {

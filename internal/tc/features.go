@@ -90,6 +90,7 @@ const (
 	cueValence          // strong valence; arg = sign
 	cueTitle            // in the headline
 	cueMeaning          // the span's word vector; arg = its only word or -1, arg2 = technique
+	cueSpan             // the span's whole stem sequence (the identity feature)
 )
 
 // feat is one active feature of a span.
@@ -370,7 +371,7 @@ func (c *spanCtx) extract(cfg config, fs []feat) []feat {
 				h = hashString(hashByte(h, ' '), st.stem[i])
 			}
 		}
-		add(h, 1)
+		addCue(feat{hash: h, val: 1, cue: cueSpan})
 	}
 	if c.wj > c.wi {
 		addCue(feat{hash: hashString(hashNS(nsFirst), st.lower[c.wi]), val: 1, cue: cueWord, arg: int32(c.wi)})

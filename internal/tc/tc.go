@@ -529,6 +529,9 @@ func (m *Model) cues(c *spanCtx, sc *scratch, p *Prediction) []cue.Cue {
 	return out
 }
 
+// maxSpanCue is the most words of a span its whole-span cue quotes.
+const maxSpanCue = 4
+
 // maxCues is the most cues a prediction carries: more than cue.Max, for
 // cue.Merge to choose from once it has dropped the facts the tagger
 // states too.
@@ -572,6 +575,23 @@ func (c *spanCtx) cue(f feat, top technique.Technique) (cue.Cue, bool) {
 			return cue.Cue{}, false
 		}
 		return cue.Cue{Kind: cue.Typical, Tech: int8(top), Start: int32(i), End: int32(i + 2)}, true
+	case cueSpan:
+		// The span word for word was labelled so in training: a reason a
+		// reader can check when the span is a short phrase (a slogan, a
+		// label); a long one quoted whole says nothing the highlight does
+		// not.
+		a, b := c.wordRange()
+		if b-a > maxSpanCue || a >= b {
+			return cue.Cue{}, false
+		}
+		if b-a == 1 {
+			return word(cue.Typical, a)
+		}
+		quotable := false
+		for i := a; i < b; i++ {
+			quotable = quotable || st.isWord[i] && cue.Quotable(d, i, st.lower[i])
+		}
+		return cue.Cue{Kind: cue.Typical, Tech: int8(top), Start: int32(a), End: int32(b)}, quotable
 	case cueCtx:
 		// A word of the sentence outside the span: a reason only by its
 		// word list or its valence.

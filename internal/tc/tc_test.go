@@ -836,3 +836,36 @@ func TestReadFormat2(t *testing.T) {
 		}
 	}
 }
+
+// TestIdentityCue: the whole-span feature's cue quotes a short span as
+// typical of the technique, and a long one not at all.
+func TestIdentityCue(t *testing.T) {
+	top := technique.Slogans
+	for _, tt := range []struct {
+		text, span string
+		want       string // the cue's words, "" for none
+	}{
+		{"We must drain the swamp!", "drain the swamp", "drain the swamp"},
+		{"Tougher than ever.", "Tougher", "Tougher"},
+		{"They said that the whole plan would fail badly.", "the whole plan would fail badly", ""},
+	} {
+		d := doc.New("1", tt.text)
+		s, e := spanOf(t, d, tt.span, 0)
+		c := newDocStats(d, nil, 0).span(s, e)
+		got := ""
+		for _, f := range c.extract(config{Identity: true}, nil) {
+			if f.cue != cueSpan {
+				continue
+			}
+			if k, ok := c.cue(f, top); ok {
+				if k.Kind != cue.Typical || k.Tech != int8(top) {
+					t.Errorf("%q: cue %+v, want typical of %v", tt.span, k, top)
+				}
+				got = d.Text[d.Words[k.Start].ByteStart:d.Words[k.End-1].ByteEnd]
+			}
+		}
+		if got != tt.want {
+			t.Errorf("%q: whole-span cue quotes %q, want %q", tt.span, got, tt.want)
+		}
+	}
+}
