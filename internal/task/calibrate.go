@@ -235,6 +235,10 @@ type CalibrationReport struct {
 	// calibration σ(A·r + B) that models before calibration version 2
 	// used, and of the raw score.
 	Calibrated, V3, V2, Legacy, Raw score.Reliability
+	// LogLoss and LogLossV3 are the mean negative log-likelihood of the
+	// gold outcomes under the calibrated score and under version 3's: a
+	// proper score, which the binned ECE is not.
+	LogLoss, LogLossV3 float64
 	// EmptyMean is the mean calibrated score of the sentences with no
 	// fragment, EmptyShare the share of them that overlap gold.
 	EmptyMean, EmptyShare float64
@@ -285,8 +289,11 @@ func CrossCheckCalibration(arts []*corpus.Article, held Held, folds int) (Calibr
 		legacy := legacyFit(train)
 		for _, r := range test {
 			p := c.Apply(r.Sentence)
+			p3 := v3.Apply(r.Sentence)
 			rep.Calibrated.Add(p, r.gold)
-			rep.V3.Add(v3.Apply(r.Sentence), r.gold)
+			rep.V3.Add(p3, r.gold)
+			rep.LogLoss += logLoss(p, r.gold)
+			rep.LogLossV3 += logLoss(p3, r.gold)
 			rep.V2.Add(v2.Apply(r.Sentence), r.gold)
 			rep.Legacy.Add(legacy.Apply(r.Sentence), r.gold)
 			rep.Raw.Add(r.Raw, r.gold)
@@ -299,6 +306,10 @@ func CrossCheckCalibration(arts []*corpus.Article, held Held, folds int) (Calibr
 				}
 			}
 		}
+	}
+	if n := rep.Calibrated.N(); n > 0 {
+		rep.LogLoss /= float64(n)
+		rep.LogLossV3 /= float64(n)
 	}
 	if rep.Empty > 0 {
 		rep.EmptyMean /= float64(rep.Empty)
@@ -323,6 +334,16 @@ func CrossCheckCalibration(arts []*corpus.Article, held Held, folds int) (Calibr
 		rep.EmptyBins = append(rep.EmptyBins, bin)
 	}
 	return rep, nil
+}
+
+// logLoss is −ln of the probability p gives the outcome gold, p kept off
+// 0 and 1.
+func logLoss(p float64, gold bool) float64 {
+	p = min(max(p, 1e-12), 1-1e-12)
+	if gold {
+		return -math.Log(p)
+	}
+	return -math.Log(1 - p)
 }
 
 // legacyFit is the calibration of models before version 2: σ(A·r + B)

@@ -156,8 +156,8 @@ func Train(ctx context.Context, arts []*corpus.Article, vecs *embed.Vectors, opt
 	}
 	opts.progress("sentence calibration on held-out spans: %s", describe(cal))
 	if rep, err := CrossCheckCalibration(arts, held, 5); err == nil {
-		opts.progress("sentence calibration, held-out folds: ECE %.4f over %d sentences (without the word probabilities, calibration version 3: %.4f; raw scores: %.4f); nothing found: mean score %.3f, share with propaganda %.3f",
-			rep.Calibrated.ECE(), rep.Calibrated.N(), rep.V3.ECE(), rep.Raw.ECE(), rep.EmptyMean, rep.EmptyShare)
+		opts.progress("sentence calibration, held-out folds: ECE %.4f, log-loss %.4f over %d sentences (without the word probabilities, calibration version 3: %.4f, %.4f; raw scores: ECE %.4f); nothing found: mean score %.3f, share with propaganda %.3f",
+			rep.Calibrated.ECE(), rep.LogLoss, rep.Calibrated.N(), rep.V3.ECE(), rep.LogLossV3, rep.Raw.ECE(), rep.EmptyMean, rep.EmptyShare)
 	}
 	opts.progress("training the technique classifier (TC)")
 	var tcVecs tc.Vectors
