@@ -280,6 +280,11 @@ func (f *Fragment) valid(c Cue) bool {
 	case Capitals:
 		return Shouted(d, a, b)
 	case Repeat, Typical:
+		if c.Kind == Repeat && !f.recursEnough(a, b) {
+			// Below its minimum a repetition is no reason: it must not
+			// stand in for the words' other facts either (told).
+			return false
+		}
 		if b == a+1 {
 			return Quotable(d, a, f.Words.Words[a].Lower)
 		}
@@ -300,6 +305,19 @@ func (f *Fragment) valid(c Cue) bool {
 		return false
 	}
 	return true
+}
+
+// recursEnough reports whether words [a, b) recur in the article often
+// enough to be worth saying (MinWordRepeats, MinPhraseRepeats).
+func (f *Fragment) recursEnough(a, b int) bool {
+	if f.Recurs == nil {
+		return false
+	}
+	n, _ := f.Recurs.Recurs(a, b)
+	if b == a+1 {
+		return n >= MinWordRepeats
+	}
+	return n >= MinPhraseRepeats
 }
 
 // sameFact reports whether a and b state one fact: a kind about the
@@ -380,19 +398,16 @@ func (f *Fragment) told(cs []Cue, c Cue) bool {
 		switch o.Kind {
 		case List, Valence, Repeat, Capitals:
 			if c.Start >= 0 && o.End-o.Start == c.End-c.Start && f.sameWords(o, c, false) {
-				// A repetition below its minimum is not worded, so it
-				// tells nothing.
-				if o.Kind != Repeat || f.text(o) != "" {
-					return true
-				}
+				return true
 			}
 		}
 	}
 	return false
 }
 
-// text words c for f; "" when the fact turns out not worth stating (a
-// repetition below its minimum).
+// text words c for f, a cue valid for f; "" when the fact turns out not
+// worth stating (no exclamation mark in the sentence, too few rhetorical
+// words).
 func (f *Fragment) text(c Cue) string {
 	d := f.Doc
 	a, b := int(c.Start), int(c.End)
@@ -419,23 +434,14 @@ func (f *Fragment) text(c Cue) string {
 			return near + "“" + f.raw(a, b) + "”, a " + tone + " word"
 		}
 		return "“" + f.raw(a, b) + "” is a " + tone + " word"
-	case Repeat:
-		if f.Recurs == nil {
-			return ""
-		}
+	case Repeat: // valid: f.Recurs counts it at least its minimum
 		n, other := f.Recurs.Recurs(a, b)
 		if b == a+1 {
-			if n < MinWordRepeats {
-				return ""
-			}
 			if other >= 0 {
 				return "“" + f.raw(a, b) + "” recurs " + strconv.Itoa(n) + " times in the article, counting forms like “" +
 					f.raw(other, other+1) + "”"
 			}
 			return "“" + f.raw(a, b) + "” recurs " + strconv.Itoa(n) + " times in the article"
-		}
-		if n < MinPhraseRepeats {
-			return ""
 		}
 		if b-a > maxQuoted {
 			return "this passage recurs " + strconv.Itoa(n) + " times in the article"

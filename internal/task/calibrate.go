@@ -104,20 +104,17 @@ func fitWith(rows []sentenceRow, peak bool) model.SentenceCalibration {
 			ye = append(ye, r.gold)
 		}
 	}
+	de := 5
+	if peak {
+		de = 7
+	}
 	wf := fitLogistic(xf, yf, 3)
-	we := fitLogistic(xe, ye, 5+2*b2i(peak))
+	we := fitLogistic(xe, ye, de)
 	c := model.SentenceCalibration{A: wf[0], C: wf[1], B: wf[2], F: we[0], G: we[1], H: we[2], Q: we[3], E: we[4]}
 	if peak {
 		c.P, c.R = we[5], we[6]
 	}
 	return c
-}
-
-func b2i(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }
 
 // fitV2 is the calibration of version 2 models: nothing-found sentences

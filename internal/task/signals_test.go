@@ -83,12 +83,6 @@ func sentenceSigs(k int, a *corpus.Article, ev analyze.SentenceEvidence, tab *wo
 	return out
 }
 
-// peakLogit is the log-odds of a word probability, bounded.
-func peakLogit(p float64) float64 {
-	p = min(max(p, 1e-4), 1-1e-4)
-	return math.Log(p / (1 - p))
-}
-
 func b2f(b bool) float64 {
 	if b {
 		return 1
@@ -120,7 +114,7 @@ func sigX(g sig, set string) []float64 {
 		x = append(x, g.nbr)
 	}
 	if strings.Contains(set, "p") {
-		x = append(x, peakLogit(g.peak))
+		x = append(x, model.PeakLogit(g.peak))
 	}
 	if strings.Contains(set, "P") {
 		x = append(x, g.peak)

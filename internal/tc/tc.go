@@ -579,19 +579,9 @@ func (c *spanCtx) cue(f feat, top technique.Technique) (cue.Cue, bool) {
 		// The span word for word was labelled so in training: a reason a
 		// reader can check when the span is a short phrase (a slogan, a
 		// label); a long one quoted whole says nothing the highlight does
-		// not.
+		// not. cue.Merge checks that its words are worth quoting.
 		a, b := c.wordRange()
-		if b-a > maxSpanCue || a >= b {
-			return cue.Cue{}, false
-		}
-		if b-a == 1 {
-			return word(cue.Typical, a)
-		}
-		quotable := false
-		for i := a; i < b; i++ {
-			quotable = quotable || st.isWord[i] && cue.Quotable(d, i, st.lower[i])
-		}
-		return cue.Cue{Kind: cue.Typical, Tech: int8(top), Start: int32(a), End: int32(b)}, quotable
+		return cue.Cue{Kind: cue.Typical, Tech: int8(top), Start: int32(a), End: int32(b)}, a < b && b-a <= maxSpanCue
 	case cueCtx:
 		// A word of the sentence outside the span: a reason only by its
 		// word list or its valence.
