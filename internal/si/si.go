@@ -95,11 +95,14 @@ type Model struct {
 	sparseK int
 	// typeSums holds, for the typeSumRows most frequent vector rows, the
 	// sums of m.sparse's rows over the word's type features (see
-	// sumTypes), sparseK values a row. Derived, never stored.
+	// sumTypes) and then, for each of neighbourOffsets, over the features
+	// the word gives the token at that offset (see
+	// extractor.neighbourFeatures): sumSlots blocks of sparseK values a
+	// row. A word's five sums are read for five neighbouring tokens
+	// within a few words of each other, so they share cache lines
+	// (separate tables of 393 KB each made that five lines a word).
+	// Derived, never stored.
 	typeSums []float32
-	// neighbourSums are the same for the features a word gives the token
-	// at each of neighbourOffsets (see extractor.neighbourFeatures).
-	neighbourSums [len(neighbourOffsets)][]float32
 	// shapeRows holds, for the typeSumRows most frequent vector rows,
 	// the weight row of the shape feature of the row's word (see
 	// tokenFeatures), spelling it and hashing it being a tenth of a
@@ -356,7 +359,7 @@ func (m *Model) extractCtx(ctx context.Context, d *doc.Document, tab *words.Tabl
 // emitSums fills s.emis, every word's summed sparse weights in m.sparse,
 // without keeping the features: a sentence's own features are summed once
 // for all its words, the features a frequent word gives itself and its
-// neighbours come summed from m.typeSums and m.neighbourSums, and only the
+// neighbours come summed from m.typeSums, and only the
 // rest are hashed word by word.
 func (m *Model) emitSums(ctx context.Context, d *doc.Document, s *scratch) error {
 	k := m.sparseK
@@ -375,7 +378,8 @@ func (m *Model) emitSums(ctx context.Context, d *doc.Document, s *scratch) error
 		x.out = x.out[:0]
 	}
 	sent := make([]float32, k)
-	cached := len(m.typeSums) / k
+	ks := sumSlots * k
+	cached := len(m.typeSums) / ks
 	for si, r := range s.di.sents {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -388,7 +392,7 @@ func (m *Model) emitSums(ctx context.Context, d *doc.Document, s *scratch) error
 			copy(acc, sent)
 			t := &s.di.toks[i]
 			if row := t.vecRow; row >= 0 && row < cached {
-				add(acc, m.typeSums[row*k:(row+1)*k])
+				add(acc, m.typeSums[row*ks:row*ks+k])
 			} else {
 				x.typeFeatures(t)
 				sum(acc)
@@ -406,7 +410,7 @@ func (m *Model) emitSums(ctx context.Context, d *doc.Document, s *scratch) error
 					x.add(neighbourTemplate(off), off, "</s>")
 				case s.di.toks[j].vecRow >= 0 && s.di.toks[j].vecRow < cached:
 					row := s.di.toks[j].vecRow
-					add(acc, m.neighbourSums[o][row*k:(row+1)*k])
+					add(acc, m.typeSums[row*ks+(o+1)*k:row*ks+(o+2)*k])
 					continue
 				default:
 					x.neighbourFeatures(&s.di.toks[j], off)
@@ -424,19 +428,21 @@ func (m *Model) emitSums(ctx context.Context, d *doc.Document, s *scratch) error
 // cover about 95% of the words of news articles, for 2 MB with two CRFs.
 const typeSumRows = 16384
 
-// sumTypes fills m.typeSums and m.neighbourSums from m.sparse, and
+// sumSlots is the number of sums typeSums holds a row: the word's own
+// type features, then one per neighbour offset.
+const sumSlots = 1 + len(neighbourOffsets)
+
+// sumTypes fills m.typeSums from m.sparse, and
 // m.shapeRows. It runs after interleave.
 func (m *Model) sumTypes() {
 	if m.vecs == nil || m.sparseK == 0 {
-		m.typeSums, m.neighbourSums, m.shapeRows = nil, [len(neighbourOffsets)][]float32{}, nil
+		m.typeSums, m.shapeRows = nil, nil
 		return
 	}
 	k := m.sparseK
 	n := min(typeSumRows, m.vecs.Len())
-	m.typeSums = make([]float32, n*k)
-	for o := range m.neighbourSums {
-		m.neighbourSums[o] = make([]float32, n*k)
-	}
+	ks := sumSlots * k
+	m.typeSums = make([]float32, n*ks)
 	x := extractor{m: m, bits: m.bits}
 	sumRows := func(acc []float32) {
 		for _, f := range x.out {
@@ -453,11 +459,11 @@ func (m *Model) sumTypes() {
 		t.valence, t.hasVal = lexicon.Valence(w)
 		x.out = x.out[:0]
 		x.typeFeatures(&t)
-		sumRows(m.typeSums[row*k : (row+1)*k])
+		sumRows(m.typeSums[row*ks : row*ks+k])
 		for o, off := range neighbourOffsets {
 			x.out = x.out[:0]
 			x.neighbourFeatures(&t, off)
-			sumRows(m.neighbourSums[o][row*k : (row+1)*k])
+			sumRows(m.typeSums[row*ks+(o+1)*k : row*ks+(o+2)*k])
 		}
 	}
 }
