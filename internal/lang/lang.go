@@ -26,6 +26,7 @@ package lang
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -177,7 +178,7 @@ func nextSpace(s string) (int, int) {
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
-			if c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\v' || c == '\f' {
+			if asciiClass[c] == space {
 				return i, 1
 			}
 			i++
@@ -192,30 +193,52 @@ func nextSpace(s string) (int, int) {
 	return -1, 0
 }
 
+// The classes of ASCII bytes scan tells apart.
+const (
+	otherClass = iota
+	space
+	letterClass
+)
+
+var asciiClass = func() (c [utf8.RuneSelf]uint8) {
+	for _, b := range " \n\t\r\v\f" {
+		c[b] = space
+	}
+	for b := 'a'; b <= 'z'; b++ {
+		c[b], c[b-'a'+'A'] = letterClass, letterClass
+	}
+	return c
+}()
+
 // addToken counts one white-space free token.
 func (st *stats) addToken(tok string) {
 	wordStart := -1
-	for i, r := range tok {
+	for i := 0; i < len(tok); {
 		var letter bool
+		r, size := rune(tok[i]), 1
 		if r < utf8.RuneSelf {
-			letter = (r|0x20) >= 'a' && (r|0x20) <= 'z'
+			if letter = asciiClass[r] == letterClass; letter {
+				st.letters++
+				st.latin++
+			}
 		} else {
-			letter = unicode.IsLetter(r)
+			r, size = utf8.DecodeRuneInString(tok[i:])
+			if letter = unicode.IsLetter(r); letter {
+				st.addLetter(r)
+			}
 		}
-		if letter {
-			st.addLetter(r)
+		switch {
+		case letter:
 			if wordStart < 0 {
 				wordStart = i
 			}
-			continue
-		}
-		if wordStart >= 0 && (r == '\'' || r == '’') {
-			continue // inside a word: "don't"
-		}
-		if wordStart >= 0 {
+		case wordStart >= 0 && (r == '\'' || r == '’'):
+			// inside a word: "don't"
+		case wordStart >= 0:
 			st.addWord(tok[wordStart:i])
 			wordStart = -1
 		}
+		i += size
 	}
 	if wordStart >= 0 {
 		st.addWord(tok[wordStart:])
@@ -248,24 +271,26 @@ func (st *stats) addWord(w string) {
 	}
 	// No function word is longer than maxFunctionWord bytes (with ’ as
 	// three): most words are decided without a look-up.
-	var buf [maxFunctionWord]byte
-	if len(w) > len(buf) {
+	if len(w) > maxFunctionWord {
 		return
 	}
+	var buf [maxFunctionWord]byte
 	n := 0
-	for _, r := range w {
+	for i := 0; i < len(w); i++ {
+		c := w[i]
 		switch {
-		case r == '’':
-			r = '\''
-		case r >= 'A' && r <= 'Z':
-			r += 'a' - 'A'
-		case r >= 0x80:
-			return
+		case c >= 'A' && c <= 'Z':
+			c += 'a' - 'A'
+		case c >= 0x80:
+			if !strings.HasPrefix(w[i:], "’") {
+				return
+			}
+			c, i = '\'', i+len("’")-1
 		}
-		buf[n] = byte(r)
+		buf[n] = c
 		n++
 	}
-	if functionWords[string(buf[:n])] {
+	if isFunctionWord(buf[:n]) {
 		st.function++
 	}
 }
@@ -343,15 +368,32 @@ const maxFunctionWord = 9
 // functionWords are frequent English function words that other
 // Latin-script languages seldom use as words ("a", "in", "no", "on",
 // "de" and "die" are left out: they are common in Romance or Germanic
-// languages too).
-var functionWords = func() map[string]bool {
-	m := map[string]bool{}
+// languages too), grouped by length and first letter: every word of
+// every paragraph is looked up, and comparing against the one to four
+// candidates of its group costs less than hashing it.
+var functionWords = func() (g [maxFunctionWord + 1][26][]string) {
 	for _, w := range strings.Fields(`the of and to is that for it with as be by at are his this from
 		have has not but they was were had or which their been its we will would who said there you she her
 		can about if when than them into what also our after these those could should been being
 		him my your do does did over more most other such only just because while where how all any
 		he i me us it's that's there's don't doesn't didn't isn't wasn't can't won't`) {
-		m[w] = true
+		if !slices.Contains(g[len(w)][w[0]-'a'], w) {
+			g[len(w)][w[0]-'a'] = append(g[len(w)][w[0]-'a'], w)
+		}
 	}
-	return m
+	return g
 }()
+
+// isFunctionWord reports whether the lower-case ASCII word w (’ spelled
+// ') is one of functionWords.
+func isFunctionWord(w []byte) bool {
+	if len(w) == 0 || len(w) > maxFunctionWord || w[0] < 'a' || w[0] > 'z' {
+		return false
+	}
+	for _, f := range functionWords[len(w)][w[0]-'a'] {
+		if f == string(w) {
+			return true
+		}
+	}
+	return false
+}

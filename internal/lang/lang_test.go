@@ -133,11 +133,35 @@ func TestForeignParagraphs(t *testing.T) {
 
 // TestMaxFunctionWord: addWord looks up only words of at most
 // maxFunctionWord bytes, so no function word, spelled with ’, may be
-// longer.
+// longer; and isFunctionWord finds every one, in either spelling, and
+// nothing else.
 func TestMaxFunctionWord(t *testing.T) {
-	for w := range functionWords {
-		if n := len(strings.ReplaceAll(w, "'", "’")); n > maxFunctionWord {
-			t.Errorf("%q is %d bytes with ’, over maxFunctionWord %d", w, n, maxFunctionWord)
+	n := 0
+	for _, byFirst := range functionWords {
+		for _, group := range byFirst {
+			for _, w := range group {
+				n++
+				if l := len(strings.ReplaceAll(w, "'", "’")); l > maxFunctionWord {
+					t.Errorf("%q is %d bytes with ’, over maxFunctionWord %d", w, l, maxFunctionWord)
+				}
+				for _, s := range []string{w, strings.ToUpper(w[:1]) + w[1:], strings.ReplaceAll(w, "'", "’")} {
+					var st stats
+					st.addWord(s)
+					if st.function != 1 {
+						t.Errorf("%q is not counted as a function word", s)
+					}
+				}
+			}
+		}
+	}
+	if n < 80 {
+		t.Errorf("%d function words, want at least 80 (the list has 88)", n)
+	}
+	for _, s := range []string{"", "a", "de", "die", "thee", "théâtre", "tHe2", "wouldn’", "doesn’tt"} {
+		var st stats
+		st.addWord(s)
+		if st.function != 0 {
+			t.Errorf("%q is counted as a function word", s)
 		}
 	}
 }

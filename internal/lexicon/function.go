@@ -69,6 +69,15 @@ const maxLinkScan = 256
 // reader's explanation should read.
 func IsLink(field string) bool {
 	t := strings.TrimLeftFunc(field, isOpening)
+	// Most fields are words: without a colon, only a field starting as
+	// "www.", "@" or "pic.twitter.com" does start can be a link. Every
+	// paragraph's every field is asked (package lang).
+	if t == "" {
+		return false
+	}
+	if c := t[0]; c != 'w' && c != 'W' && c != '@' && c != 'p' && strings.IndexByte(t, ':') < 0 {
+		return false
+	}
 	return hasPrefixFold(t, "http://") || hasPrefixFold(t, "https://") || hasPrefixFold(t, "www.") ||
 		strings.HasPrefix(t, "@") || strings.HasPrefix(t, "pic.twitter.com") || strings.Contains(t, "://")
 }
