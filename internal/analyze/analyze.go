@@ -100,12 +100,18 @@ func (a *Analyzer) AnalyzeDocWith(ctx context.Context, d *doc.Document, opt Opti
 	if a.m == nil || a.m.SI == nil || a.m.TC == nil {
 		return nil, errors.New("analyze: the analyzer has no model")
 	}
+	// The models read the document without its foreign paragraphs and
+	// byline (see leftOut); offsets, and the text the result quotes, are
+	// the original's.
+	orig := d
+	d, skipped := leftOut(d)
 	qs := quotes.Find(d)
 	res := &analysis.Result{
-		Text:   d.Text,
-		Quotes: make([]analysis.Quote, len(qs)),
-		Words:  countWords(d),
-		Model:  a.m.Version,
+		Text:    orig.Text,
+		Quotes:  make([]analysis.Quote, len(qs)),
+		Words:   countWords(d),
+		Model:   a.m.Version,
+		Skipped: skipped,
 	}
 	for i, q := range qs {
 		res.Quotes[i] = analysis.Quote{Start: q.Start, End: q.End, Speaker: q.Speaker}
@@ -142,7 +148,7 @@ func (a *Analyzer) AnalyzeDocWith(ctx context.Context, d *doc.Document, opt Opti
 		sp := analysis.Span{
 			Start:      s.Start,
 			End:        s.End,
-			Text:       d.Slice(s.Start, s.End),
+			Text:       orig.Slice(s.Start, s.End),
 			Technique:  ranked[0],
 			Confidence: round(clamp01(s.Score) * p.Probs[ranked[0]]),
 			Voice:      "author",
@@ -172,8 +178,6 @@ func (a *Analyzer) AnalyzeDocWith(ctx context.Context, d *doc.Document, opt Opti
 	}
 	res.Sentences, res.Score = a.sentenceScores(d, tab, found, tagged.Prob)
 	attributePosts(d, res)
-	dropBylines(d, res)
-	skipForeign(d, res)
 	setTargets(d, res)
 	return res, nil
 }
@@ -225,8 +229,10 @@ type Fragment struct {
 }
 
 // Fragments returns the fragments of d that use a technique, in text order
-// (SemEval-2020 Task 11 span identification).
+// (SemEval-2020 Task 11 span identification): those the analysis finds,
+// without its foreign paragraphs and byline (see leftOut).
 func (a *Analyzer) Fragments(d *doc.Document) []Fragment {
+	d, _ = leftOut(d)
 	found := a.m.SI.Locate(d)
 	out := make([]Fragment, 0, len(found))
 	for _, s := range found {

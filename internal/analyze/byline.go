@@ -1,9 +1,6 @@
 package analyze
 
 import (
-	"slices"
-
-	"unspun/internal/analysis"
 	"unspun/internal/doc"
 )
 
@@ -11,23 +8,16 @@ import (
 // byline: the headline, a blank line and a line or two of credits.
 const bylineLines = 8
 
-// dropBylines removes from res the spans and sentences of a byline among
-// the first lines of d ("By Jubin Katiraie"; doc.IsByline), and scores
-// the article without it. A byline is not article text: fetch drops it
-// from a web page, but a pasted or saved article keeps it, and the
-// taggers had taken a name there for loaded language.
-func dropBylines(d *doc.Document, res *analysis.Result) {
-	dropped := false
+// bylines returns the lines among the first of d that are a byline ("By
+// Jubin Katiraie"; doc.IsByline). A byline is not article text: fetch
+// drops it from a web page, but a pasted or saved article keeps it, and
+// the taggers had taken a name there for loaded language.
+func bylines(d *doc.Document) []doc.Span {
+	var out []doc.Span
 	for _, l := range d.Lines[:min(len(d.Lines), bylineLines)] {
-		if !doc.IsByline(d.TextOf(l)) {
-			continue
+		if doc.IsByline(d.TextOf(l)) {
+			out = append(out, l)
 		}
-		in := func(start, end int) bool { return start >= l.Start && end <= l.End }
-		res.Spans = slices.DeleteFunc(res.Spans, func(s analysis.Span) bool { return in(s.Start, s.End) })
-		res.Sentences = slices.DeleteFunc(res.Sentences, func(s analysis.Sentence) bool { return in(s.Start, s.End) })
-		dropped = true
 	}
-	if dropped {
-		rescore(res)
-	}
+	return out
 }

@@ -2,72 +2,69 @@ package analyze
 
 import (
 	"slices"
+	"strings"
 
 	"unspun/internal/analysis"
 	"unspun/internal/doc"
 	"unspun/internal/lang"
-	"unspun/internal/lexicon"
 )
 
-// skipForeign leaves out of res the paragraphs (lines) of d that are not in
-// English (see package lang): their spans, quotes and sentences are
-// dropped, their words are not counted, the article score is the mean
-// over the sentences that remain, and res.Skipped says which paragraphs
-// and why. The models read English only; what they find in other
-// languages is noise (a Persian post came out as Loaded language).
-func skipForeign(d *doc.Document, res *analysis.Result) {
+// foreign returns the paragraphs (lines) of d that are not in English (see
+// package lang), with the reason. The models read English only; what they
+// find in other languages is noise (a Persian post came out as Loaded
+// language).
+func foreign(d *doc.Document) []analysis.Skipped {
 	// Lines, not paragraphs: the corpus puts one paragraph on each line
 	// with no blank line between, so a paragraph of doc can be a whole
 	// article. The lines of one hard-wrapped paragraph judged alike are
 	// merged back into one.
+	var out []analysis.Skipped
 	prevLine := -1
 	for li, l := range d.Lines {
 		j := lang.Identify(d.TextOf(l))
 		if j.English {
 			continue
 		}
-		if n := len(res.Skipped); n > 0 && prevLine == li-1 && res.Skipped[n-1].Language == j.Language {
-			res.Skipped[n-1].End = l.End
+		if n := len(out); n > 0 && prevLine == li-1 && out[n-1].Language == j.Language {
+			out[n-1].End = l.End
 		} else {
-			res.Skipped = append(res.Skipped, analysis.Skipped{Start: l.Start, End: l.End, Language: j.Language, Reason: j.Reason})
+			out = append(out, analysis.Skipped{Start: l.Start, End: l.End, Language: j.Language, Reason: j.Reason})
 		}
 		prevLine = li
 	}
-	if len(res.Skipped) == 0 {
-		return
-	}
-	skipped := func(start int) bool {
-		_, found := slices.BinarySearchFunc(res.Skipped, start, func(s analysis.Skipped, cp int) int {
-			if s.End <= cp {
-				return -1
-			}
-			if s.Start > cp {
-				return 1
-			}
-			return 0
-		})
-		return found
-	}
-	res.Spans = slices.DeleteFunc(res.Spans, func(s analysis.Span) bool { return skipped(s.Start) })
-	res.Quotes = slices.DeleteFunc(res.Quotes, func(q analysis.Quote) bool { return skipped(q.Start) })
-	res.Sentences = slices.DeleteFunc(res.Sentences, func(s analysis.Sentence) bool { return skipped(s.Start) })
-	rescore(res)
-	for _, w := range d.Words {
-		if lexicon.IsWord(w.Text) && skipped(w.Start) {
-			res.Words--
-		}
-	}
+	return out
 }
 
-// rescore sets the article score to the mean of res.Sentences' scores,
-// after some were dropped.
-func rescore(res *analysis.Result) {
-	sum := 0.0
-	for _, s := range res.Sentences {
-		sum += s.Score
+// leftOut returns d with the text the models must not read blanked: its
+// foreign paragraphs (returned as skipped, for the result) and its
+// byline. Each of their code points becomes a space, so that every
+// offset into the returned document is an offset into d; with nothing
+// to leave out it returns d itself. The models, the quotes, the sentence
+// scores and the word count then never see that text: dropping what they
+// found there afterwards still let it into every article-wide feature
+// (repetition counts, the article's vector and style).
+func leftOut(d *doc.Document) (*doc.Document, []analysis.Skipped) {
+	skipped := foreign(d)
+	blank := bylines(d)
+	for _, s := range skipped {
+		blank = append(blank, doc.Span{Start: s.Start, End: s.End})
 	}
-	res.Score = 0
-	if len(res.Sentences) > 0 {
-		res.Score = round(sum / float64(len(res.Sentences)))
+	if len(blank) == 0 {
+		return d, nil
 	}
+	slices.SortFunc(blank, func(x, y doc.Span) int { return x.Start - y.Start })
+	var b strings.Builder
+	b.Grow(len(d.Text))
+	cp, k := 0, 0
+	for _, r := range d.Text {
+		for k < len(blank) && blank[k].End <= cp {
+			k++
+		}
+		if k < len(blank) && cp >= blank[k].Start && r != '\n' && r != '\r' {
+			r = ' '
+		}
+		b.WriteRune(r)
+		cp++
+	}
+	return doc.New(d.ID, b.String()), skipped
 }

@@ -178,6 +178,9 @@ func TestCrossValidation(t *testing.T) {
 	if v := os.Getenv("UNSPUN_SI_FOLDS"); v != "" {
 		opts.Folds, _ = strconv.Atoi(v)
 	}
+	if v := os.Getenv("UNSPUN_SI_CLUSTERWORDS"); v != "" {
+		opts.ClusterWords, _ = strconv.Atoi(v)
+	}
 	repeats := 1
 	if v := os.Getenv("UNSPUN_SI_REPEATS"); v != "" {
 		repeats, _ = strconv.Atoi(v)
