@@ -1,6 +1,7 @@
 package analyze
 
 import (
+	"cmp"
 	"slices"
 	"strings"
 
@@ -52,7 +53,7 @@ func leftOut(d *doc.Document) (*doc.Document, []analysis.Skipped) {
 	if len(blank) == 0 {
 		return d, nil
 	}
-	slices.SortFunc(blank, func(x, y doc.Span) int { return x.Start - y.Start })
+	slices.SortFunc(blank, func(x, y doc.Span) int { return cmp.Compare(x.Start, y.Start) })
 	var b strings.Builder
 	b.Grow(len(d.Text))
 	cp, k := 0, 0

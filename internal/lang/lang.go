@@ -178,7 +178,7 @@ func nextSpace(s string) (int, int) {
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
-			if asciiClass[c] == space {
+			if asciiClass[c] == spaceClass {
 				return i, 1
 			}
 			i++
@@ -193,16 +193,15 @@ func nextSpace(s string) (int, int) {
 	return -1, 0
 }
 
-// The classes of ASCII bytes scan tells apart.
+// The classes of ASCII bytes scan tells apart; any other byte is 0.
 const (
-	otherClass = iota
-	space
+	spaceClass = 1 + iota
 	letterClass
 )
 
 var asciiClass = func() (c [utf8.RuneSelf]uint8) {
 	for _, b := range " \n\t\r\v\f" {
-		c[b] = space
+		c[b] = spaceClass
 	}
 	for b := 'a'; b <= 'z'; b++ {
 		c[b], c[b-'a'+'A'] = letterClass, letterClass

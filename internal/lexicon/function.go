@@ -69,9 +69,9 @@ const maxLinkScan = 256
 // reader's explanation should read.
 func IsLink(field string) bool {
 	t := strings.TrimLeftFunc(field, isOpening)
-	// Most fields are words: without a colon, only a field starting as
-	// "www.", "@" or "pic.twitter.com" does start can be a link. Every
-	// paragraph's every field is asked (package lang).
+	// Most fields are words: without a colon, only a field that starts
+	// like "www.", "@" or "pic.twitter.com" can be a link. Package lang
+	// asks about every field of every paragraph.
 	if t == "" {
 		return false
 	}

@@ -359,8 +359,8 @@ func (m *Model) extractCtx(ctx context.Context, d *doc.Document, tab *words.Tabl
 // emitSums fills s.emis, every word's summed sparse weights in m.sparse,
 // without keeping the features: a sentence's own features are summed once
 // for all its words, the features a frequent word gives itself and its
-// neighbours come summed from m.typeSums, and only the
-// rest are hashed word by word.
+// neighbours come summed from m.typeSums, and only the rest are hashed
+// word by word.
 func (m *Model) emitSums(ctx context.Context, d *doc.Document, s *scratch) error {
 	k := m.sparseK
 	x := &s.x
@@ -378,8 +378,7 @@ func (m *Model) emitSums(ctx context.Context, d *doc.Document, s *scratch) error
 		x.out = x.out[:0]
 	}
 	sent := make([]float32, k)
-	ks := sumSlots * k
-	cached := len(m.typeSums) / ks
+	cached := len(m.typeSums) / (sumSlots * k)
 	for si, r := range s.di.sents {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -392,7 +391,7 @@ func (m *Model) emitSums(ctx context.Context, d *doc.Document, s *scratch) error
 			copy(acc, sent)
 			t := &s.di.toks[i]
 			if row := t.vecRow; row >= 0 && row < cached {
-				add(acc, m.typeSums[row*ks:row*ks+k])
+				add(acc, m.typeSum(row, 0))
 			} else {
 				x.typeFeatures(t)
 				sum(acc)
@@ -410,7 +409,7 @@ func (m *Model) emitSums(ctx context.Context, d *doc.Document, s *scratch) error
 					x.add(neighbourTemplate(off), off, "</s>")
 				case s.di.toks[j].vecRow >= 0 && s.di.toks[j].vecRow < cached:
 					row := s.di.toks[j].vecRow
-					add(acc, m.typeSums[row*ks+(o+1)*k:row*ks+(o+2)*k])
+					add(acc, m.typeSum(row, o+1))
 					continue
 				default:
 					x.neighbourFeatures(&s.di.toks[j], off)
@@ -432,8 +431,17 @@ const typeSumRows = 16384
 // type features, then one per neighbour offset.
 const sumSlots = 1 + len(neighbourOffsets)
 
-// sumTypes fills m.typeSums from m.sparse, and
-// m.shapeRows. It runs after interleave.
+// typeSum is slot slot of vector row row in m.typeSums: 0 for the word's
+// own type features, 1+o for those it gives the token at
+// neighbourOffsets[o].
+func (m *Model) typeSum(row, slot int) []float32 {
+	k := m.sparseK
+	at := (row*sumSlots + slot) * k
+	return m.typeSums[at : at+k : at+k]
+}
+
+// sumTypes fills m.typeSums and m.shapeRows from m.sparse. It runs after
+// interleave.
 func (m *Model) sumTypes() {
 	if m.vecs == nil || m.sparseK == 0 {
 		m.typeSums, m.shapeRows = nil, nil
@@ -441,8 +449,7 @@ func (m *Model) sumTypes() {
 	}
 	k := m.sparseK
 	n := min(typeSumRows, m.vecs.Len())
-	ks := sumSlots * k
-	m.typeSums = make([]float32, n*ks)
+	m.typeSums = make([]float32, n*sumSlots*k)
 	x := extractor{m: m, bits: m.bits}
 	sumRows := func(acc []float32) {
 		for _, f := range x.out {
@@ -459,11 +466,11 @@ func (m *Model) sumTypes() {
 		t.valence, t.hasVal = lexicon.Valence(w)
 		x.out = x.out[:0]
 		x.typeFeatures(&t)
-		sumRows(m.typeSums[row*ks : row*ks+k])
+		sumRows(m.typeSum(row, 0))
 		for o, off := range neighbourOffsets {
 			x.out = x.out[:0]
 			x.neighbourFeatures(&t, off)
-			sumRows(m.typeSums[row*ks+(o+1)*k : row*ks+(o+2)*k])
+			sumRows(m.typeSum(row, o+1))
 		}
 	}
 }
