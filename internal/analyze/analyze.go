@@ -177,7 +177,7 @@ func (a *Analyzer) AnalyzeDocWith(ctx context.Context, d *doc.Document, opt Opti
 		res.Spans = append(res.Spans, sp)
 	}
 	res.Sentences, res.Score = a.sentenceScores(d, tab, found, tagged.Prob)
-	attributePosts(d, res)
+	attributeRegions(d, res)
 	setTargets(d, res)
 	return res, nil
 }

@@ -9,12 +9,14 @@ import (
 	"unspun/internal/quotes"
 )
 
-// attributePosts gives the social-media posts embedded in d
-// (quotes.Posts) their author's voice: a span of the author's voice lying
-// mostly inside a post becomes a quote of the post's author, and the post
-// is listed among res.Quotes.
-func attributePosts(d *doc.Document, res *analysis.Result) {
-	posts := quotes.Posts(d)
+// attributeRegions gives the passages of d spoken in another voice
+// without quotation marks (quotes.Regions: embedded social-media posts and
+// the turns of an interview transcript) their speaker's voice: a span of
+// the author's voice lying mostly inside one becomes a quote of its
+// speaker, and the passage is listed among res.Quotes. Spans inside
+// quotation marks already have their speaker from speechOf.
+func attributeRegions(d *doc.Document, res *analysis.Result) {
+	posts := quotes.Regions(d)
 	if len(posts) == 0 {
 		return
 	}

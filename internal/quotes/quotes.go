@@ -62,11 +62,12 @@ func Find(d *doc.Document) []Quote {
 		a := f.attribute(k)
 		speaker := a.speaker
 		if a.pronoun != "" {
-			speaker = f.resolve(k, a.pronoun)
+			speaker = f.resolve(k, a.pronoun, a.pronounAt)
 		}
-		if speaker == "" && a.follows {
+		if speaker == "" && (a.follows || (a.speaker == "" && a.pronoun == "" && f.nextLine(k))) {
 			// A quotation that merely continues the previous one
-			// ("“…,” he said. “…”") keeps its speaker.
+			// ("“…,” he said. “…”", or on the next line) keeps its
+			// speaker.
 			speaker = f.speakers[k-1]
 		}
 		f.speakers[k] = speaker
@@ -82,12 +83,18 @@ type finder struct {
 	d          *doc.Document
 	quoteWords [][2]int // word index range inside each quote
 	speakers   []string
+	// inside holds the words capitalised after a sentence's first word,
+	// built when first needed (capitalisedInside).
+	inside map[string]bool
 }
 
 // attribution is what the words around one quote say about its speaker.
 type attribution struct {
 	speaker string // a named or described speaker
 	pronoun string // a pronoun speaker, to resolve
+	// pronounAt is where the pronoun starts (code points), for an
+	// antecedent earlier in its own sentence.
+	pronounAt int
 	// direct reports a speech verb right next to the quote (or
 	// "according to" in its sentence): even a short quote is speech then.
 	direct bool
@@ -175,12 +182,18 @@ func (f *finder) attribute(k int) attribution {
 		a.follows = follows
 		return a
 	}
-	// "according to X" anywhere in the sentence around the quote.
-	for _, part := range [][]doc.Word{before, after} {
+	// "according to X" anywhere in the sentence around the quote; after
+	// a quote that ends its sentence ("… now.” But according to X, …")
+	// the words after belong to the next one.
+	parts := [][]doc.Word{before, after}
+	if f.endsSentence(k) {
+		parts = parts[:1]
+	}
+	for _, part := range parts {
 		for i := 0; i+2 < len(part); i++ {
 			if strings.EqualFold(part[i].Text, "according") && strings.EqualFold(part[i+1].Text, "to") {
 				if s, p := f.phraseAfter(part[i+2:]); s != "" || p != "" {
-					return attribution{speaker: s, pronoun: p, direct: true, follows: follows}
+					return attribution{speaker: s, pronoun: p, pronounAt: part[i+2].Start, direct: true, follows: follows}
 				}
 			}
 		}
@@ -200,15 +213,20 @@ func (f *finder) after(ws []doc.Word) (attribution, bool) {
 		return attribution{}, false
 	}
 	if isSpeechVerb(ws[0].Text) {
+		if addresseeVerbs[strings.ToLower(ws[0].Text)] {
+			// "“…” told the website that …": the quotation is inside the
+			// subject; what follows "told" is whom it was said to.
+			return attribution{}, false
+		}
 		// "said X" — but not "said in a statement", which leaves X unknown.
 		s, p := f.phraseAfter(ws[1:])
 		if s == "" && p == "" {
 			return attribution{direct: true}, true
 		}
-		return attribution{speaker: s, pronoun: p, direct: true}, true
+		return attribution{speaker: s, pronoun: p, pronounAt: ws[1].Start, direct: true}, true
 	}
-	// "X said", X at most a few words long.
-	for v := 1; v < len(ws) && v <= 10; v++ {
+	// "X said", X at most a few words long, or "X, an appositive, said".
+	for v := 1; v < len(ws) && v <= maxAppositive+4; v++ {
 		if isSentenceEnd(ws[v].Text) || ws[v].Text == "“" || ws[v].Text == "\"" {
 			break
 		}
@@ -216,11 +234,15 @@ func (f *finder) after(ws []doc.Word) (attribution, bool) {
 			// The subject must fill the words between the quote and the
 			// verb: "“…” a fraud, and the leader warned" is not "the
 			// leader warned “…”".
-			s, p := f.phraseBefore(ws[:v])
-			if (s == "" && p == "") || f.phraseStart(ws[:v]) != 0 {
+			subj := ws[:v]
+			if c := appositiveStart(subj); c > 0 {
+				subj = subj[:c]
+			}
+			s, p := f.phraseBefore(subj)
+			if (s == "" && p == "") || phraseStartIn(subj) != 0 {
 				return attribution{}, false
 			}
-			return attribution{speaker: s, pronoun: p, direct: true}, true
+			return attribution{speaker: s, pronoun: p, pronounAt: subj[len(subj)-1].Start, direct: true}, true
 		}
 	}
 	return attribution{}, false
@@ -235,6 +257,9 @@ func (f *finder) before(ws []doc.Word) (attribution, bool) {
 		if !isSpeechVerb(ws[v].Text) {
 			continue
 		}
+		if v > 0 && (isDeterminer(ws[v-1].Text) || comparatives[strings.ToLower(ws[v-1].Text)]) {
+			continue // a noun: "his comments", "the statement"
+		}
 		between := ws[v+1:]
 		direct := len(between) <= 4
 		for _, w := range between {
@@ -242,7 +267,20 @@ func (f *finder) before(ws []doc.Word) (attribution, bool) {
 				direct = false
 			}
 		}
-		s, p := f.phraseBefore(ws[:v])
+		subj := ws[:v]
+		if c := appositiveStart(subj); c > 0 {
+			// "X, in a statement, said" / "X, a spokesman, said".
+			if s, p := f.phraseBefore(subj[:c]); s != "" || p != "" {
+				subj = subj[:c]
+			}
+		}
+		if s := phraseStartIn(subj); s > 0 && comparatives[strings.ToLower(subj[s-1].Text)] {
+			continue // "his more infamous comments": a noun after all
+		}
+		s, p := f.phraseBefore(subj)
+		if p != "" {
+			return attribution{pronoun: p, pronounAt: subj[len(subj)-1].Start, direct: direct}, true
+		}
 		if s == "" && p == "" {
 			// "In a statement issued on Monday, said …" is not English;
 			// "“…”, said X" is handled by after. A verb without a subject
@@ -252,6 +290,68 @@ func (f *finder) before(ws []doc.Word) (attribution, bool) {
 		return attribution{speaker: s, pronoun: p, direct: direct}, true
 	}
 	return attribution{}, false
+}
+
+// maxAppositive is the most words a comma-enclosed appositive or aside
+// between a subject and its speech verb may have ("Smith, the minister,
+// said", "The union, in a statement, said").
+const maxAppositive = 12
+
+// appositiveStart returns the index of the comma that opens an appositive
+// or aside ending ws ("X , the minister ,"), or -1 when ws does not end
+// with one.
+func appositiveStart(ws []doc.Word) int {
+	n := len(ws)
+	if n < 3 || ws[n-1].Text != "," {
+		return -1
+	}
+	for c := n - 2; c >= 1 && n-1-c <= maxAppositive+1; c-- {
+		switch w := ws[c].Text; {
+		case w == ",":
+			if c == n-2 {
+				return -1 // ", ,": nothing between
+			}
+			return c
+		case isSentenceEnd(w):
+			return -1
+		}
+	}
+	return -1
+}
+
+// endsSentence reports whether quote k ends with a sentence's last
+// punctuation inside its marks ("… now.”").
+func (f *finder) endsSentence(k int) bool {
+	ws := f.d.Words
+	for i := f.quoteWords[k][1] - 1; i >= f.quoteWords[k][0]; i-- {
+		switch w := ws[i].Text; {
+		case isQuoteMark(w):
+			continue
+		case isSentenceEnd(w):
+			return true
+		default:
+			return false
+		}
+	}
+	return false
+}
+
+func isQuoteMark(w string) bool {
+	switch w {
+	case "\"", "“", "”", "'", "‘", "’", "«", "»", "‹", "›":
+		return true
+	}
+	return false
+}
+
+// phraseStartIn returns where the noun phrase ending ws starts, -1 if
+// none.
+func phraseStartIn(ws []doc.Word) int {
+	s, e := phraseBounds(ws)
+	if s == e {
+		return -1
+	}
+	return s
 }
 
 // phraseBefore returns the noun phrase that ends the words ws (the subject
@@ -269,15 +369,6 @@ func (f *finder) phraseBefore(ws []doc.Word) (speaker, pronoun string) {
 		return "", ""
 	}
 	return f.phraseText(ws[s:e]), ""
-}
-
-// phraseStart returns where the noun phrase ending ws starts, -1 if none.
-func (f *finder) phraseStart(ws []doc.Word) int {
-	s, e := phraseBounds(ws)
-	if s == e {
-		return -1
-	}
-	return s
 }
 
 // phraseBounds returns the word range [s, e) of the noun phrase that ends
@@ -392,7 +483,7 @@ func (f *finder) phraseText(ws []doc.Word) string {
 // through the sentences before the quote, the speaker of an earlier quote
 // or the subject of a narrative sentence, whichever comes first and agrees
 // in number.
-func (f *finder) resolve(k int, pronoun string) string {
+func (f *finder) resolve(k int, pronoun string, at int) string {
 	d := f.d
 	plural := pronoun == "they" || pronoun == "we"
 	if pronoun == "i" || pronoun == "we" || pronoun == "it" || pronoun == "you" {
@@ -403,8 +494,14 @@ func (f *finder) resolve(k int, pronoun string) string {
 	if si < 0 {
 		si = len(d.Sentences)
 	}
-	// The quote's own sentence may name a subject before the pronoun
-	// only in odd prose; start with the sentences before it.
+	person := pronoun == "he" || pronoun == "she"
+	if person && si < len(d.Sentences) && at < q.Start {
+		// A name earlier in the pronoun's own sentence ("As Trump was
+		// restarting his career, he told …").
+		if name := f.nameBefore(d.Sentences[si], at); name != "" {
+			return name
+		}
+	}
 	seen := 0
 	for s := si - 1; s >= 0 && seen < maxLookback; s-- {
 		sent := d.Sentences[s]
@@ -425,7 +522,7 @@ func (f *finder) resolve(k int, pronoun string) string {
 				break
 			}
 		}
-		if subj, pl, ok := f.subject(sent); ok && pl == plural {
+		if subj, pl, ok := f.subject(sent); ok && pl == plural && (!person || f.personLike(subj)) {
 			return subj
 		}
 	}
@@ -439,6 +536,19 @@ func (f *finder) subject(sent doc.Span) (string, bool, bool) {
 	ws := f.d.Words[i:j]
 	if len(ws) == 0 {
 		return "", false, false
+	}
+	if isNPPreposition(ws[0].Text) || isOtherPreposition(ws[0].Text) {
+		// "In the following call, the woman pleads …": the subject
+		// follows the opening phrase's comma.
+		for c := 1; c < len(ws) && c <= maxAppositive; c++ {
+			if ws[c].Text == "," {
+				ws = ws[c+1:]
+				break
+			}
+		}
+		if len(ws) == 0 {
+			return "", false, false
+		}
 	}
 	first := ws[0].Text
 	if !isDeterminer(first) && !startsUpper(first) {
@@ -455,7 +565,10 @@ func (f *finder) subject(sent doc.Span) (string, bool, bool) {
 	// subject: an adverb, auxiliary, past tense or speech verb.
 	if e < len(ws) {
 		next := ws[e].Text
-		if !(isAdverb(next) || isAux(next) || isPastTense(next) || isSpeechVerb(next) || isLowerWord(next)) {
+		// A name followed by an appositive ("Paul Hunter, a professor …,
+		// was") is the subject too.
+		apposed := next == "," && f.isName(ws[:e])
+		if !(isAdverb(next) || isAux(next) || isPastTense(next) || isSpeechVerb(next) || isLowerWord(next) || apposed) {
 			return "", false, false
 		}
 	} else {
@@ -473,6 +586,161 @@ func (f *finder) subject(sent doc.Span) (string, bool, bool) {
 		return "", false, false
 	}
 	return f.phraseText(np), looksPlural(head.Text, head.Start == ws[0].Start), true
+}
+
+// isName reports whether the words ws are a name: all capitalised, and,
+// for a single word opening its sentence, one the document capitalises
+// elsewhere too (not "However," or "Yesterday,").
+func (f *finder) isName(ws []doc.Word) bool {
+	for _, w := range ws {
+		if !startsUpper(w.Text) || isDeterminer(w.Text) {
+			return false
+		}
+	}
+	if len(ws) > 1 {
+		return true
+	}
+	return f.capitalisedInside(ws[0])
+}
+
+// capitalisedInside reports whether the word w occurs elsewhere in the
+// document capitalised after the first word of a sentence.
+func (f *finder) capitalisedInside(w doc.Word) bool {
+	if f.inside == nil {
+		f.inside = map[string]bool{}
+		d := f.d
+		for _, s := range d.Sentences {
+			i, j := d.WordsIn(s.Start, s.End)
+			for k := i + 1; k < j; k++ {
+				if t := d.Words[k].Text; startsUpper(t) && lexicon.IsWord(d.Words[k-1].Text) {
+					// After a word: not a sentence's, a bracket's or a
+					// quotation's first word, where anything is capitalised.
+					f.inside[t] = true
+				}
+			}
+		}
+	}
+	return f.inside[w.Text]
+}
+
+// nameBefore returns the first name in sentence sent before the code
+// point at that can be a clause's subject, outside quotations: a run of
+// capitalised words, not after "the" (institutions: "the Home Office")
+// or a preposition ("with John Allen's Crux"), not a possessive, not the
+// sentence's first word unless the document capitalises it elsewhere.
+// The first, not the nearest: in "Trump also blasted Sessions because, he
+// said, …" the pronoun is the sentence's subject, Trump.
+func (f *finder) nameBefore(sent doc.Span, at int) string {
+	d := f.d
+	i, j := d.WordsIn(sent.Start, min(at, sent.End))
+	ws := d.Words
+	for i < j && !lexicon.IsWord(ws[i].Text) {
+		i++ // "(Amusingly, …": the first word is the one after the bracket
+	}
+	for s := i; s < j; {
+		if !f.nameWord(ws[s]) {
+			s++
+			continue
+		}
+		e := s + 1
+		for e < j && f.nameWord(ws[e]) {
+			e++
+		}
+		run, first := ws[s:e], strings.ToLower(ws[s].Text)
+		switch {
+		case s > i && (isDeterminer(ws[s-1].Text) || objectPrepositions[strings.ToLower(ws[s-1].Text)]),
+			isNPPreposition(first) || isOtherPreposition(first) || isConjunction(first) || isDeterminer(first),
+			timeWords[first] || months[first],
+			strings.HasSuffix(ws[e-1].Text, "'s") || strings.HasSuffix(ws[e-1].Text, "’s"),
+			s == i && len(run) == 1 && !f.capitalisedInside(run[0]):
+			s = e
+			continue
+		}
+		return f.phraseText(run)
+	}
+	return ""
+}
+
+// nameWord reports whether w can be part of a name that nameBefore
+// returns: a capitalised word that is no pronoun, outside quotations.
+func (f *finder) nameWord(w doc.Word) bool {
+	return startsUpper(w.Text) && lexicon.IsWord(w.Text) && !isPronoun(strings.ToLower(w.Text)) && f.d.QuoteAt(w.Start) < 0
+}
+
+// personLike reports whether a subject phrase can be "he" or "she": a
+// name, or a phrase whose head noun names a person ("the woman", "a
+// spokesperson for the ministry"), not "this form of the plague".
+func (f *finder) personLike(np string) bool {
+	ws := strings.Fields(np)
+	head := ws[len(ws)-1]
+	for h, w := range ws {
+		if h > 0 && isNPPreposition(w) {
+			head = ws[h-1]
+			break
+		}
+	}
+	head = strings.TrimSuffix(strings.TrimSuffix(head, "'s"), "’s")
+	if startsUpper(head) {
+		return true
+	}
+	return isPersonNoun(head)
+}
+
+// maxTrailing is the most words an attribution clause after quote k-1
+// may have for nextLine to continue it.
+const maxTrailing = 20
+
+// nextLine reports whether quote k opens its line and continues quote
+// k-1 from the line before: news prose gives a long quotation one line
+// (or paragraph) per sentence group and attributes only the first
+// ("“…,” Lambert said.\n“In the last months …”"). The line before must
+// end with quote k-1 and at most its attribution clause.
+func (f *finder) nextLine(k int) bool {
+	if k == 0 {
+		return false
+	}
+	d := f.d
+	q, prev := d.Quotes[k], d.Quotes[k-1]
+	li := f.line(q.Start)
+	if li <= 0 || strings.TrimSpace(d.Slice(d.Lines[li].Start, q.Start)) != "" {
+		return false
+	}
+	pl := li - 1
+	for pl > 0 && pl >= li-2 && strings.TrimSpace(d.TextOf(d.Lines[pl])) == "" {
+		pl-- // a blank line between paragraphs
+	}
+	line := d.Lines[pl]
+	if prev.End <= line.Start || prev.End > line.End {
+		return false
+	}
+	i, j := d.WordsIn(prev.End, line.End)
+	if j-i > maxTrailing {
+		return false
+	}
+	for n := i; n < j-1; n++ {
+		if isSentenceEnd(d.Words[n].Text) {
+			return false // narrative after the attribution
+		}
+	}
+	return true
+}
+
+// line returns the index of the line holding code point cp, -1 if none.
+func (f *finder) line(cp int) int {
+	ls := f.d.Lines
+	lo, hi := 0, len(ls)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if ls[m].End < cp {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	if lo < len(ls) && ls[lo].Start <= cp {
+		return lo
+	}
+	return -1
 }
 
 func (f *finder) paragraph(cp int) doc.Span {
@@ -562,6 +830,47 @@ var timeWords = set("today", "yesterday", "tomorrow", "tonight", "week", "weeks"
 	"months", "year", "years", "day", "days", "morning", "afternoon", "evening", "night",
 	"weekend", "time", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
 	"sunday", "ago", "now", "later")
+
+// addresseeVerbs are the speech verbs whose object is whom the words were
+// said to ("told reporters"): "“…” told X" never names the speaker X.
+var addresseeVerbs = set("told", "tells", "tell")
+
+// comparatives before a speech verb make it a noun ("his more infamous
+// comments").
+var comparatives = set("more", "most", "less", "least")
+
+// objectPrepositions make the name after them an object ("with X", "to
+// X"), which a later pronoun subject rarely means.
+var objectPrepositions = set("in", "on", "with", "by", "to", "into", "at", "for", "of", "from", "about",
+	"against", "over", "under", "through", "toward", "towards", "via", "like", "per", "among", "between")
+
+var months = set("january", "february", "march", "april", "may", "june", "july", "august", "september",
+	"october", "november", "december")
+
+// personNouns are the common nouns of news prose that name a person by
+// role or relation; isPersonNoun also knows the agent suffixes.
+var personNouns = set("woman", "man", "girl", "boy", "child", "pope", "president", "minister", "official",
+	"spokesperson", "senator", "governor", "mayor", "judge", "lawyer", "attorney", "chief", "director", "secretary",
+	"leader", "author", "expert", "analyst", "officer", "candidate", "bishop", "cardinal", "priest", "king", "queen",
+	"prince", "princess", "representative", "ambassador", "head", "general", "commander", "actress", "mother",
+	"father", "son", "daughter", "wife", "husband", "student", "victim", "witness", "suspect", "friend", "sister",
+	"brother", "aide", "adviser", "advisor", "chairman", "chairwoman", "congressman", "congresswoman", "cleric",
+	"imam", "rabbi", "pastor", "nun", "monk", "doctor", "nurse", "scientist", "economist", "activist", "journalist",
+	"host", "guest", "coach", "player", "founder", "owner", "resident", "neighbour", "neighbor", "citizen",
+	"patient", "parent", "veteran", "soldier", "agent", "deputy", "sheriff", "prosecutor", "commentator", "critic")
+
+func isPersonNoun(w string) bool {
+	lw := strings.ToLower(w)
+	if personNouns[lw] {
+		return true
+	}
+	for _, suf := range []string{"man", "woman", "person", "ist", "ian", "er", "or", "ess", "ee"} {
+		if len(lw) > len(suf)+2 && strings.HasSuffix(lw, suf) {
+			return true
+		}
+	}
+	return false
+}
 
 func set(ws ...string) map[string]bool {
 	m := make(map[string]bool, len(ws))

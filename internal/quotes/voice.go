@@ -1,7 +1,9 @@
 package quotes
 
 import (
+	"cmp"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -131,4 +133,112 @@ func onlyLinks(s string) bool {
 		return false
 	}
 	return true
+}
+
+// Regions returns the passages of d in a voice other than the author's
+// that stand in no quotation marks: embedded posts (Posts) and the turns
+// of an interview transcript (Turns), in text order.
+func Regions(d *doc.Document) []Quote {
+	out := append(Posts(d), Turns(d)...)
+	slices.SortStableFunc(out, func(a, b Quote) int { return cmp.Compare(a.Start, b.Start) })
+	return out
+}
+
+// turnLabel is a transcript's speaker label: one to three capitalised
+// words (a name, "Mr. Trump") and a colon, at the start of a line or
+// after a sentence's end, before the words spoken.
+var turnLabel = regexp.MustCompile(`(?:^|[.!?…]["”’)]?\s+)((?:[A-Z][\p{L}'’.-]*\s){0,2}[A-Z][\p{L}'’-]+):\s+\S`)
+
+// notSpeakers are the words that open a "Word:" line without naming a
+// speaker: a web page's labels and an editor's notes.
+var notSpeakers = set("update", "updated", "note", "editor", "editors", "photo", "photos", "source", "sources",
+	"related", "read", "watch", "correction", "disclosure", "warning", "caption", "image", "images", "video",
+	"credit", "credits", "breaking", "exclusive", "opinion", "analysis", "also", "advertisement", "sponsored",
+	"tags", "share", "listen", "subscribe", "see", "more", "contact", "email", "phone", "posted", "published",
+	"topics", "category", "filed", "comments", "transcript", "title", "subject", "date", "location", "follow")
+
+// minTurnWords is the fewest words a transcript turn holds.
+const minTurnWords = 3
+
+// Turns returns the turns of an interview or hearing transcript in d,
+// each attributed to the speaker its label names ("Trump: When you get
+// the respect …  Barrett: Obviously …"): the words spoken, without the
+// label. A document's "Name:" labels are a transcript only when there are
+// at least two of them and each label's name (its last word) also occurs
+// in the document outside the labels, so that "Update: …" or a
+// one-off "Washington: …" is not read as speech.
+func Turns(d *doc.Document) []Quote {
+	if !strings.Contains(d.Text, ": ") {
+		return nil
+	}
+	type label struct {
+		name             string
+		start, textStart int // byte offsets in d.Text
+		lineEnd          int
+	}
+	var labels []label
+	for _, line := range d.Lines {
+		text := d.TextOf(line)
+		for _, m := range turnLabel.FindAllStringSubmatchIndex(text, -1) {
+			name := text[m[2]:m[3]]
+			first, _, _ := strings.Cut(name, " ")
+			if notSpeakers[strings.ToLower(strings.Trim(first, "."))] || len([]rune(name)) < 2 {
+				continue
+			}
+			labels = append(labels, label{name: name, start: line.ByteStart + m[2], textStart: line.ByteStart + m[3] + 1, lineEnd: line.ByteEnd})
+		}
+	}
+	if len(labels) < 2 {
+		return nil
+	}
+	// A label's name must occur outside the labels too.
+	var outside strings.Builder
+	at := 0
+	for _, l := range labels {
+		outside.WriteString(d.Text[at:l.start])
+		at = l.textStart
+	}
+	outside.WriteString(d.Text[at:])
+	kept := labels[:0]
+	for _, l := range labels {
+		fields := strings.Fields(l.name)
+		if containsWord(outside.String(), fields[len(fields)-1]) {
+			kept = append(kept, l)
+		}
+	}
+	if labels = kept; len(labels) < 2 {
+		return nil
+	}
+	var out []Quote
+	for i, l := range labels {
+		end := l.lineEnd
+		if i+1 < len(labels) && labels[i+1].start < end {
+			end = labels[i+1].start
+		}
+		turn := strings.TrimSpace(d.Text[l.textStart:end])
+		if len(strings.Fields(turn)) < minTurnWords {
+			continue
+		}
+		bs := l.textStart + strings.Index(d.Text[l.textStart:end], turn)
+		be := bs + len(turn)
+		out = append(out, Quote{Span: doc.Span{Start: d.CodePoint(bs), End: d.CodePoint(be), ByteStart: bs, ByteEnd: be}, Speaker: l.name})
+	}
+	return out
+}
+
+// containsWord reports whether text holds w as a whole word.
+func containsWord(text, w string) bool {
+	for i := 0; ; {
+		j := strings.Index(text[i:], w)
+		if j < 0 {
+			return false
+		}
+		a, b := i+j, i+j+len(w)
+		before, _ := utf8.DecodeLastRuneInString(text[:a])
+		after, _ := utf8.DecodeRuneInString(text[b:])
+		if (a == 0 || !unicode.IsLetter(before)) && (b == len(text) || !unicode.IsLetter(after)) {
+			return true
+		}
+		i = b
+	}
 }
