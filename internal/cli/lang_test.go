@@ -121,3 +121,40 @@ func TestAnalyzeVoice(t *testing.T) {
 		t.Log("the model found nothing in the post; only the quotes were checked")
 	}
 }
+
+// TestAnalyzeTranscriptTurns: the turns of an interview transcript
+// ("Ortiz: …") are their speaker's voice, listed among the quotes.
+func TestAnalyzeTranscriptTurns(t *testing.T) {
+	const article = "testdata/analyze/transcript.txt"
+	golden(t, "analyze", "transcript", "analyze", article)
+	stdout, _, code := runMain("analyze", "--format", "json", article)
+	var res analysis.Result
+	if err := json.Unmarshal([]byte(stdout), &res); code != 0 || err != nil {
+		t.Fatalf("exit %d: %v", code, err)
+	}
+	text := []rune(res.Text)
+	speakers := map[string]int{}
+	for _, q := range res.Quotes {
+		speakers[q.Speaker]++
+		if strings.HasPrefix(string(text[q.Start:q.End]), q.Speaker+":") {
+			t.Errorf("turn %q holds its own label", string(text[q.Start:q.End]))
+		}
+	}
+	if speakers["Ortiz"] != 2 || speakers["Baird"] != 2 {
+		t.Errorf("turns per speaker %v, want Ortiz 2 and Baird 2", speakers)
+	}
+	inTurns := 0
+	for _, s := range res.Spans {
+		for _, q := range res.Quotes {
+			if s.Start >= q.Start && s.End <= q.End {
+				inTurns++
+				if s.Voice != "quote" || s.Speaker != q.Speaker {
+					t.Errorf("%q in %s's turn: voice %q, speaker %q", s.Text, q.Speaker, s.Voice, s.Speaker)
+				}
+			}
+		}
+	}
+	if inTurns == 0 {
+		t.Errorf("the model found nothing inside the turns: %s", stdout)
+	}
+}

@@ -72,6 +72,23 @@ func TestFind(t *testing.T) {
 			[]quoteWant{{"“Can we win?”", "Reyes"}, {"“We can, if we work.”", "Reyes"}}},
 		{"tweeted", "Senator Ada Cole tweeted “This is a dark day for the state and its people.”",
 			[]quoteWant{{"“This is a dark day for the state and its people.”", "Senator Ada Cole"}}},
+		{"appositive after the quote", "“The port will reopen on Monday,” Maria Lind, the harbour master, said.",
+			[]quoteWant{{"“The port will reopen on Monday,”", "Maria Lind"}}},
+		{"aside before the verb", "The ministry, in a statement on Friday, said “the talks have collapsed and will not resume this year.”",
+			[]quoteWant{{"“the talks have collapsed and will not resume this year.”", "the ministry"}}},
+		{"told names the listener", "“The deal is dead and everyone knows it,” told Peter Gray, the host of the show.",
+			[]quoteWant{{"“The deal is dead and everyone knows it,”", ""}}},
+		{"speech noun is not a verb", "Critics pointed to his most recent comments, “we will never surrender the city to anyone.”",
+			[]quoteWant{{"“we will never surrender the city to anyone.”", ""}}},
+		{"pronoun takes the name in its sentence", "The crowd cheered when Mayor Ann Holt arrived, and she said “this town has never been stronger than it is today.”",
+			[]quoteWant{{"“this town has never been stronger than it is today.”", "Mayor Ann Holt"}}},
+		{"quote continued on the next line", "“The bridge is unsafe and must close,” the engineer said in her report to the county board of works on Tuesday night.\n\n“Repairs will take at least a year to finish.”",
+			[]quoteWant{
+				{"“The bridge is unsafe and must close,”", "the engineer"},
+				{"“Repairs will take at least a year to finish.”", "the engineer"},
+			}},
+		{"according to stays in its sentence", "“The vote was rigged from the very start.” According to the court, the complaint was filed too late.",
+			[]quoteWant{{"“The vote was rigged from the very start.”", ""}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -60,3 +60,41 @@ func TestPosts(t *testing.T) {
 		t.Error("posts found in plain text")
 	}
 }
+
+func TestTurns(t *testing.T) {
+	tests := []struct {
+		name string
+		text string
+		want []quoteWant
+	}{
+		{"transcript",
+			"Reporter Dana Shah asked Governor Ruiz about the flood.\n\n" +
+				"Shah: Why did the warning come so late? Ruiz: We sent it the moment the levee broke.\n" +
+				"Shah: Will you resign?\nRuiz: No. I will stay and rebuild this town.",
+			[]quoteWant{
+				{"Why did the warning come so late?", "Shah"},
+				{"We sent it the moment the levee broke.", "Ruiz"},
+				{"Will you resign?", "Shah"},
+				{"No. I will stay and rebuild this town.", "Ruiz"},
+			}},
+		{"one label is no transcript", "Ruiz spoke at noon.\nRuiz: We sent the warning the moment the levee broke.", nil},
+		{"page labels are not speakers",
+			"Update: The story was corrected on Monday evening.\nNote: An earlier version misspelled a name.\nPhoto: The levee after the storm, seen from the north.", nil},
+		{"names that occur only as labels",
+			"Washington: Lawmakers met on Tuesday to debate the bill.\nBerlin: The chancellor met her ministers on the budget.", nil},
+		{"too short a turn", "Shah asked and Ruiz answered.\nShah: Why?\nRuiz: Because we had no choice at all.",
+			[]quoteWant{{"Because we had no choice at all.", "Ruiz"}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := doc.New("t", tt.text)
+			var got []quoteWant
+			for _, q := range Turns(d) {
+				got = append(got, quoteWant{d.TextOf(q.Span), q.Speaker})
+			}
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("Turns(%q)\n got %q\nwant %q", tt.text, got, tt.want)
+			}
+		})
+	}
+}
