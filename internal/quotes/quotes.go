@@ -15,6 +15,7 @@
 package quotes
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -142,23 +143,36 @@ func (f *finder) attribute(k int) attribution {
 
 	// Words before the quote, back to the clause start: the previous
 	// quote, a sentence end or the paragraph start.
+	// A quotation opening its line may take its attribution from the
+	// line before ("X said:\n“…”"); one inside a line only from its own.
 	lo := f.quoteWords[k][0]
 	start := lo
+	lineStart := para.Start
+	if li := f.line(q.Start); li >= 0 && strings.TrimSpace(d.Slice(d.Lines[li].Start, q.Start)) != "" {
+		lineStart = max(lineStart, d.Lines[li].Start)
+	}
 	for start > 0 && lo-start < maxContext {
 		w := ws[start-1]
-		if w.End <= para.Start || isSentenceEnd(w.Text) || (k > 0 && w.End <= d.Quotes[k-1].End) {
+		if w.End <= lineStart || isSentenceEnd(w.Text) || (k > 0 && w.End <= d.Quotes[k-1].End) {
 			break
 		}
 		start--
 	}
 	follows := k > 0 && d.Quotes[k-1].End >= para.Start && f.between(k)
 
-	// Words after the quote, to the clause end.
+	// Words after the quote, to the clause end. Unlike the words before
+	// ("X said:\n“…”"), they stop at the line's end: what follows on the
+	// next line is the next paragraph's, and its speech verb another
+	// quote's ("“…”\nY commented, “…”").
 	hi := f.quoteWords[k][1]
 	end := hi
+	lineEnd := para.End
+	if li := f.line(q.End - 1); li >= 0 {
+		lineEnd = min(lineEnd, d.Lines[li].End)
+	}
 	for end < len(ws) && end-hi < maxContext {
 		w := ws[end]
-		if w.Start >= para.End || (k+1 < len(d.Quotes) && w.Start >= d.Quotes[k+1].Start) {
+		if w.Start >= lineEnd || (k+1 < len(d.Quotes) && w.Start >= d.Quotes[k+1].Start) {
 			break
 		}
 		end++
@@ -260,6 +274,22 @@ func (f *finder) before(ws []doc.Word) (attribution, bool) {
 		if v > 0 && (isDeterminer(ws[v-1].Text) || comparatives[strings.ToLower(ws[v-1].Text)]) {
 			continue // a noun: "his comments", "the statement"
 		}
+		if v >= 3 && strings.EqualFold(ws[v-1].Text, "and") {
+			// "X spoke to Y and said “…”": the subject of the clause's
+			// first verb, when the clause opens with it and holds no
+			// subordinate clause whose own subject the verb could share
+			// ("X teaches that Y threw off … and declared").
+			if v > maxAppositive || slices.ContainsFunc(ws[:v-1], isSubordinator) {
+				continue
+			}
+			if p := strings.ToLower(ws[0].Text); isPronoun(p) && isLowerWord(ws[1].Text) {
+				return attribution{pronoun: p, pronounAt: ws[0].Start, direct: len(ws)-v <= 5}, true
+			}
+			if s, _, ok := f.subject(doc.Span{Start: ws[0].Start, End: ws[v-1].Start}); ok {
+				return attribution{speaker: s, direct: len(ws)-v <= 5}, true
+			}
+			continue
+		}
 		between := ws[v+1:]
 		direct := len(between) <= 4
 		for _, w := range between {
@@ -290,6 +320,16 @@ func (f *finder) before(ws []doc.Word) (attribution, bool) {
 		return attribution{speaker: s, pronoun: p, direct: direct}, true
 	}
 	return attribution{}, false
+}
+
+// isSubordinator reports whether w opens a subordinate clause or joins
+// a clause to the one before.
+func isSubordinator(w doc.Word) bool {
+	switch strings.ToLower(w.Text) {
+	case "that", "which", "who", "whom", "whose", "when", "while", "because", "if", "after", "before", ",", ";", ":":
+		return true
+	}
+	return false
 }
 
 // maxAppositive is the most words a comma-enclosed appositive or aside
@@ -393,6 +433,13 @@ func phraseBounds(ws []doc.Word) (int, int) {
 			s--
 			continue
 		}
+		if strings.EqualFold(w, "in") && s < e && startsUpper(ws[s].Text) && s >= 2 && nounish(ws[s-2].Text) {
+			// "a professor at a university in Spain", and after a
+			// determiner below "an employee in the city of Guangzhou":
+			// a place ties the phrase together like "of".
+			s--
+			continue
+		}
 		if !nounish(w) || isPastTense(w) {
 			break
 		}
@@ -401,7 +448,7 @@ func phraseBounds(ws []doc.Word) (int, int) {
 			// The phrase starts at its determiner unless a preposition
 			// inside a noun phrase ties it to more ("a spokesperson for
 			// the ministry").
-			if s > 0 && isNPPreposition(ws[s-1].Text) && s-1 > 0 && nounish(ws[s-2].Text) {
+			if s > 0 && (isNPPreposition(ws[s-1].Text) || strings.EqualFold(ws[s-1].Text, "in")) && s-1 > 0 && nounish(ws[s-2].Text) {
 				s--
 				continue
 			}
@@ -651,14 +698,31 @@ func (f *finder) nameBefore(sent doc.Span, at int) string {
 		case s > i && (isDeterminer(ws[s-1].Text) || objectPrepositions[strings.ToLower(ws[s-1].Text)]),
 			isNPPreposition(first) || isOtherPreposition(first) || isConjunction(first) || isDeterminer(first),
 			timeWords[first] || months[first],
-			strings.HasSuffix(ws[e-1].Text, "'s") || strings.HasSuffix(ws[e-1].Text, "’s"),
+			possessor(ws[e-1].Text) != ws[e-1].Text,
+			e < j && ws[e].Start == ws[e-1].End && ws[e].Text == "-", // "AR-15s", a model's name
 			s == i && len(run) == 1 && !f.capitalisedInside(run[0]):
 			s = e
 			continue
 		}
+		for n, w := range run[:len(run)-1] {
+			if possessor(w.Text) != w.Text {
+				// "Louis Farrakhan's Saviours' Day Address, in which he
+				// …": the possessor, not the thing named after it.
+				return possessor(f.phraseText(run[:n+1]))
+			}
+		}
 		return f.phraseText(run)
 	}
 	return ""
+}
+
+// possessor returns w without a possessive "'s" ("Trump's" → "Trump"),
+// w itself when it has none.
+func possessor(w string) string {
+	if p, ok := strings.CutSuffix(w, "'s"); ok {
+		return p
+	}
+	return strings.TrimSuffix(w, "’s")
 }
 
 // nameWord reports whether w can be part of a name that nameBefore
@@ -679,7 +743,7 @@ func (f *finder) personLike(np string) bool {
 			break
 		}
 	}
-	head = strings.TrimSuffix(strings.TrimSuffix(head, "'s"), "’s")
+	head = possessor(head)
 	if startsUpper(head) {
 		return true
 	}
@@ -793,6 +857,7 @@ var speechVerbs = set(
 	"shouted", "wondered", "complained", "testified", "predicted", "vowed", "pledged",
 	"boasted", "conceded", "alleged", "asserted", "affirmed", "maintained", "reiterated",
 	"quipped", "joked", "exclaimed", "whispered", "yelled", "chanted", "demanded", "denied",
+	"reported", "reports",
 )
 
 var determiners = set("a", "an", "the", "this", "that", "these", "those", "his", "her", "its",
@@ -916,6 +981,9 @@ func nounish(w string) bool {
 	if !lexicon.IsWord(w) {
 		return false
 	}
+	if isAcronym(w) {
+		return true // "WHO", "US": an organisation or a country, not "who", "us"
+	}
 	lw := strings.ToLower(w)
 	if isSpeechVerb(lw) || auxiliaries[lw] || otherPrepositions[lw] || conjunctions[lw] ||
 		quantifiers[lw] || timeWords[lw] {
@@ -929,6 +997,18 @@ func nounish(w string) bool {
 		return false
 	}
 	return true
+}
+
+// isAcronym reports whether w is two or more letters, all capitals.
+func isAcronym(w string) bool {
+	n := 0
+	for _, r := range w {
+		if !unicode.IsUpper(r) {
+			return false
+		}
+		n++
+	}
+	return n >= 2
 }
 
 // hasNoun reports whether a phrase has a word besides determiners and
