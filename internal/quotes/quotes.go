@@ -160,15 +160,20 @@ func (f *finder) attribute(k int) attribution {
 	}
 	follows := k > 0 && d.Quotes[k-1].End >= para.Start && f.between(k)
 
-	// Words after the quote, to the clause end. Unlike the words before
-	// ("X said:\n“…”"), they stop at the line's end: what follows on the
-	// next line is the next paragraph's, and its speech verb another
-	// quote's ("“…”\nY commented, “…”").
+	// Words after the quote, to the clause end. They go on to the next
+	// line only when it is an attribution and nothing else ("…!”\nTrump
+	// tweeted."): a longer line is narrative ("Tosatti reports the
+	// incident, but …"), and a line with a quotation attributes that one
+	// ("“…”\nY commented, “…”").
 	hi := f.quoteWords[k][1]
 	end := hi
 	lineEnd := para.End
-	if li := f.line(q.End - 1); li >= 0 {
-		lineEnd = min(lineEnd, d.Lines[li].End)
+	if li := f.line(q.End - 1); li >= 0 && li+1 < len(d.Lines) {
+		next := d.Lines[li+1]
+		i, j := d.WordsIn(next.Start, next.End)
+		if j-i > maxAttributionLine || (k+1 < len(d.Quotes) && d.Quotes[k+1].Start < next.End) {
+			lineEnd = min(lineEnd, d.Lines[li].End)
+		}
 	}
 	for end < len(ws) && end-hi < maxContext {
 		w := ws[end]
@@ -332,6 +337,10 @@ func isSubordinator(w doc.Word) bool {
 	return false
 }
 
+// maxAttributionLine is the most words a line after a quotation may
+// have to be read as its attribution ("Trump tweeted.").
+const maxAttributionLine = 8
+
 // maxAppositive is the most words a comma-enclosed appositive or aside
 // between a subject and its speech verb may have ("Smith, the minister,
 // said", "The union, in a statement, said").
@@ -351,8 +360,15 @@ func appositiveStart(ws []doc.Word) int {
 			if c == n-2 {
 				return -1 // ", ,": nothing between
 			}
+			if c == n-3 && strings.IndexFunc(ws[n-2].Text, func(r rune) bool { return !unicode.IsDigit(r) }) < 0 {
+				return -1 // "on September 11, 2001,": a date's year, not an aside
+			}
 			return c
 		case isSentenceEnd(w):
+			return -1
+		case irregularPast[w]:
+			// "X, a refugee waving a flag, went up to the door, shouted":
+			// a finite verb makes it a predicate, not an aside.
 			return -1
 		}
 	}
@@ -780,6 +796,9 @@ func (f *finder) nextLine(k int) bool {
 	i, j := d.WordsIn(prev.End, line.End)
 	if j-i > maxTrailing {
 		return false
+	}
+	if j-i > 1 && !slices.ContainsFunc(d.Words[i:j], func(w doc.Word) bool { return isSpeechVerb(w.Text) }) {
+		return false // narrative, not an attribution clause
 	}
 	for n := i; n < j-1; n++ {
 		if isSentenceEnd(d.Words[n].Text) {
