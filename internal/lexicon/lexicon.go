@@ -278,6 +278,20 @@ func Stem(w string) string {
 	return w
 }
 
+// IsCaps reports whether w is two or more letters, all capitals: an
+// acronym ("WHO", "US") or a shouted word, which both the taggers'
+// shape features and the speaker rules read differently from a word.
+func IsCaps(w string) bool {
+	n := 0
+	for _, r := range w {
+		if !unicode.IsUpper(r) {
+			return false
+		}
+		n++
+	}
+	return n >= 2
+}
+
 // IsWord reports whether a token has a letter or a digit: a word or a
 // number, not punctuation. Every count of words uses it.
 func IsWord(w string) bool {

@@ -1000,7 +1000,7 @@ func nounish(w string) bool {
 	if !lexicon.IsWord(w) {
 		return false
 	}
-	if isAcronym(w) {
+	if lexicon.IsCaps(w) {
 		return true // "WHO", "US": an organisation or a country, not "who", "us"
 	}
 	lw := strings.ToLower(w)
@@ -1016,18 +1016,6 @@ func nounish(w string) bool {
 		return false
 	}
 	return true
-}
-
-// isAcronym reports whether w is two or more letters, all capitals.
-func isAcronym(w string) bool {
-	n := 0
-	for _, r := range w {
-		if !unicode.IsUpper(r) {
-			return false
-		}
-		n++
-	}
-	return n >= 2
 }
 
 // hasNoun reports whether a phrase has a word besides determiners and

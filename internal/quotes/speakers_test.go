@@ -1,10 +1,8 @@
 package quotes
 
 import (
-	"bufio"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -120,32 +118,9 @@ type speakerRow struct {
 
 func readSpeakers(t *testing.T, path string) []speakerRow {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
 	var out []speakerRow
-	sc := bufio.NewScanner(f)
-	line := 0
-	for sc.Scan() {
-		line++
-		if strings.HasPrefix(sc.Text(), "#") {
-			continue
-		}
-		c := strings.Split(sc.Text(), "\t")
-		if len(c) != 4 {
-			t.Fatalf("%s:%d: %d columns, want 4", path, line, len(c))
-		}
-		s, err1 := strconv.Atoi(c[1])
-		e, err2 := strconv.Atoi(c[2])
-		if err1 != nil || err2 != nil || e <= s || c[3] == "" {
-			t.Fatalf("%s:%d: bad row %q", path, line, sc.Text())
-		}
-		out = append(out, speakerRow{c[0], s, e, c[3]})
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
+	for _, r := range testenv.Annotations(t, path, 1) {
+		out = append(out, speakerRow{r.Article, r.Start, r.End, r.Columns[0]})
 	}
 	return out
 }

@@ -207,10 +207,10 @@ func fact(d *doc.Document, s *scratch, c pull, a, b int) (cue.Cue, bool) {
 	case tCaps:
 		// The run of capitals k is in, inside the span.
 		i, j := k, k+1
-		for i > a && isCaps(d.Words[i-1].Text) {
+		for i > a && lexicon.IsCaps(d.Words[i-1].Text) {
 			i--
 		}
-		for j < b && isCaps(d.Words[j].Text) {
+		for j < b && lexicon.IsCaps(d.Words[j].Text) {
 			j++
 		}
 		return at(cue.Capitals, i, j), cue.Shouted(d, i, j)

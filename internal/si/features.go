@@ -416,7 +416,7 @@ func (x *extractor) tokenFeatures(d *doc.Document, di *docInfo, i int) {
 	if t.phrase != 0 {
 		x.add(tPhrase, 0)
 	}
-	if isCaps(w) {
+	if lexicon.IsCaps(w) {
 		x.add(tCaps, 0)
 	}
 	if t.quoted {
@@ -551,16 +551,4 @@ func shape(w string) string {
 		}
 	}
 	return string(b[:n])
-}
-
-// isCaps reports whether w is an all-capitals word of two or more letters.
-func isCaps(w string) bool {
-	n := 0
-	for _, r := range w {
-		if !unicode.IsUpper(r) {
-			return false
-		}
-		n++
-	}
-	return n >= 2
 }

@@ -1,10 +1,8 @@
 package target
 
 import (
-	"bufio"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -126,32 +124,9 @@ type annotation struct {
 
 func readAnnotations(t *testing.T, path string) []annotation {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
 	var out []annotation
-	sc := bufio.NewScanner(f)
-	line := 0
-	for sc.Scan() {
-		line++
-		if strings.HasPrefix(sc.Text(), "#") || strings.HasPrefix(sc.Text(), "article\t") {
-			continue
-		}
-		c := strings.Split(sc.Text(), "\t")
-		if len(c) != 6 {
-			t.Fatalf("%s:%d: %d columns, want 6", path, line, len(c))
-		}
-		s, err1 := strconv.Atoi(c[1])
-		e, err2 := strconv.Atoi(c[2])
-		if err1 != nil || err2 != nil || e <= s {
-			t.Fatalf("%s:%d: bad offsets %q %q", path, line, c[1], c[2])
-		}
-		out = append(out, annotation{c[0], s, e, c[3], c[4], c[5]})
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
+	for _, r := range testenv.Annotations(t, path, 3) {
+		out = append(out, annotation{r.Article, r.Start, r.End, r.Columns[0], r.Columns[1], r.Columns[2]})
 	}
 	return out
 }

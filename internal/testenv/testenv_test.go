@@ -2,7 +2,10 @@ package testenv
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
+	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -86,5 +89,32 @@ func TestFixtureModel(t *testing.T) {
 	r := &recorder{TB: t}
 	if p := FixtureModel(r); r.failed != "" || filepath.Base(p) != "fixture.model" {
 		t.Errorf("FixtureModel = %q, failure %q", p, r.failed)
+	}
+}
+
+func TestAnnotations(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	good := write("good.tsv", "# a comment\narticle\tstart\tend\tspeaker\n111\t3\t9\tTrump|Donald Trump\n222\t0\t4\t-\n")
+	rows := Annotations(t, good, 1)
+	want := []Row{{"111", 3, 9, []string{"Trump|Donald Trump"}}, {"222", 0, 4, []string{"-"}}}
+	if !reflect.DeepEqual(rows, want) {
+		t.Errorf("rows %v, want %v", rows, want)
+	}
+	for name, text := range map[string]string{
+		"columns": "111\t3\t9\n",
+		"offsets": "# c\n111\t9\t3\tX\n",
+		"empty":   "111\t3\t9\t\n",
+	} {
+		r := &recorder{TB: t}
+		if got := Annotations(r, write(name+".tsv", text), 1); got != nil || !strings.Contains(r.failed, name+".tsv:") {
+			t.Errorf("%s: rows %v, failure %q", name, got, r.failed)
+		}
 	}
 }
