@@ -513,7 +513,47 @@ func (f *finder) phraseAfter(ws []doc.Word) (speaker, pronoun string) {
 	if e == 0 {
 		return "", ""
 	}
+	if s, p := f.issuer(ws[:e], ws[e:]); s != "" || p != "" {
+		return s, p
+	}
 	return f.phraseText(ws[:e]), ""
+}
+
+// documentNouns are the heads of phrases naming a text that speaks for its
+// issuer ("a statement issued by X").
+var documentNouns = set("statement", "report", "release", "letter", "memo", "document", "email", "e-mail",
+	"note", "post", "tweet", "message", "announcement", "notice", "filing", "complaint", "lawsuit")
+
+// issuedVerbs are the participles that tie a document to its issuer.
+var issuedVerbs = set("issued", "released", "signed", "written", "sent", "posted", "published", "filed")
+
+// issuer returns the issuer of a document phrase np from the words rest
+// after it ("according to [a statement] issued by Sarah Sanders", "read
+// [a statement] from the ministry"), or nothing when np names no document
+// or rest names no issuer.
+func (f *finder) issuer(np, rest []doc.Word) (speaker, pronoun string) {
+	for i := 1; i+2 < len(np); i++ {
+		// "a statement from the ministry": the phrase holds its issuer.
+		if documentNouns[strings.ToLower(np[i].Text)] && strings.EqualFold(np[i+1].Text, "from") {
+			return f.phraseText(np[i+2:]), ""
+		}
+	}
+	if len(rest) < 2 || !documentNouns[strings.ToLower(np[len(np)-1].Text)] {
+		return "", ""
+	}
+	if issuedVerbs[strings.ToLower(rest[0].Text)] {
+		rest = rest[1:]
+	}
+	if len(rest) < 2 || !(strings.EqualFold(rest[0].Text, "by") || strings.EqualFold(rest[0].Text, "from")) {
+		return "", ""
+	}
+	if p := strings.ToLower(rest[1].Text); isPronoun(p) {
+		return "", p
+	}
+	if e := f.phraseEnd(rest[1:]); e > 0 {
+		return f.phraseText(rest[1 : 1+e]), ""
+	}
+	return "", ""
 }
 
 // phraseEnd returns how many leading words of ws form a noun phrase: a

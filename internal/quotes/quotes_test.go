@@ -114,6 +114,10 @@ func TestFind(t *testing.T) {
 			[]quoteWant{{"“Stay quiet and you will be fine.”", ""}}},
 		{"narrative after a quote does not continue it", "The captain told the crew: “Stay quiet and you will be fine.” The company appears to have adopted that advice as its policy.\n“Leave them alone; they are lost already.”",
 			[]quoteWant{{"“Stay quiet and you will be fine.”", "the captain"}, {"“Leave them alone; they are lost already.”", ""}}},
+		{"according to a document's issuer", "The files were released “for reasons of transparency,” according to a statement issued by Press Secretary Ann Wells.",
+			[]quoteWant{{"“for reasons of transparency,”", "Press Secretary Ann Wells"}}},
+		{"a statement from its issuer", "“We regret the delay and will refund every ticket,” said a statement from the city's transit authority.",
+			[]quoteWant{{"“We regret the delay and will refund every ticket,”", "the city's transit authority"}}},
 		{"according to stays in its sentence", "“The vote was rigged from the very start.” According to the court, the complaint was filed too late.",
 			[]quoteWant{{"“The vote was rigged from the very start.”", ""}}},
 	}
