@@ -8,21 +8,27 @@ import (
 	"unspun/internal/analysis"
 )
 
+// analyzeGolden checks the terminal output of "unspun analyze" on
+// testdata/analyze/NAME.txt against its golden file and returns the same
+// article's --format json result and output.
+func analyzeGolden(t *testing.T, name string) (analysis.Result, string) {
+	t.Helper()
+	article := "testdata/analyze/" + name + ".txt"
+	golden(t, "analyze", name, "analyze", article)
+	stdout, stderr, code := runMain("analyze", "--format", "json", article)
+	var res analysis.Result
+	if err := json.Unmarshal([]byte(stdout), &res); code != 0 || err != nil {
+		t.Fatalf("exit %d: %v: %s", code, err, stderr)
+	}
+	return res, stdout
+}
+
 // TestAnalyzeSkipsForeignParagraphs: a Persian post and a Spanish
 // paragraph inside an English article are not analysed, and both output
 // formats say so (the built-in model; -update rewrites the golden when it
 // is retrained).
 func TestAnalyzeSkipsForeignParagraphs(t *testing.T) {
-	const article = "testdata/analyze/mixed-language.txt"
-	golden(t, "analyze", "mixed-language", "analyze", article)
-	stdout, stderr, code := runMain("analyze", "--format", "json", article)
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, stderr)
-	}
-	var res analysis.Result
-	if err := json.Unmarshal([]byte(stdout), &res); err != nil {
-		t.Fatal(err)
-	}
+	res, _ := analyzeGolden(t, "mixed-language")
 	want := []analysis.Skipped{
 		{Start: 132, End: 297, Language: "Persian", Reason: "written in Arabic script"},
 		{Start: 299, End: 472, Language: "Spanish", Reason: "few English words; identified with confidence 1.00"},
@@ -50,13 +56,7 @@ func TestAnalyzeSkipsForeignParagraphs(t *testing.T) {
 // TestAnalyzeTitleLine: line 1 of a file is its title, analysed like the
 // rest (the corpus annotates titles).
 func TestAnalyzeTitleLine(t *testing.T) {
-	const article = "testdata/analyze/title-line.txt"
-	golden(t, "analyze", "title-line", "analyze", article)
-	stdout, _, code := runMain("analyze", "--format", "json", article)
-	var res analysis.Result
-	if err := json.Unmarshal([]byte(stdout), &res); code != 0 || err != nil {
-		t.Fatalf("exit %d: %v", code, err)
-	}
+	res, _ := analyzeGolden(t, "title-line")
 	titleEnd := len([]rune("Corrupt Thugs Plunder the Nation While Their Minions Cheer"))
 	inTitle := false
 	for _, s := range res.Spans {
@@ -71,13 +71,7 @@ func TestAnalyzeTitleLine(t *testing.T) {
 // or Loaded language fragment ("→ Kim Jong Un") and is the span's "target"
 // in JSON.
 func TestAnalyzeTargets(t *testing.T) {
-	const article = "testdata/analyze/targets.txt"
-	golden(t, "analyze", "targets", "analyze", article)
-	stdout, _, code := runMain("analyze", "--format", "json", article)
-	var res analysis.Result
-	if err := json.Unmarshal([]byte(stdout), &res); code != 0 || err != nil {
-		t.Fatalf("exit %d: %v", code, err)
-	}
+	res, stdout := analyzeGolden(t, "targets")
 	targets := map[string]string{}
 	for _, s := range res.Spans {
 		targets[s.Text] = s.Target
@@ -95,13 +89,7 @@ func TestAnalyzeTargets(t *testing.T) {
 // TestAnalyzeVoice: an embedded post is its author's voice, not the
 // article author's, and a book's title in quotation marks is not speech.
 func TestAnalyzeVoice(t *testing.T) {
-	const article = "testdata/analyze/voice.txt"
-	golden(t, "analyze", "voice", "analyze", article)
-	stdout, _, code := runMain("analyze", "--format", "json", article)
-	var res analysis.Result
-	if err := json.Unmarshal([]byte(stdout), &res); code != 0 || err != nil {
-		t.Fatalf("exit %d: %v", code, err)
-	}
+	res, _ := analyzeGolden(t, "voice")
 	text := []rune(res.Text)
 	for _, q := range res.Quotes {
 		if strings.Contains(string(text[q.Start:q.End]), "Black Muslim Religion") {
@@ -125,13 +113,7 @@ func TestAnalyzeVoice(t *testing.T) {
 // TestAnalyzeTranscriptTurns: the turns of an interview transcript
 // ("Ortiz: …") are their speaker's voice, listed among the quotes.
 func TestAnalyzeTranscriptTurns(t *testing.T) {
-	const article = "testdata/analyze/transcript.txt"
-	golden(t, "analyze", "transcript", "analyze", article)
-	stdout, _, code := runMain("analyze", "--format", "json", article)
-	var res analysis.Result
-	if err := json.Unmarshal([]byte(stdout), &res); code != 0 || err != nil {
-		t.Fatalf("exit %d: %v", code, err)
-	}
+	res, stdout := analyzeGolden(t, "transcript")
 	text := []rune(res.Text)
 	speakers := map[string]int{}
 	for _, q := range res.Quotes {

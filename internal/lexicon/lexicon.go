@@ -278,6 +278,18 @@ func Stem(w string) string {
 	return w
 }
 
+// Possessor returns w without a possessive ending ("Trump's" → "Trump",
+// "Saviours’" → "Saviours"), w itself when it has none. Both name-reading
+// rule sets (target, quotes) use it.
+func Possessor(w string) string {
+	for _, suf := range []string{"’s", "'s", "’", "'"} {
+		if strings.HasSuffix(w, suf) && len(w) > len(suf) {
+			return w[:len(w)-len(suf)]
+		}
+	}
+	return w
+}
+
 // IsCaps reports whether w is two or more letters, all capitals: an
 // acronym ("WHO", "US") or a shouted word, which both the taggers'
 // shape features and the speaker rules read differently from a word.

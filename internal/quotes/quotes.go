@@ -160,9 +160,9 @@ func (f *finder) attribute(k int) attribution {
 	para := f.paragraph(q.Start)
 
 	// Words before the quote, back to the clause start: the previous
-	// quote, a sentence end or the paragraph start.
-	// A quotation opening its line may take its attribution from the
-	// line before ("X said:\n“…”"); one inside a line only from its own.
+	// quote, a sentence end or the paragraph start. A quotation opening
+	// its line may take its attribution from the line before ("X
+	// said:\n“…”"); one inside a line only from its own.
 	lo := f.quoteWords[k][0]
 	start := lo
 	lineStart := para.Start
@@ -394,26 +394,14 @@ func appositiveStart(ws []doc.Word) int {
 }
 
 // endsSentence reports whether quote k ends with a sentence's last
-// punctuation inside its marks ("… now.”").
+// punctuation inside its marks ("… now.”", "… now.’”"): its last token
+// that is a word or a sentence end is a sentence end.
 func (f *finder) endsSentence(k int) bool {
 	ws := f.d.Words
 	for i := f.quoteWords[k][1] - 1; i >= f.quoteWords[k][0]; i-- {
-		switch w := ws[i].Text; {
-		case isQuoteMark(w):
-			continue
-		case isSentenceEnd(w):
-			return true
-		default:
-			return false
+		if w := ws[i].Text; isSentenceEnd(w) || lexicon.IsWord(w) {
+			return isSentenceEnd(w)
 		}
-	}
-	return false
-}
-
-func isQuoteMark(w string) bool {
-	switch w {
-	case "\"", "“", "”", "'", "‘", "’", "«", "»", "‹", "›":
-		return true
 	}
 	return false
 }
@@ -445,6 +433,16 @@ func (f *finder) phraseBefore(ws []doc.Word) (speaker, pronoun string) {
 	return f.phraseText(ws[s:e]), ""
 }
 
+// placeIn reports whether ws[i] is an "in" that ties a place to the noun
+// before it, as "of" does ("a professor at a university in Spain", "an
+// employee in the city of Guangzhou"): a noun before it, a name or a
+// determiner after it. Elsewhere "in" ends a noun phrase ("said in a
+// statement").
+func placeIn(ws []doc.Word, i int) bool {
+	return i >= 1 && i+1 < len(ws) && strings.EqualFold(ws[i].Text, "in") && nounish(ws[i-1].Text) &&
+		(startsUpper(ws[i+1].Text) || isDeterminer(ws[i+1].Text))
+}
+
 // phraseBounds returns the word range [s, e) of the noun phrase that ends
 // ws, before any trailing adverbs and auxiliaries; s == e when there is
 // none.
@@ -467,10 +465,7 @@ func phraseBounds(ws []doc.Word) (int, int) {
 			s--
 			continue
 		}
-		if strings.EqualFold(w, "in") && s < e && startsUpper(ws[s].Text) && s >= 2 && nounish(ws[s-2].Text) {
-			// "a professor at a university in Spain", and after a
-			// determiner below "an employee in the city of Guangzhou":
-			// a place ties the phrase together like "of".
+		if placeIn(ws, s-1) {
 			s--
 			continue
 		}
@@ -482,7 +477,7 @@ func phraseBounds(ws []doc.Word) (int, int) {
 			// The phrase starts at its determiner unless a preposition
 			// inside a noun phrase ties it to more ("a spokesperson for
 			// the ministry").
-			if s > 0 && (isNPPreposition(ws[s-1].Text) || strings.EqualFold(ws[s-1].Text, "in")) && s-1 > 0 && nounish(ws[s-2].Text) {
+			if s > 0 && (isNPPreposition(ws[s-1].Text) || placeIn(ws, s-1)) && s-1 > 0 && nounish(ws[s-2].Text) {
 				s--
 				continue
 			}
@@ -772,31 +767,22 @@ func (f *finder) nameBefore(sent doc.Span, at int) string {
 		case s > i && (isDeterminer(ws[s-1].Text) || objectPrepositions[strings.ToLower(ws[s-1].Text)]),
 			isNPPreposition(first) || isOtherPreposition(first) || isConjunction(first) || isDeterminer(first),
 			timeWords[first] || months[first],
-			possessor(ws[e-1].Text) != ws[e-1].Text,
+			lexicon.Possessor(ws[e-1].Text) != ws[e-1].Text,
 			e < j && ws[e].Start == ws[e-1].End && ws[e].Text == "-", // "AR-15s", a model's name
 			s == i && len(run) == 1 && !f.capitalisedInside(run[0]):
 			s = e
 			continue
 		}
 		for n, w := range run[:len(run)-1] {
-			if possessor(w.Text) != w.Text {
+			if lexicon.Possessor(w.Text) != w.Text {
 				// "Louis Farrakhan's Saviours' Day Address, in which he
 				// …": the possessor, not the thing named after it.
-				return possessor(f.phraseText(run[:n+1]))
+				return lexicon.Possessor(f.phraseText(run[:n+1]))
 			}
 		}
 		return f.phraseText(run)
 	}
 	return ""
-}
-
-// possessor returns w without a possessive "'s" ("Trump's" → "Trump"),
-// w itself when it has none.
-func possessor(w string) string {
-	if p, ok := strings.CutSuffix(w, "'s"); ok {
-		return p
-	}
-	return strings.TrimSuffix(w, "’s")
 }
 
 // nameWord reports whether w can be part of a name that nameBefore
@@ -817,7 +803,7 @@ func (f *finder) personLike(np string) bool {
 			break
 		}
 	}
-	head = possessor(head)
+	head = lexicon.Possessor(head)
 	if startsUpper(head) {
 		return true
 	}

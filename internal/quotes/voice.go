@@ -182,7 +182,7 @@ func Turns(d *doc.Document) []Quote {
 		for _, m := range turnLabel.FindAllStringSubmatchIndex(text, -1) {
 			name := text[m[2]:m[3]]
 			first, _, _ := strings.Cut(name, " ")
-			if notSpeakers[strings.ToLower(strings.Trim(first, "."))] || len([]rune(name)) < 2 {
+			if notSpeakers[strings.ToLower(strings.Trim(first, "."))] || utf8.RuneCountInString(name) < 2 {
 				continue
 			}
 			labels = append(labels, label{name: name, start: line.ByteStart + m[2], textStart: line.ByteStart + m[3] + 1, lineEnd: line.ByteEnd})

@@ -18,6 +18,7 @@ import (
 	"unicode/utf8"
 
 	"unspun/internal/doc"
+	"unspun/internal/lexicon"
 )
 
 // lookBack is how many sentences before the fragment's are searched for
@@ -67,7 +68,7 @@ func New(d *doc.Document) *Finder {
 		}
 		for k := wi; k < wj; k++ {
 			if w := d.Words[k].Text; isCapitalised(w) && !opensClause(d, k, wi) && !isShouted(w) {
-				f.names[stripPossessive(w)] = true
+				f.names[lexicon.Possessor(w)] = true
 			}
 		}
 	}
@@ -276,7 +277,7 @@ func (f *Finder) isNameWord(si, k, wi int) bool {
 	if !isCapitalised(w) {
 		return false
 	}
-	base := stripPossessive(w)
+	base := lexicon.Possessor(w)
 	if commonWords[strings.ToLower(base)] || base == "I" {
 		return false
 	}
@@ -339,19 +340,10 @@ func isHeadline(d *doc.Document, wi, wj int) bool {
 
 func nameText(d *doc.Document, n name) string {
 	s := d.Slice(d.Words[n.i].Start, d.Words[n.j-1].End)
-	return stripPossessive(s)
+	return lexicon.Possessor(s)
 }
 
-func stripPossessive(w string) string {
-	for _, suf := range []string{"’s", "'s", "’", "'"} {
-		if strings.HasSuffix(w, suf) && len(w) > len(suf) {
-			return w[:len(w)-len(suf)]
-		}
-	}
-	return w
-}
-
-func isPossessive(w string) bool { return stripPossessive(w) != w }
+func isPossessive(w string) bool { return lexicon.Possessor(w) != w }
 
 func isCapitalised(w string) bool {
 	r, _ := utf8.DecodeRuneInString(w)
@@ -433,7 +425,7 @@ func matchWords(s string) []string {
 	})
 	out := ws[:0]
 	for i, w := range ws {
-		w = stripPossessive(w)
+		w = lexicon.Possessor(w)
 		if w == "" || (i == 0 && w == "the") {
 			continue
 		}
