@@ -495,3 +495,51 @@ func Function(w string) FunctionClass {
 	}
 	return m[w]
 }
+
+// adjectiveSuffixes are endings that mark most English words carrying them
+// as adjectives ("glamorous", "foolish", "violent", "disgraceful").
+var adjectiveSuffixes = []string{"ous", "ful", "ive", "ish", "ic", "ical", "al", "less", "able", "ible", "ant", "ent", "ary", "ese", "ian"}
+
+// notAdjective are words with such an ending that are mostly nouns or
+// verbs.
+var notAdjective = map[string]bool{
+	"student": true, "president": true, "agent": true, "parent": true, "event": true, "moment": true,
+	"government": true, "statement": true, "agreement": true, "element": true, "percent": true,
+	"content": true, "comment": true, "payment": true, "treatment": true, "movement": true,
+	"development": true, "department": true, "investment": true, "management": true,
+	"incident": true, "accident": true, "resident": true, "client": true, "patient": true,
+	"talent": true, "extent": true, "intent": true, "consent": true, "prevent": true,
+	"want": true, "plant": true, "grant": true, "giant": true, "servant": true, "migrant": true,
+	"immigrant": true, "applicant": true, "assistant": true, "tenant": true, "restaurant": true,
+	"deal": true, "proposal": true, "trial": true, "official": true, "animal": true, "capital": true,
+	"hospital": true, "signal": true, "total": true, "rival": true, "arrival": true, "approval": true,
+	"survival": true, "festival": true, "journal": true, "general": true, "criminal": true,
+	"individual": true, "scandal": true, "deficit": true, "library": true, "secretary": true,
+	"dictionary": true, "salary": true, "summary": true, "anniversary": true, "boundary": true,
+	"itinerary": true, "military": true, "cable": true, "table": true, "able": true, "bible": true,
+	"topic": true, "music": true, "clinic": true, "public": true, "republic": true, "logic": true,
+	"traffic": true, "critic": true, "panic": true, "arsenal": true, "tribunal": true,
+	"objective": true, "initiative": true, "executive": true, "representative": true,
+	"detective": true, "alternative": true, "native": true, "motive": true, "archive": true,
+}
+
+// LooksAdjective reports whether the lowercased word looks like an
+// adjective by its ending ("glamorous", "foolish", "violent"), a guess
+// without a part-of-speech tagger: it says nothing of adjectives without
+// such an ending ("angry", "big").
+func LooksAdjective(w string) bool {
+	if len(w) < 5 || notAdjective[w] || strings.HasSuffix(w, "ly") {
+		return false
+	}
+	for _, r := range w {
+		if !unicode.IsLetter(r) && r != '-' {
+			return false
+		}
+	}
+	for _, s := range adjectiveSuffixes {
+		if strings.HasSuffix(w, s) {
+			return true
+		}
+	}
+	return false
+}

@@ -204,3 +204,19 @@ func TestIsWordASCII(t *testing.T) {
 		}
 	}
 }
+
+func TestLooksAdjective(t *testing.T) {
+	for _, tt := range []struct {
+		word string
+		want bool
+	}{
+		{"glamorous", true}, {"foolish", true}, {"violent", true}, {"disgraceful", true},
+		{"historic", true}, {"brutal", true}, {"so-called", false}, {"reckless", true},
+		{"president", false}, {"government", false}, {"official", false}, {"deal", false},
+		{"extremely", false}, {"evidence", false}, {"angry", false}, {"big", false}, {"ant", false},
+	} {
+		if got := LooksAdjective(tt.word); got != tt.want {
+			t.Errorf("LooksAdjective(%q) = %v, want %v", tt.word, got, tt.want)
+		}
+	}
+}

@@ -154,20 +154,49 @@ func (f *Finder) Find(start, end int) string {
 	if n, ok := nameAt(names, fj); ok {
 		return text(n)
 	}
+	// An adjective before the noun it modifies: "[less glamorous]
+	// illegal aliens", "a [foolish] mistake by".
+	if np := f.nounAfter(fi, fj, wi, wj); np != "" {
+		return np
+	}
 	// A possessive pronoun: "its minions", "their [lies]".
 	for k := max(wi, fi-1); k < fj && k <= fi; k++ {
 		if possessivePronouns[lower(d, k)] {
 			return f.nearestBefore(si, k, names)
 		}
 	}
+	// The word before the fragment, past opening quotation marks:
+	// "Mueller is ‘[looking for trouble]’".
+	before := fi - 1
+	for before >= wi && isOpeningQuote(d.Words[before].Text) {
+		before--
+	}
+	// "called X [a traitor]", "branded them [thugs]": the object of a
+	// labelling verb.
+	if k := before; k-1 >= wi {
+		if lower(d, k) == "as" {
+			k--
+		}
+		if n, ok := nameEndingAt(names, k+1); ok && k-(n.j-n.i) >= wi && labelVerbs[lower(d, n.i-1)] {
+			return text(n)
+		}
+		if objectPronouns[lower(d, k)] && k-1 >= wi && labelVerbs[lower(d, k-1)] {
+			return f.nearestBefore(si, k-1, names)
+		}
+	}
 	// "Name is/are [label]": the subject of the sentence.
-	k = fi - 1
+	k = before
 	for k >= wi && (determiners[lower(d, k)] || hedges[lower(d, k)]) {
 		k--
 	}
 	if k >= wi && copulas[lower(d, k)] {
-		if k-1 >= wi && subjectPronouns[lower(d, k-1)] {
+		if k-1 >= wi && personalPronouns[lower(d, k-1)] {
 			return f.nearestBefore(si, k-1, names)
+		}
+		// A noun phrase of common nouns right before the copula and its
+		// auxiliaries: "this process has been [a total sham]".
+		if np := f.nounBefore(k, wi); np != "" {
+			return np
 		}
 		// The first name of the clause the copula ends.
 		b := k - 1
@@ -182,7 +211,7 @@ func (f *Finder) Find(start, end int) string {
 	}
 	// "Name [has] <verb …>": a fragment that opens with a verb phrase
 	// right after a name labels what the name does.
-	k = fi - 1
+	k = before
 	for k >= wi && auxiliaries[lower(d, k)] {
 		k--
 	}
@@ -193,6 +222,70 @@ func (f *Finder) Find(start, end int) string {
 	}
 	return ""
 }
+
+// nounAfter returns the noun a fragment [fi, fj) of one or two words
+// ending in an attributive adjective modifies: the lower-case content word
+// right after it (past a closing quotation mark and one more adjective:
+// "[less glamorous] illegal aliens", "a [foolish] mistake"). An adjective
+// after a copula or an auxiliary is predicative ("was [outrageous]") and
+// modifies nothing after it. "" when there is none.
+func (f *Finder) nounAfter(fi, fj, wi, wj int) string {
+	d := f.d
+	if fj-fi > 2 || !lexicon.LooksAdjective(lower(d, fj-1)) {
+		return ""
+	}
+	if fi > wi && (copulas[lower(d, fi-1)] || auxiliaries[lower(d, fi-1)]) {
+		return ""
+	}
+	k := fj
+	for k < wj && isClosingQuote(d.Words[k].Text) {
+		k++
+	}
+	e := k
+	if e+1 < wj && isContentWord(d, e) && lexicon.LooksAdjective(lower(d, e)) && isContentWord(d, e+1) {
+		e++
+	}
+	if e >= wj || !isContentWord(d, e) {
+		return ""
+	}
+	return d.Slice(d.Words[k].Start, d.Words[e].End)
+}
+
+// nounBefore returns the noun phrase that ends right before word k (past
+// auxiliaries: "has been"), when it opens its clause with a determiner or
+// possessive followed by lower-case content words ("this process", "and
+// the whole deal"); "" otherwise.
+func (f *Finder) nounBefore(k, wi int) string {
+	d := f.d
+	e := k - 1
+	for e >= wi && auxiliaries[lower(d, e)] {
+		e--
+	}
+	b := e
+	for b >= wi && b > e-3 && isContentWord(d, b) {
+		b--
+	}
+	if b == e || b < wi || !(determiners[lower(d, b)] || possessivePronouns[lower(d, b)]) {
+		return ""
+	}
+	// The phrase must open its clause: after a preposition or a verb
+	// ("the attack on the US embassy this week was") it is not the
+	// subject.
+	if b > wi && !clauseBounds[lower(d, b-1)] && !conjunctions[lower(d, b-1)] {
+		return ""
+	}
+	return d.Slice(d.Words[b+1].Start, d.Words[e].End)
+}
+
+// isContentWord reports whether word k is a lower-case word that is not
+// a function word: a noun, verb, adjective or adverb.
+func isContentWord(d *doc.Document, k int) bool {
+	return isLowerWord(d, k) && isWord(d.Words[k].Text) && !lexicon.FunctionWord(lower(d, k)) && lexicon.Function(lower(d, k)) == lexicon.NotFunction
+}
+
+func isOpeningQuote(w string) bool { return w == "\"" || w == "“" || w == "‘" || w == "'" }
+
+func isClosingQuote(w string) bool { return w == "\"" || w == "”" || w == "’" || w == "'" }
 
 // nearestBefore returns the last name before word k in sentence si, or in
 // the lookBack sentences before it.
@@ -386,9 +479,15 @@ var (
 	hedges             = set("so just simply nothing but truly really merely clearly obviously still also now nothing more than no less than")
 	copulas            = set("is are was were be been being am remains remain became become becomes seems seem")
 	possessivePronouns = set("its his her their")
-	subjectPronouns    = set("he she they it")
-	auxiliaries        = set("has have had was were is are will would could should can may might must did does do also often still never always already just then now repeatedly again")
-	clauseBounds       = set(", ; : — – that which who whom because when while if although though")
+	// personalPronouns stand for a person or group; "it was [a disaster]" is
+	// mostly an expletive or a thing, not a name before it.
+	personalPronouns = set("he she they")
+	objectPronouns   = set("him her them")
+	// labelVerbs name someone by a label: "called him a liar".
+	labelVerbs   = set("call calls called calling brand brands branded branding label labels labelled labeled labelling labeling dub dubs dubbed dubbing term terms termed deem deems deemed")
+	auxiliaries  = set("has have had was were is are will would could should can may might must did does do also often still never always already just then now repeatedly again")
+	clauseBounds = set(", ; : — – that which who whom because when while if although though")
+	conjunctions = set("and but or yet so")
 	// commonWords are closed-class and frequent words that are
 	// capitalised only because they open a sentence or a quotation.
 	commonWords = set(`the a an this that these those it its he his she her they their them we our us you your

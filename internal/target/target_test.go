@@ -34,7 +34,17 @@ func TestFind(t *testing.T) {
 		{"They are [[puppets of]] the Kremlin, he said.", "Kremlin"},
 		{"[[Crooked Hillary]] lost the election.", "Hillary"},
 		{"It was a [[heinous crime]] that shocked the town.", ""},
-		{"The [[brutal]] crackdown continued for weeks.", ""},
+		{"The [[brutal]] crackdown continued for weeks.", "crackdown"}, // an adjective's noun
+		{"Two illegal aliens caught smuggling [[less glamorous]] illegal aliens.", "illegal aliens"},
+		{"It was a [[foolish]] mistake by a very young man.", "mistake"},
+		{"The ruling was [[outrageous]] given the facts.", "ruling"}, // predicative: the subject, not "given"
+		{"Trump on Tuesday called Soleimani “[[a monster]]” who deserved it.", "Soleimani"},
+		{"The senator met Smith last year. Yesterday he branded him [[a traitor]].", "Smith"},
+		{"Critics labelled the mayor as [[a puppet]] of the unions.", ""}, // a labelling verb's object that is no name
+		{"Democrats’ plan is bad, and this process has been [[a total sham]].", "process"},
+		{"The attack on the embassy this week was [[a rude reminder]].", ""}, // "this week" follows a preposition's object: not the subject
+		{"Asked about Mueller, Trump said: Mueller is ‘[[looking for trouble]]’.", "Mueller"},
+		{"Nobody asked the minister, Jane Doe. It is [[an outrage]].", ""}, // "it" is no person
 		{"These days it partners with [[an anti-Israel hate group]] that defends hatred.", ""},
 		{"[[Evil Traitors]] Plunder The Nation With Their Friends", ""},
 	}
@@ -55,13 +65,28 @@ func TestFindBadRanges(t *testing.T) {
 }
 
 // TestValidationTargets measures Find on the hand-annotated validation
-// fragments (testdata/targets/validation-targets.tsv): precision (the
-// targets found that match the annotation), coverage (the fragments that
-// get a target) and how many annotated targets are found. It fails below
-// the floors, which sit under the figures MODEL.md reports.
+// fragments (testdata/targets/validation-targets.tsv), the held-out set:
+// precision (the targets found that match the annotation), coverage (the
+// fragments that get a target) and how many annotated targets are found.
+// It fails below the floors, which sit under the figures MODEL.md
+// reports.
 func TestValidationTargets(t *testing.T) {
+	scoreTargets(t, "validation-targets.tsv", 100, 0.65, 0.25)
+}
+
+// TestTrainingTargets is TestValidationTargets on the development set
+// (testdata/targets/training-targets.tsv: training articles, the set the
+// rules were last revised on).
+func TestTrainingTargets(t *testing.T) {
+	scoreTargets(t, "training-targets.tsv", 45, 0.65, 0.25)
+}
+
+// scoreTargets scores Find on the annotated set in testdata/targets/file,
+// which must have at least minRows rows, and fails below the precision
+// and coverage floors; with -v it prints every row.
+func scoreTargets(t *testing.T, file string, minRows int, minPrecision, minCoverage float64) {
 	ptc := testenv.PTC(t)
-	rows := readAnnotations(t, filepath.Join(testenv.ModuleRoot(), "testdata", "targets", "validation-targets.tsv"))
+	rows := readAnnotations(t, filepath.Join(testenv.ModuleRoot(), "testdata", "targets", file))
 	docs := map[string]*doc.Document{}
 	var found, correct, annotated, foundAnnotated, noneKept, none int
 	for _, r := range rows {
@@ -105,13 +130,13 @@ func TestValidationTargets(t *testing.T) {
 	}
 	precision := float64(correct) / float64(max(found, 1))
 	coverage := float64(found) / float64(len(rows))
-	t.Logf("%d fragments (%d with an annotated target, %d none): target given for %d (coverage %.2f), %d correct (precision %.2f); annotated targets found %d/%d (%.2f); none left empty %d/%d",
-		len(rows), annotated, none, found, coverage, correct, precision, foundAnnotated, annotated, float64(foundAnnotated)/float64(annotated), noneKept, none)
-	if len(rows) < 100 {
-		t.Errorf("only %d annotated fragments, want at least 100", len(rows))
+	t.Logf("%s: %d fragments (%d with an annotated target, %d none): target given for %d (coverage %.2f), %d correct (precision %.2f); annotated targets found %d/%d (%.2f); none left empty %d/%d",
+		file, len(rows), annotated, none, found, coverage, correct, precision, foundAnnotated, annotated, float64(foundAnnotated)/float64(annotated), noneKept, none)
+	if len(rows) < minRows {
+		t.Errorf("%s: only %d annotated fragments, want at least %d", file, len(rows), minRows)
 	}
-	if precision < 0.65 || coverage < 0.25 {
-		t.Errorf("precision %.2f, coverage %.2f: below the floors 0.65 and 0.25", precision, coverage)
+	if precision < minPrecision || coverage < minCoverage {
+		t.Errorf("%s: precision %.2f, coverage %.2f: below the floors %.2f and %.2f", file, precision, coverage, minPrecision, minCoverage)
 	}
 }
 
