@@ -69,14 +69,21 @@ func TestAnalyzeTitleLine(t *testing.T) {
 
 // TestAnalyzeTargets: who is being labelled is shown after a Name calling
 // or Loaded language fragment ("→ Kim Jong Un") and is the span's "target"
-// in JSON.
+// in JSON. A fragment the model does not find is not checked (the golden
+// shows what it finds).
 func TestAnalyzeTargets(t *testing.T) {
 	res, stdout := analyzeGolden(t, "targets")
 	targets := map[string]string{}
 	for _, s := range res.Spans {
 		targets[s.Text] = s.Target
 	}
-	for frag, want := range map[string]string{"brutal dictator": "Kim Jong Un", "reckless appeasement": "Obama"} {
+	for frag, want := range map[string]string{
+		"brutal dictator":       "Kim Jong Un", // apposition
+		"reckless appeasement":  "Obama",       // possessor
+		"a total sham":          "process",     // a common-noun subject
+		"disgraceful surrender": "deal",        // a labelling verb's object
+		"a monster” and a liar": "Smith",
+	} {
 		if got, ok := targets[frag]; ok && got != want {
 			t.Errorf("target of %q = %q, want %q", frag, got, want)
 		}

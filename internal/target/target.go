@@ -171,17 +171,34 @@ func (f *Finder) Find(start, end int) string {
 	for before >= wi && isOpeningQuote(d.Words[before].Text) {
 		before--
 	}
-	// "called X [a traitor]", "branded them [thugs]": the object of a
-	// labelling verb.
+	// "called X [a traitor]", "branded them [thugs]", "called the deal
+	// [a surrender]": the object of a labelling verb.
 	if k := before; k-1 >= wi {
-		if lower(d, k) == "as" {
+		if determiners[lower(d, k)] && k-1 >= wi { // "called him a [traitor]"
+			k--
+		}
+		if lower(d, k) == "as" && k-1 >= wi {
 			k--
 		}
 		if n, ok := nameEndingAt(names, k+1); ok && k-(n.j-n.i) >= wi && labelVerbs[lower(d, n.i-1)] {
 			return text(n)
 		}
-		if objectPronouns[lower(d, k)] && k-1 >= wi && labelVerbs[lower(d, k-1)] {
-			return f.nearestBefore(si, k-1, names)
+		if objectPronouns[lower(d, k)] && k-1 >= wi && labelVerbs[lower(d, k-1)] && !f.headline[si] {
+			// "Jones called him": not Jones, the verb's subject.
+			limit := k - 1
+			if n, ok := nameEndingAt(names, limit); ok {
+				limit = n.i
+			}
+			return f.nearestBefore(si, limit, names)
+		}
+		// A common-noun object: "called the deal [a disgraceful
+		// surrender]".
+		b := k
+		for b >= wi && b > k-3 && isContentWord(d, b) {
+			b--
+		}
+		if b < k && b-1 >= wi && (determiners[lower(d, b)] || possessivePronouns[lower(d, b)]) && labelVerbs[lower(d, b-1)] {
+			return d.Slice(d.Words[b+1].Start, d.Words[k].End)
 		}
 	}
 	// "Name is/are [label]": the subject of the sentence.

@@ -40,7 +40,10 @@ func TestFind(t *testing.T) {
 		{"The ruling was [[outrageous]] given the facts.", "ruling"}, // predicative: the subject, not "given"
 		{"Trump on Tuesday called Soleimani “[[a monster]]” who deserved it.", "Soleimani"},
 		{"The senator met Smith last year. Yesterday he branded him [[a traitor]].", "Smith"},
-		{"Critics labelled the mayor as [[a puppet]] of the unions.", ""}, // a labelling verb's object that is no name
+		{"Critics labelled the mayor as [[a puppet]] of the unions.", "mayor"}, // a common-noun object
+		{"The senator called the deal [[a disgraceful surrender]].", "deal"},
+		{"The senator called the deal a [[disgraceful surrender]].", "deal"},
+		{"Yesterday Jones called him a [[traitor]] twice.", ""}, // no name before "him"
 		{"Democrats’ plan is bad, and this process has been [[a total sham]].", "process"},
 		{"The attack on the embassy this week was [[a rude reminder]].", ""}, // "this week" follows a preposition's object: not the subject
 		{"Asked about Mueller, Trump said: Mueller is ‘[[looking for trouble]]’.", "Mueller"},
