@@ -9,8 +9,10 @@
 // news style, without a parser: a speech verb before the quote ("X said:
 // “…”", "X told reporters “…”", "X, the minister, said “…”", "X spoke to
 // Y and said “…”"), after it ("“…,” X said", "“…,” said X", or alone on
-// the next line: "…!”⏎Trump tweeted.") or "according to X" in the same
-// sentence. A pronoun speaker ("He said: …") is resolved to a name
+// the next line: "…!”⏎Trump tweeted."), a verb that characterises its
+// object in the quoted words ("X called the story “…”", "X describes
+// itself as “…”"; not "a group called “…”", which names) or "according
+// to X" in the same sentence. A pronoun speaker ("He said: …") is resolved to a name
 // earlier in its own sentence, else to the nearest earlier subject noun
 // phrase of matching number in the narrative (sentences outside quotes)
 // that can be a person, or to the speaker of an earlier quote. A quotation
@@ -291,6 +293,12 @@ func (f *finder) after(ws []doc.Word) (attribution, bool) {
 // colon, comma or "that" stand between them.
 func (f *finder) before(ws []doc.Word) (attribution, bool) {
 	for v := len(ws) - 1; v >= 0; v-- {
+		if characterisingVerbs[strings.ToLower(ws[v].Text)] {
+			if a, ok := f.characterises(ws, v); ok {
+				return a, true
+			}
+			continue
+		}
 		if !isSpeechVerb(ws[v].Text) {
 			continue
 		}
@@ -341,6 +349,46 @@ func (f *finder) before(ws []doc.Word) (attribution, bool) {
 			continue
 		}
 		return attribution{speaker: s, pronoun: p, direct: direct}, true
+	}
+	return attribution{}, false
+}
+
+// characterises matches "X called the story “…”", "X described it as
+// “…”": a verb that characterises an object in the quoted words, with its
+// object between it and the quote (ws[v] is the verb, the quote follows
+// ws). The quoted words are the subject's, when it is a name or a
+// pronoun. Without an object the verb names something ("a group called
+// “Antifa”", "a book called “…”"), and nobody speaks.
+func (f *finder) characterises(ws []doc.Word, v int) (attribution, bool) {
+	obj := ws[v+1:]
+	for len(obj) > 0 && isDeterminer(obj[len(obj)-1].Text) { // "called Halimi a “demon”"
+		obj = obj[:len(obj)-1]
+	}
+	if len(obj) > 0 && strings.EqualFold(obj[len(obj)-1].Text, "as") {
+		obj = obj[:len(obj)-1]
+	}
+	// The object is a short noun phrase: not "calls for in the uncensored
+	// “…”" (a title), not "described as looking like “…”".
+	if len(obj) == 0 || len(obj) > 4 {
+		return attribution{}, false
+	}
+	for _, w := range obj {
+		lw := strings.ToLower(w.Text)
+		if !lexicon.IsWord(w.Text) || isNPPreposition(w.Text) || isOtherPreposition(w.Text) || isConjunction(w.Text) ||
+			isSpeechVerb(w.Text) || lw == "as" || (isLowerWord(w.Text) && strings.HasSuffix(lw, "ing")) {
+			return attribution{}, false
+		}
+	}
+	subj := ws[:v]
+	for len(subj) > 0 && isAdverb(subj[len(subj)-1].Text) {
+		subj = subj[:len(subj)-1]
+	}
+	s, p := f.phraseBefore(subj)
+	switch {
+	case p != "":
+		return attribution{pronoun: p, pronounAt: subj[len(subj)-1].Start, direct: true}, true
+	case s != "" && f.isName(subj[phraseStartIn(subj):]):
+		return attribution{speaker: s, direct: true}, true
 	}
 	return attribution{}, false
 }
@@ -907,6 +955,11 @@ func looksPlural(w string, sentenceInitial bool) bool {
 // Word classes. The lists are the closed classes of English (determiners,
 // pronouns, auxiliaries, prepositions, conjunctions) and the common verbs
 // that report speech; open-class words are classified by their shape.
+
+// characterisingVerbs put a label on their object, the label often in
+// the subject's own words: "Manafort called the story “a fabrication”".
+var characterisingVerbs = set("called", "calls", "calling", "described", "describes", "describing",
+	"dubbed", "dubs", "branded", "brands", "labelled", "labeled", "labels", "termed", "terms", "deemed")
 
 var speechVerbs = set(
 	"said", "says", "say", "told", "tells", "tell", "added", "adds", "stated", "states",

@@ -30,6 +30,16 @@ func TestFind(t *testing.T) {
 		want []quoteWant
 	}{
 		{"none", "The council met on Tuesday. Nothing was decided.", nil},
+		{"characterising verb", "The report named Manafort. In a statement, Manafort called the story “totally false and deliberately libelous.”",
+			[]quoteWant{{"“totally false and deliberately libelous.”", "Manafort"}}},
+		{"characterising verb, object and determiner", "Witnesses said Traore called Halimi a “demon” before the attack.",
+			[]quoteWant{{"“demon”", "Traore"}}},
+		{"characterising verb with as", "The owners of Pulse were proud. Inside the club, Pulse describes itself as “the hottest gay bar in town.”",
+			[]quoteWant{{"“the hottest gay bar in town.”", "Pulse"}}},
+		{"naming verb without object", "Members of a group called “Patriots for Order and Liberty” marched.",
+			[]quoteWant{{"“Patriots for Order and Liberty”", ""}}},
+		{"characterising verb, no noun-phrase object", "It is the disobedience that King calls for in the uncensored “Letter from Birmingham Jail.”",
+			[]quoteWant{{"“Letter from Birmingham Jail.”", ""}}},
 		{"colon before", `Mayor Linda Park said: "We will rebuild the bridge this year."`,
 			[]quoteWant{{`"We will rebuild the bridge this year."`, "Mayor Linda Park"}}},
 		{"curly colon before", "The coach told reporters “the team played its best game of the season.”",
