@@ -543,3 +543,21 @@ func LooksAdjective(w string) bool {
 	}
 	return false
 }
+
+// labelVerbs put a label on their object: "called him a liar", "described
+// the rally as “a love fest”".
+var labelVerbs = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`call calls called calling brand brands branded branding
+		label labels labelled labeled labelling labeling dub dubs dubbed dubbing termed
+		deem deems deemed describe describes described describing`) {
+		labelVerbs[w] = true
+	}
+}
+
+// IsLabelVerb reports whether the lowercased word is a form of a verb that
+// puts a label on its object ("called", "branded", "describes"): the
+// target of a name-calling fragment after one is its object, and a
+// quotation after one is often its subject's words.
+func IsLabelVerb(w string) bool { return labelVerbs[w] }

@@ -220,3 +220,11 @@ func TestLooksAdjective(t *testing.T) {
 		}
 	}
 }
+
+func TestIsLabelVerb(t *testing.T) {
+	for w, want := range map[string]bool{"called": true, "branded": true, "describes": true, "labelled": true, "said": false, "calm": false, "term": false} {
+		if got := IsLabelVerb(w); got != want {
+			t.Errorf("IsLabelVerb(%q) = %v, want %v", w, got, want)
+		}
+	}
+}

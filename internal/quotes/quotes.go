@@ -293,7 +293,7 @@ func (f *finder) after(ws []doc.Word) (attribution, bool) {
 // colon, comma or "that" stand between them.
 func (f *finder) before(ws []doc.Word) (attribution, bool) {
 	for v := len(ws) - 1; v >= 0; v-- {
-		if characterisingVerbs[strings.ToLower(ws[v].Text)] {
+		if lexicon.IsLabelVerb(strings.ToLower(ws[v].Text)) {
 			if a, ok := f.characterises(ws, v); ok {
 				return a, true
 			}
@@ -955,11 +955,6 @@ func looksPlural(w string, sentenceInitial bool) bool {
 // Word classes. The lists are the closed classes of English (determiners,
 // pronouns, auxiliaries, prepositions, conjunctions) and the common verbs
 // that report speech; open-class words are classified by their shape.
-
-// characterisingVerbs put a label on their object, the label often in
-// the subject's own words: "Manafort called the story “a fabrication”".
-var characterisingVerbs = set("called", "calls", "calling", "described", "describes", "describing",
-	"dubbed", "dubs", "branded", "brands", "labelled", "labeled", "labels", "termed", "terms", "deemed")
 
 var speechVerbs = set(
 	"said", "says", "say", "told", "tells", "tell", "added", "adds", "stated", "states",

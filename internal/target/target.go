@@ -180,10 +180,10 @@ func (f *Finder) Find(start, end int) string {
 		if lower(d, k) == "as" && k-1 >= wi {
 			k--
 		}
-		if n, ok := nameEndingAt(names, k+1); ok && k-(n.j-n.i) >= wi && labelVerbs[lower(d, n.i-1)] {
+		if n, ok := nameEndingAt(names, k+1); ok && k-(n.j-n.i) >= wi && lexicon.IsLabelVerb(lower(d, n.i-1)) {
 			return text(n)
 		}
-		if objectPronouns[lower(d, k)] && k-1 >= wi && labelVerbs[lower(d, k-1)] && !f.headline[si] {
+		if objectPronouns[lower(d, k)] && k-1 >= wi && lexicon.IsLabelVerb(lower(d, k-1)) && !f.headline[si] {
 			// "Jones called him": not Jones, the verb's subject.
 			limit := k - 1
 			if n, ok := nameEndingAt(names, limit); ok {
@@ -197,7 +197,7 @@ func (f *Finder) Find(start, end int) string {
 		for b >= wi && b > k-3 && isContentWord(d, b) {
 			b--
 		}
-		if b < k && b-1 >= wi && (determiners[lower(d, b)] || possessivePronouns[lower(d, b)]) && labelVerbs[lower(d, b-1)] {
+		if b < k && b-1 >= wi && (determiners[lower(d, b)] || possessivePronouns[lower(d, b)]) && lexicon.IsLabelVerb(lower(d, b-1)) {
 			return d.Slice(d.Words[b+1].Start, d.Words[k].End)
 		}
 	}
@@ -500,11 +500,9 @@ var (
 	// mostly an expletive or a thing, not a name before it.
 	personalPronouns = set("he she they")
 	objectPronouns   = set("him her them")
-	// labelVerbs name someone by a label: "called him a liar".
-	labelVerbs   = set("call calls called calling brand brands branded branding label labels labelled labeled labelling labeling dub dubs dubbed dubbing term terms termed deem deems deemed")
-	auxiliaries  = set("has have had was were is are will would could should can may might must did does do also often still never always already just then now repeatedly again")
-	clauseBounds = set(", ; : — – that which who whom because when while if although though")
-	conjunctions = set("and but or yet so")
+	auxiliaries      = set("has have had was were is are will would could should can may might must did does do also often still never always already just then now repeatedly again")
+	clauseBounds     = set(", ; : — – that which who whom because when while if although though")
+	conjunctions     = set("and but or yet so")
 	// commonWords are closed-class and frequent words that are
 	// capitalised only because they open a sentence or a quotation.
 	commonWords = set(`the a an this that these those it its he his she her they their them we our us you your
