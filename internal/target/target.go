@@ -6,8 +6,11 @@
 // It works by rules over the words around the fragment in its sentence,
 // the way a reader finds the target: a name the fragment is built on, a
 // possessor right before it, a name it is "of" or "in", a name in
-// apposition, the subject of "X is <label>", and for a possessive pronoun
-// the nearest name before it. Names are runs of capitalised words; no
+// apposition, the noun an attributive adjective modifies ("a [foolish]
+// mistake"), the object of a labelling verb ("called the deal [a
+// surrender]"), the subject of "X is <label>" (a name, or a common noun
+// phrase opening its clause), and for a possessive pronoun the nearest
+// name before it. Names are runs of capitalised words; no
 // list of particular names or articles is used. When no rule applies the
 // target is "" (the label attaches to no entity the text names nearby).
 package target
@@ -300,6 +303,11 @@ func isContentWord(d *doc.Document, k int) bool {
 	return isLowerWord(d, k) && isWord(d.Words[k].Text) && !lexicon.FunctionWord(lower(d, k)) && lexicon.Function(lower(d, k)) == lexicon.NotFunction
 }
 
+// isOpeningQuote and isClosingQuote report whether a token is a quotation
+// mark that can open or close a quotation, single marks included: a label
+// in scare quotes ("Mueller is ‘[looking for trouble]’") has its target
+// outside them. (doc's quoted-speech regions leave single marks out,
+// which are too often apostrophes to delimit speech.)
 func isOpeningQuote(w string) bool { return w == "\"" || w == "“" || w == "‘" || w == "'" }
 
 func isClosingQuote(w string) bool { return w == "\"" || w == "”" || w == "’" || w == "'" }
@@ -426,11 +434,12 @@ func opensClause(d *doc.Document, k, wi int) bool {
 	if k == wi {
 		return true
 	}
-	switch d.Words[k-1].Text {
-	case "\"", "“", "‘", "'", "(", ":", "—", "–", "[":
+	switch w := d.Words[k-1].Text; w {
+	case "(", ":", "—", "–", "[":
 		return true
+	default:
+		return isOpeningQuote(w)
 	}
-	return false
 }
 
 // isHeadline reports whether words [wi, wj) are in title case: most words
