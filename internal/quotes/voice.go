@@ -179,6 +179,11 @@ func Turns(d *doc.Document) []Quote {
 	var labels []label
 	for _, line := range d.Lines {
 		text := d.TextOf(line)
+		if !colonSpace(text) {
+			// No label can end here; the expression, run over every
+			// line, was a tenth of an analysis.
+			continue
+		}
 		for _, m := range turnLabel.FindAllStringSubmatchIndex(text, -1) {
 			name := text[m[2]:m[3]]
 			first, _, _ := strings.Cut(name, " ")
@@ -224,6 +229,25 @@ func Turns(d *doc.Document) []Quote {
 		out = append(out, Quote{Span: doc.Span{Start: d.CodePoint(bs), End: d.CodePoint(be), ByteStart: bs, ByteEnd: be}, Speaker: l.name})
 	}
 	return out
+}
+
+// colonSpace reports whether text holds a colon followed by white space
+// as turnLabel's \s matches it: a space, tab, form feed or line end.
+func colonSpace(text string) bool {
+	for i := strings.IndexByte(text, ':'); i >= 0; {
+		if i+1 < len(text) {
+			switch text[i+1] {
+			case ' ', '\t', '\f', '\r', '\n':
+				return true
+			}
+		}
+		j := strings.IndexByte(text[i+1:], ':')
+		if j < 0 {
+			return false
+		}
+		i += 1 + j
+	}
+	return false
 }
 
 // containsWord reports whether text holds w as a whole word.

@@ -98,3 +98,14 @@ func TestTurns(t *testing.T) {
 		})
 	}
 }
+
+func TestColonSpace(t *testing.T) {
+	for text, want := range map[string]bool{
+		"Trump: We will": true, "Trump:\tWe": true, "a:b:c ": false, "https://x.org/a": false,
+		"see http://x and Q: yes": true, "ends with:": false, "": false, "a:\fb": true,
+	} {
+		if got := colonSpace(text); got != want {
+			t.Errorf("colonSpace(%q) = %v, want %v", text, got, want)
+		}
+	}
+}
