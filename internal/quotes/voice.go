@@ -91,6 +91,9 @@ func Posts(d *doc.Document) []Quote {
 	var out []Quote
 	for li, line := range d.Lines {
 		text := d.TextOf(line)
+		if !strings.Contains(text, "(@") {
+			continue // no signature without its handle
+		}
 		m := postSignature.FindStringSubmatchIndex(text)
 		if m == nil {
 			continue
