@@ -158,3 +158,25 @@ func readAnnotations(t *testing.T, path string) []annotation {
 	}
 	return out
 }
+
+// FuzzFind checks that Find never panics on any text and range, and that
+// a target it gives is text of the document.
+func FuzzFind(f *testing.F) {
+	for _, s := range []string{
+		"The senator called the deal a disgraceful surrender.",
+		"Mueller is ‘looking for trouble,’ Trump says.",
+		"“a monster” who deserved it, called him a",
+		"a [foolish] mistake by ’ “ ",
+		"and this process has been a total sham",
+		"",
+	} {
+		f.Add(s, 0, 10)
+	}
+	f.Fuzz(func(t *testing.T, text string, start, end int) {
+		d := doc.New("fuzz", text)
+		got := Find(d, start, end)
+		if got != "" && !strings.Contains(text, got) && !strings.Contains(d.Text, got) {
+			t.Errorf("Find(%q, %d, %d) = %q, not text of the document", text, start, end, got)
+		}
+	})
+}

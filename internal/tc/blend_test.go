@@ -155,16 +155,11 @@ func nbFold(exs []*example, tr, te []int, out []lp, alpha float64) {
 	var tot [K]float64
 	for _, i := range tr {
 		e := exs[i]
-		seen := map[uint64]bool{}
-		for _, f := range e.fs {
-			if seen[f.hash] {
-				continue
-			}
-			seen[f.hash] = true
-			c := counts[f.hash]
+		for _, h := range distinct(e) {
+			c := counts[h]
 			if c == nil {
 				c = new([K]float64)
-				counts[f.hash] = c
+				counts[h] = c
 			}
 			for _, t := range e.labels {
 				c[t]++
@@ -183,13 +178,8 @@ func nbFold(exs []*example, tr, te []int, out []lp, alpha float64) {
 		for t := range z {
 			z[t] = math.Log((docs[t] + 1) / (total + K))
 		}
-		seen := map[uint64]bool{}
-		for _, f := range e.fs {
-			if seen[f.hash] {
-				continue
-			}
-			seen[f.hash] = true
-			c := counts[f.hash]
+		for _, h := range distinct(e) {
+			c := counts[h]
 			if c == nil {
 				continue
 			}
@@ -199,6 +189,19 @@ func nbFold(exs []*example, tr, te []int, out []lp, alpha float64) {
 		}
 		out[i] = z
 	}
+}
+
+// distinct returns the distinct feature hashes of e, in first-seen order.
+func distinct(e *example) []uint64 {
+	seen := make(map[uint64]bool, len(e.fs))
+	var out []uint64
+	for _, f := range e.fs {
+		if !seen[f.hash] {
+			seen[f.hash] = true
+			out = append(out, f.hash)
+		}
+	}
+	return out
 }
 
 func knnFold(exs []*example, tr, te []int, out []lp, k int) {
@@ -224,46 +227,16 @@ func knnFold(exs []*example, tr, te []int, out []lp, k int) {
 	for a, i := range tr {
 		trv[a] = norm(exs[i].dense)
 	}
-	type nb struct {
-		s float64
-		a int
-	}
 	for _, i := range te {
 		q := norm(exs[i].dense)
-		best := make([]nb, 0, k+1)
-		for a, v := range trv {
+		best := nearest(k, len(trv), func(a int) float64 {
 			s := 0.0
 			for j := range q {
-				s += q[j] * v[j]
+				s += q[j] * trv[a][j]
 			}
-			if len(best) < k || s > best[len(best)-1].s {
-				best = append(best, nb{s, a})
-				for b := len(best) - 1; b > 0 && best[b].s > best[b-1].s; b-- {
-					best[b], best[b-1] = best[b-1], best[b]
-				}
-				if len(best) > k {
-					best = best[:k]
-				}
-			}
-		}
-		var c lp
-		for t := range c {
-			c[t] = 0.1
-		}
-		for _, b := range best {
-			e := exs[tr[b.a]]
-			w := math.Exp(5 * b.s)
-			for _, t := range e.labels {
-				c[t] += w / float64(len(e.labels))
-			}
-		}
-		s := 0.0
-		for _, v := range c {
-			s += v
-		}
-		for t := range c {
-			out[i][t] = math.Log(c[t] / s)
-		}
+			return s
+		})
+		out[i] = vote(exs, tr, best, 5)
 	}
 }
 
@@ -414,12 +387,8 @@ func mlpFold(exs []*example, tr, te []int, out []lp, opts Options, fold int) {
 func sknnFold(exs []*example, tr, te []int, out []lp, k int) {
 	df := map[uint64]float64{}
 	for _, i := range tr {
-		seen := map[uint64]bool{}
-		for _, f := range exs[i].fs {
-			if !seen[f.hash] {
-				seen[f.hash] = true
-				df[f.hash]++
-			}
+		for _, h := range distinct(exs[i]) {
+			df[h]++
 		}
 	}
 	N := float64(len(tr))
@@ -431,72 +400,86 @@ func sknnFold(exs []*example, tr, te []int, out []lp, k int) {
 	inv := map[uint64][]post{}
 	norms := make([]float64, len(tr))
 	for a, i := range tr {
-		seen := map[uint64]bool{}
-		for _, f := range exs[i].fs {
-			if !seen[f.hash] {
-				seen[f.hash] = true
-				w := idf(f.hash)
-				inv[f.hash] = append(inv[f.hash], post{a, w})
-				norms[a] += w * w
-			}
+		for _, h := range distinct(exs[i]) {
+			w := idf(h)
+			inv[h] = append(inv[h], post{a, w})
+			norms[a] += w * w
 		}
 		norms[a] = math.Sqrt(norms[a]) + 1e-9
 	}
 	sims := make([]float64, len(tr))
 	for _, i := range te {
 		clear(sims)
-		seen := map[uint64]bool{}
 		qn := 0.0
-		for _, f := range exs[i].fs {
-			if seen[f.hash] || df[f.hash] == 0 {
+		for _, h := range distinct(exs[i]) {
+			if df[h] == 0 {
 				continue
 			}
-			seen[f.hash] = true
-			w := idf(f.hash)
+			w := idf(h)
 			qn += w * w
-			for _, p := range inv[f.hash] {
+			for _, p := range inv[h] {
 				sims[p.a] += w * p.w
 			}
 		}
 		qn = math.Sqrt(qn) + 1e-9
-		type nb struct {
-			s float64
-			a int
-		}
-		best := make([]nb, 0, k+1)
-		for a, s := range sims {
-			if s == 0 {
-				continue
+		best := nearest(k, len(sims), func(a int) float64 {
+			if sims[a] == 0 {
+				return math.Inf(-1)
 			}
-			s /= qn * norms[a]
-			if len(best) < k || s > best[len(best)-1].s {
-				best = append(best, nb{s, a})
-				for b := len(best) - 1; b > 0 && best[b].s > best[b-1].s; b-- {
-					best[b], best[b-1] = best[b-1], best[b]
-				}
-				if len(best) > k {
-					best = best[:k]
-				}
-			}
+			return sims[a] / (qn * norms[a])
+		})
+		out[i] = vote(exs, tr, best, envF("UNSPUN_TC_SKNN_SHARP", 5))
+	}
+}
+
+// neighbour is a training span (its index in the fold's training rows)
+// and its similarity to the span scored.
+type neighbour struct {
+	s float64
+	a int
+}
+
+// nearest returns the k of n training spans most similar by sim, most
+// similar first; spans at -Inf are never chosen.
+func nearest(k, n int, sim func(a int) float64) []neighbour {
+	best := make([]neighbour, 0, k+1)
+	for a := range n {
+		s := sim(a)
+		if math.IsInf(s, -1) || (len(best) == k && s <= best[len(best)-1].s) {
+			continue
 		}
-		var c lp
-		for t := range c {
-			c[t] = 0.1
+		best = append(best, neighbour{s, a})
+		for b := len(best) - 1; b > 0 && best[b].s > best[b-1].s; b-- {
+			best[b], best[b-1] = best[b-1], best[b]
 		}
-		sharp := envF("UNSPUN_TC_SKNN_SHARP", 5)
-		for _, b := range best {
-			e := exs[tr[b.a]]
-			w := math.Exp(sharp * b.s)
-			for _, t := range e.labels {
-				c[t] += w / float64(len(e.labels))
-			}
-		}
-		s := 0.0
-		for _, v := range c {
-			s += v
-		}
-		for t := range c {
-			out[i][t] = math.Log(c[t] / s)
+		if len(best) > k {
+			best = best[:k]
 		}
 	}
+	return best
+}
+
+// vote returns the log-distribution of the neighbours' techniques, each
+// weighted by exp(sharp·similarity), with a small floor for every
+// technique.
+func vote(exs []*example, tr []int, best []neighbour, sharp float64) lp {
+	var c lp
+	for t := range c {
+		c[t] = 0.1
+	}
+	for _, b := range best {
+		e := exs[tr[b.a]]
+		w := math.Exp(sharp * b.s)
+		for _, t := range e.labels {
+			c[t] += w / float64(len(e.labels))
+		}
+	}
+	s := 0.0
+	for _, v := range c {
+		s += v
+	}
+	for t := range c {
+		c[t] = math.Log(c[t] / s)
+	}
+	return c
 }
