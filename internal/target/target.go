@@ -278,7 +278,7 @@ func (f *Finder) nounAfter(fi, fj, wi, wj int) string {
 func (f *Finder) nounBefore(k, wi int) string {
 	d := f.d
 	e := k - 1
-	for e >= wi && auxiliaries[lower(d, e)] {
+	for e >= wi && (auxiliaries[lower(d, e)] || isAdverb(lower(d, e))) {
 		e--
 	}
 	b := e
@@ -295,6 +295,22 @@ func (f *Finder) nounBefore(k, wi int) string {
 		return ""
 	}
 	return d.Slice(d.Words[b+1].Start, d.Words[e].End)
+}
+
+// isAdverb reports whether a lowercased word is an adverb that can stand
+// between a subject and its verb ("the company reportedly was"): a hedge
+// or one of the -ly endings no noun has ("family", "supply" and "rally"
+// end in -ly too).
+func isAdverb(w string) bool {
+	if hedges[w] {
+		return true
+	}
+	for _, suf := range []string{"edly", "ously", "ively", "ently", "antly", "ically"} {
+		if len(w) > len(suf)+1 && strings.HasSuffix(w, suf) {
+			return true
+		}
+	}
+	return false
 }
 
 // isContentWord reports whether word k is a lower-case word that is not

@@ -45,7 +45,9 @@ func TestFind(t *testing.T) {
 		{"The senator called the deal a [[disgraceful surrender]].", "deal"},
 		{"Yesterday Jones called him a [[traitor]] twice.", ""}, // no name before "him"
 		{"Democrats’ plan is bad, and this process has been [[a total sham]].", "process"},
-		{"The attack on the embassy this week was [[a rude reminder]].", ""}, // "this week" follows a preposition's object: not the subject
+		{"Sales fell, and the company reportedly was [[a fraud]] all along.", "company"}, // an adverb before the verb
+		{"Sales fell, and the supply was [[a disaster]] all along.", "supply"},           // a noun in -ly
+		{"The attack on the embassy this week was [[a rude reminder]].", ""},             // "this week" follows a preposition's object: not the subject
 		{"Asked about Mueller, Trump said: Mueller is ‘[[looking for trouble]]’.", "Mueller"},
 		{"Nobody asked the minister, Jane Doe. It is [[an outrage]].", ""}, // "it" is no person
 		{"These days it partners with [[an anti-Israel hate group]] that defends hatred.", ""},
