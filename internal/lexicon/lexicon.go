@@ -561,3 +561,28 @@ func init() {
 // target of a name-calling fragment after one is its object, and a
 // quotation after one is often its subject's words.
 func IsLabelVerb(w string) bool { return labelVerbs[w] }
+
+// notAdverbs are words ending in -ly that are nouns or verbs: "the family
+// said", "the rally organiser", "the Catholic daily", "they rely".
+// Adjectives in -ly ("friendly", "elderly") are left to LooksAdverb:
+// they head no subject either.
+var notAdverbs = set(`family families supply reply rally tally ally belly bully lily jelly holly folly
+	assembly monopoly anomaly butterfly firefly dragonfly homily melancholy panoply only
+	apply imply comply multiply rely fly daily weekly monthly quarterly`)
+
+// LooksAdverb reports whether the lowercased word looks like an adverb
+// in -ly ("reportedly", "publicly"), the kind that stands between a
+// subject and its verb ("the company reportedly said") and heads no noun
+// phrase; adjectives in -ly ("friendly") count too. It says nothing of
+// adverbs without the ending ("soon", "still").
+func LooksAdverb(w string) bool {
+	if len(w) <= 4 || !strings.HasSuffix(w, "ly") || notAdverbs[w] {
+		return false
+	}
+	for _, r := range w {
+		if !unicode.IsLower(r) {
+			return false
+		}
+	}
+	return true
+}

@@ -228,3 +228,12 @@ func TestIsLabelVerb(t *testing.T) {
 		}
 	}
 }
+
+func TestLooksAdverb(t *testing.T) {
+	for w, want := range map[string]bool{"reportedly": true, "publicly": true, "clearly": true, "family": false,
+		"supply": false, "rally": false, "only": false, "fly": false, "Reportedly": false, "daily": false} {
+		if got := LooksAdverb(w); got != want {
+			t.Errorf("LooksAdverb(%q) = %v, want %v", w, got, want)
+		}
+	}
+}

@@ -1067,9 +1067,7 @@ func isOtherPreposition(w string) bool { return otherPrepositions[strings.ToLowe
 func isConjunction(w string) bool      { return conjunctions[strings.ToLower(w)] }
 
 // isAdverb recognises -ly adverbs ("recently", "angrily") by shape.
-func isAdverb(w string) bool {
-	return len(w) > 4 && strings.HasSuffix(w, "ly") && isLowerWord(w) && w != "only"
-}
+func isAdverb(w string) bool { return lexicon.LooksAdverb(w) }
 
 // isPastTense recognises lowercase -ed words and common irregular past
 // forms: after a subject they are verbs ("The minister denied …").

@@ -30,6 +30,12 @@ func TestFind(t *testing.T) {
 		want []quoteWant
 	}{
 		{"none", "The council met on Tuesday. Nothing was decided.", nil},
+		{"noun in -ly", `"We are grateful for the support," the victim's family said.`,
+			[]quoteWant{{`"We are grateful for the support,"`, "the victim's family"}}},
+		{"noun in -ly before", `The rally organiser said: "We are grateful for the support."`,
+			[]quoteWant{{`"We are grateful for the support."`, "the rally organiser"}}},
+		{"adverb between subject and verb", `The minister reportedly said: "We are grateful for the support."`,
+			[]quoteWant{{`"We are grateful for the support."`, "the minister"}}},
 		{"characterising verb", "The report named Manafort. In a statement, Manafort called the story “totally false and deliberately libelous.”",
 			[]quoteWant{{"“totally false and deliberately libelous.”", "Manafort"}}},
 		{"characterising verb, object and determiner", "Witnesses said Traore called Halimi a “demon” before the attack.",

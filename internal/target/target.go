@@ -298,20 +298,9 @@ func (f *Finder) nounBefore(k, wi int) string {
 }
 
 // isAdverb reports whether a lowercased word is an adverb that can stand
-// between a subject and its verb ("the company reportedly was"): a hedge
-// or one of the -ly endings no noun has ("family", "supply" and "rally"
-// end in -ly too).
-func isAdverb(w string) bool {
-	if hedges[w] {
-		return true
-	}
-	for _, suf := range []string{"edly", "ously", "ively", "ently", "antly", "ically"} {
-		if len(w) > len(suf)+1 && strings.HasSuffix(w, suf) {
-			return true
-		}
-	}
-	return false
-}
+// between a subject and its verb ("the company reportedly was"): a hedge,
+// or one in -ly (not "family", "supply", "rally").
+func isAdverb(w string) bool { return hedges[w] || lexicon.LooksAdverb(w) }
 
 // isContentWord reports whether word k is a lower-case word that is not
 // a function word: a noun, verb, adjective or adverb.
