@@ -502,26 +502,14 @@ var adjectiveSuffixes = []string{"ous", "ful", "ive", "ish", "ic", "ical", "al",
 
 // notAdjective are words with such an ending that are mostly nouns or
 // verbs.
-var notAdjective = map[string]bool{
-	"student": true, "president": true, "agent": true, "parent": true, "event": true, "moment": true,
-	"government": true, "statement": true, "agreement": true, "element": true, "percent": true,
-	"content": true, "comment": true, "payment": true, "treatment": true, "movement": true,
-	"development": true, "department": true, "investment": true, "management": true,
-	"incident": true, "accident": true, "resident": true, "client": true, "patient": true,
-	"talent": true, "extent": true, "intent": true, "consent": true, "prevent": true,
-	"want": true, "plant": true, "grant": true, "giant": true, "servant": true, "migrant": true,
-	"immigrant": true, "applicant": true, "assistant": true, "tenant": true, "restaurant": true,
-	"deal": true, "proposal": true, "trial": true, "official": true, "animal": true, "capital": true,
-	"hospital": true, "signal": true, "total": true, "rival": true, "arrival": true, "approval": true,
-	"survival": true, "festival": true, "journal": true, "general": true, "criminal": true,
-	"individual": true, "scandal": true, "deficit": true, "library": true, "secretary": true,
-	"dictionary": true, "salary": true, "summary": true, "anniversary": true, "boundary": true,
-	"itinerary": true, "military": true, "cable": true, "table": true, "able": true, "bible": true,
-	"topic": true, "music": true, "clinic": true, "public": true, "republic": true, "logic": true,
-	"traffic": true, "critic": true, "panic": true, "arsenal": true, "tribunal": true,
-	"objective": true, "initiative": true, "executive": true, "representative": true,
-	"detective": true, "alternative": true, "native": true, "motive": true, "archive": true,
-}
+var notAdjective = set(`student president agent parent event moment government statement agreement element percent content
+	comment payment treatment movement development department investment management incident accident
+	resident client patient talent extent intent consent prevent want plant grant giant servant migrant
+	immigrant applicant assistant tenant restaurant deal proposal trial official animal capital hospital
+	signal total rival arrival approval survival festival journal general criminal individual scandal
+	deficit library secretary dictionary salary summary anniversary boundary itinerary military cable
+	table able bible topic music clinic public republic logic traffic critic panic arsenal tribunal objective
+	initiative executive representative detective alternative native motive archive`)
 
 // LooksAdjective reports whether the lowercased word looks like an
 // adjective by its ending ("glamorous", "foolish", "violent"), a guess
@@ -546,15 +534,9 @@ func LooksAdjective(w string) bool {
 
 // labelVerbs put a label on their object: "called him a liar", "described
 // the rally as “a love fest”".
-var labelVerbs = map[string]bool{}
-
-func init() {
-	for _, w := range strings.Fields(`call calls called calling brand brands branded branding
-		label labels labelled labeled labelling labeling dub dubs dubbed dubbing termed
-		deem deems deemed describe describes described describing`) {
-		labelVerbs[w] = true
-	}
-}
+var labelVerbs = set(`call calls called calling brand brands branded branding
+	label labels labelled labeled labelling labeling dub dubs dubbed dubbing termed
+	deem deems deemed describe describes described describing`)
 
 // IsLabelVerb reports whether the lowercased word is a form of a verb that
 // puts a label on its object ("called", "branded", "describes"): the

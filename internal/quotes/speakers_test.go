@@ -1,7 +1,6 @@
 package quotes
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -44,83 +43,43 @@ func TestSpeakers(t *testing.T) {
 // scoreSpeakers returns the precision and recall of the speakers on the
 // annotated rows of path.
 func scoreSpeakers(t *testing.T, ptc, path string, minRows int) (precision, recall float64) {
-	rows := readSpeakers(t, path)
+	rows := testenv.Annotations(t, path, 1) // article, start, end, speaker ("-": nobody's speech)
 	type found struct {
 		d       *doc.Document
 		quotes  map[int]string // kept quotations by start: speaker
 		regions []Quote        // posts and turns
 	}
 	docs := map[string]*found{}
-	var given, correct, named, noneRows, noneEmpty int
+	var tally testenv.Tally
 	for _, r := range rows {
-		f := docs[r.article]
+		gold := r.Columns[0]
+		f := docs[r.Article]
 		if f == nil {
-			b, err := os.ReadFile(filepath.Join(ptc, "articles", "article"+r.article+".txt"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			d := doc.New(r.article, string(b))
+			d := doc.New(r.Article, testenv.ArticleText(t, ptc, r.Article))
 			f = &found{d: d, quotes: map[int]string{}, regions: Regions(d)}
 			for _, q := range Find(d) {
 				f.quotes[q.Start] = q.Speaker
 			}
-			docs[r.article] = f
+			docs[r.Article] = f
 		}
-		got, kept := f.quotes[r.start]
+		got, kept := f.quotes[r.Start]
 		if !kept {
 			for _, q := range f.regions {
-				if q.Start <= r.start && r.end <= q.End {
+				if q.Start <= r.Start && r.End <= q.End {
 					got = q.Speaker
 				}
 			}
 		}
-		ok := got != "" && r.speaker != "-" && target.Matches(got, r.speaker)
-		if got != "" {
-			given++
-			if ok {
-				correct++
-			}
-		}
-		if r.speaker == "-" {
-			noneRows++
-			if got == "" {
-				noneEmpty++
-			}
-		} else {
-			named++
-		}
+		mark := tally.Add(got, gold == "-", target.Matches(got, gold))
 		if testing.Verbose() {
-			mark := " "
-			switch {
-			case ok:
-				mark = "✓"
-			case got != "":
-				mark = "✗"
-			}
-			t.Logf("%s %-44.44q → %-28q gold %q", mark, f.d.Slice(r.start, r.end), got, r.speaker)
+			t.Logf("%s %-44.44q → %-28q gold %q", mark, f.d.Slice(r.Start, r.End), got, gold)
 		}
 	}
-	precision = float64(correct) / float64(max(given, 1))
-	recall = float64(correct) / float64(max(named, 1))
+	precision, recall = tally.Precision(), tally.Recall()
 	t.Logf("%d quotations (%d with an annotated speaker, %d nobody's speech): speaker given for %d, %d correct (precision %.2f, recall %.2f); nobody's speech left without a speaker %d/%d",
-		len(rows), named, noneRows, given, correct, precision, recall, noneEmpty, noneRows)
+		len(rows), tally.Annotated, tally.None, tally.Given, tally.Correct, precision, recall, tally.NoneEmpty, tally.None)
 	if len(rows) < minRows {
 		t.Errorf("only %d annotated quotations, want at least %d", len(rows), minRows)
 	}
 	return precision, recall
-}
-
-type speakerRow struct {
-	article    string
-	start, end int
-	speaker    string
-}
-
-func readSpeakers(t *testing.T, path string) []speakerRow {
-	t.Helper()
-	var out []speakerRow
-	for _, r := range testenv.Annotations(t, path, 1) {
-		out = append(out, speakerRow{r.Article, r.Start, r.End, r.Columns[0]})
-	}
-	return out
 }

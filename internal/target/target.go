@@ -174,35 +174,8 @@ func (f *Finder) Find(start, end int) string {
 	for before >= wi && isOpeningQuote(d.Words[before].Text) {
 		before--
 	}
-	// "called X [a traitor]", "branded them [thugs]", "called the deal
-	// [a surrender]": the object of a labelling verb.
-	if k := before; k-1 >= wi {
-		if determiners[lower(d, k)] && k-1 >= wi { // "called him a [traitor]"
-			k--
-		}
-		if lower(d, k) == "as" && k-1 >= wi {
-			k--
-		}
-		if n, ok := nameEndingAt(names, k+1); ok && k-(n.j-n.i) >= wi && lexicon.IsLabelVerb(lower(d, n.i-1)) {
-			return text(n)
-		}
-		if objectPronouns[lower(d, k)] && k-1 >= wi && lexicon.IsLabelVerb(lower(d, k-1)) && !f.headline[si] {
-			// "Jones called him": not Jones, the verb's subject.
-			limit := k - 1
-			if n, ok := nameEndingAt(names, limit); ok {
-				limit = n.i
-			}
-			return f.nearestBefore(si, limit, names)
-		}
-		// A common-noun object: "called the deal [a disgraceful
-		// surrender]".
-		b := k
-		for b >= wi && b > k-3 && isContentWord(d, b) {
-			b--
-		}
-		if b < k && b-1 >= wi && (determiners[lower(d, b)] || possessivePronouns[lower(d, b)]) && lexicon.IsLabelVerb(lower(d, b-1)) {
-			return d.Slice(d.Words[b+1].Start, d.Words[k].End)
-		}
+	if t, ok := f.labelObject(si, before, wi, names); ok {
+		return t
 	}
 	// "Name is/are [label]": the subject of the sentence.
 	k = before
@@ -271,6 +244,55 @@ func (f *Finder) nounAfter(fi, fj, wi, wj int) string {
 	return d.Slice(d.Words[k].Start, d.Words[e].End)
 }
 
+// labelObject returns the object of a labelling verb that a fragment
+// after word before (its last word) labels: "called X [a traitor]",
+// "branded them [thugs]", "called the deal [a surrender]"; ok is false
+// when before ends no such object.
+func (f *Finder) labelObject(si, before, wi int, names []name) (target string, ok bool) {
+	d := f.d
+	k := before
+	if k-1 < wi {
+		return "", false
+	}
+	if determiners[lower(d, k)] && k-1 >= wi { // "called him a [traitor]"
+		k--
+	}
+	if lower(d, k) == "as" && k-1 >= wi {
+		k--
+	}
+	if n, ok := nameEndingAt(names, k+1); ok && k-(n.j-n.i) >= wi && lexicon.IsLabelVerb(lower(d, n.i-1)) {
+		return nameText(d, n), true
+	}
+	if objectPronouns[lower(d, k)] && k-1 >= wi && lexicon.IsLabelVerb(lower(d, k-1)) && !f.headline[si] {
+		// "Jones called him": not Jones, the verb's subject.
+		limit := k - 1
+		if n, ok := nameEndingAt(names, limit); ok {
+			limit = n.i
+		}
+		return f.nearestBefore(si, limit, names), true
+	}
+	// A common-noun object: "called the deal [a disgraceful surrender]".
+	if b := f.determiner(k, wi); b >= 0 && b-1 >= wi && lexicon.IsLabelVerb(lower(d, b-1)) {
+		return d.Slice(d.Words[b+1].Start, d.Words[k].End), true
+	}
+	return "", false
+}
+
+// determiner returns the index of the determiner or possessive that opens
+// a noun phrase of one to three lower-case content words ending at word e
+// ("the whole deal", "its plan"), or -1.
+func (f *Finder) determiner(e, wi int) int {
+	d := f.d
+	b := e
+	for b >= wi && b > e-3 && isContentWord(d, b) {
+		b--
+	}
+	if b == e || b < wi || !(determiners[lower(d, b)] || possessivePronouns[lower(d, b)]) {
+		return -1
+	}
+	return b
+}
+
 // nounBefore returns the noun phrase that ends right before word k (past
 // auxiliaries: "has been"), when it opens its clause with a determiner or
 // possessive followed by lower-case content words ("this process", "and
@@ -281,11 +303,8 @@ func (f *Finder) nounBefore(k, wi int) string {
 	for e >= wi && (auxiliaries[lower(d, e)] || isAdverb(lower(d, e))) {
 		e--
 	}
-	b := e
-	for b >= wi && b > e-3 && isContentWord(d, b) {
-		b--
-	}
-	if b == e || b < wi || !(determiners[lower(d, b)] || possessivePronouns[lower(d, b)]) {
+	b := f.determiner(e, wi)
+	if b < 0 {
 		return ""
 	}
 	// The phrase must open its clause: after a preposition or a verb

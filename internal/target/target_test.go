@@ -1,7 +1,6 @@
 package target
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -98,74 +97,32 @@ func TestHeldoutTargets(t *testing.T) {
 // and coverage floors; with -v it prints every row.
 func scoreTargets(t *testing.T, file string, minRows int, minPrecision, minCoverage float64) {
 	ptc := testenv.PTC(t)
-	rows := readAnnotations(t, filepath.Join(testenv.ModuleRoot(), "testdata", "targets", file))
+	// article, start, end, technique, fragment, target ("none": no entity)
+	rows := testenv.Annotations(t, filepath.Join(testenv.ModuleRoot(), "testdata", "targets", file), 3)
 	docs := map[string]*doc.Document{}
-	var found, correct, annotated, foundAnnotated, noneKept, none int
+	var tally testenv.Tally
 	for _, r := range rows {
-		d := docs[r.article]
+		gold := r.Columns[2]
+		d := docs[r.Article]
 		if d == nil {
-			b, err := os.ReadFile(filepath.Join(ptc, "articles", "article"+r.article+".txt"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			d = doc.New(r.article, string(b))
-			docs[r.article] = d
+			d = doc.New(r.Article, testenv.ArticleText(t, ptc, r.Article))
+			docs[r.Article] = d
 		}
-		got := Find(d, r.start, r.end)
-		ok := got != "" && Matches(got, r.target)
-		if got != "" {
-			found++
-			if ok {
-				correct++
-			}
-		}
-		if r.target == "none" {
-			none++
-			if got == "" {
-				noneKept++
-			}
-		} else {
-			annotated++
-			if ok {
-				foundAnnotated++
-			}
-		}
+		got := Find(d, r.Start, r.End)
+		mark := tally.Add(got, gold == "none", Matches(got, gold))
 		if testing.Verbose() {
-			mark := " "
-			if got != "" && !ok {
-				mark = "✗"
-			} else if ok {
-				mark = "✓"
-			}
-			t.Logf("%s %-40.40q → %-22q gold %q", mark, d.Slice(r.start, r.end), got, r.target)
+			t.Logf("%s %-40.40q → %-22q gold %q", mark, d.Slice(r.Start, r.End), got, gold)
 		}
 	}
-	precision := float64(correct) / float64(max(found, 1))
-	coverage := float64(found) / float64(len(rows))
+	precision, coverage := tally.Precision(), tally.Coverage()
 	t.Logf("%s: %d fragments (%d with an annotated target, %d none): target given for %d (coverage %.2f), %d correct (precision %.2f); annotated targets found %d/%d (%.2f); none left empty %d/%d",
-		file, len(rows), annotated, none, found, coverage, correct, precision, foundAnnotated, annotated, float64(foundAnnotated)/float64(annotated), noneKept, none)
+		file, len(rows), tally.Annotated, tally.None, tally.Given, coverage, tally.Correct, precision, tally.Correct, tally.Annotated, tally.Recall(), tally.NoneEmpty, tally.None)
 	if len(rows) < minRows {
 		t.Errorf("%s: only %d annotated fragments, want at least %d", file, len(rows), minRows)
 	}
 	if precision < minPrecision || coverage < minCoverage {
 		t.Errorf("%s: precision %.2f, coverage %.2f: below the floors %.2f and %.2f", file, precision, coverage, minPrecision, minCoverage)
 	}
-}
-
-type annotation struct {
-	article         string
-	start, end      int
-	technique, text string
-	target          string
-}
-
-func readAnnotations(t *testing.T, path string) []annotation {
-	t.Helper()
-	var out []annotation
-	for _, r := range testenv.Annotations(t, path, 3) {
-		out = append(out, annotation{r.Article, r.Start, r.End, r.Columns[0], r.Columns[1], r.Columns[2]})
-	}
-	return out
 }
 
 // FuzzFind checks that Find never panics on any text and range, and that

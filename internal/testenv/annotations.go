@@ -3,6 +3,7 @@ package testenv
 import (
 	"bufio"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -57,4 +58,66 @@ func Annotations(t testing.TB, path string, columns int) []Row {
 		t.Fatal(err)
 	}
 	return out
+}
+
+// Tally scores a rule's answers against a hand-annotated set whose rows
+// either name an answer (a speaker, a target) or say there is none.
+type Tally struct {
+	Rows int
+	// Given counts the rows that got an answer, Correct those whose
+	// answer matched the annotation.
+	Given, Correct int
+	// Annotated counts the rows that name an answer; None those that
+	// say there is none, and NoneEmpty those of them left without one.
+	Annotated, None, NoneEmpty int
+}
+
+// Add counts one row: got is the answer ("" for none), none whether the
+// annotation says there is none, ok whether got matches the annotation.
+// It returns the row's mark for a verbose listing: "✓" right, "✗" wrong,
+// " " no answer.
+func (s *Tally) Add(got string, none, ok bool) string {
+	s.Rows++
+	ok = ok && got != "" && !none
+	if got != "" {
+		s.Given++
+		if ok {
+			s.Correct++
+		}
+	}
+	if none {
+		s.None++
+		if got == "" {
+			s.NoneEmpty++
+		}
+	} else {
+		s.Annotated++
+	}
+	switch {
+	case ok:
+		return "✓"
+	case got != "":
+		return "✗"
+	}
+	return " "
+}
+
+// Precision is the share of the answers given that are right.
+func (s Tally) Precision() float64 { return float64(s.Correct) / float64(max(s.Given, 1)) }
+
+// Recall is the share of the annotated answers found.
+func (s Tally) Recall() float64 { return float64(s.Correct) / float64(max(s.Annotated, 1)) }
+
+// Coverage is the share of rows given an answer.
+func (s Tally) Coverage() float64 { return float64(s.Given) / float64(max(s.Rows, 1)) }
+
+// ArticleText returns the text of PTC article id under the corpus folder
+// ptc (see PTC), failing the test when it cannot be read.
+func ArticleText(t testing.TB, ptc, id string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(ptc, "articles", "article"+id+".txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }

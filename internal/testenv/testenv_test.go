@@ -118,3 +118,24 @@ func TestAnnotations(t *testing.T) {
 		}
 	}
 }
+
+func TestTally(t *testing.T) {
+	var s Tally
+	marks := []string{
+		s.Add("Kim", false, true),    // right
+		s.Add("Trump", false, false), // wrong
+		s.Add("", false, false),      // missed
+		s.Add("", true, false),       // none, left empty
+		s.Add("Iran", true, true),    // none, answered: never right
+	}
+	if got := strings.Join(marks, ""); got != "✓✗  ✗" {
+		t.Errorf("marks %q", got)
+	}
+	want := Tally{Rows: 5, Given: 3, Correct: 1, Annotated: 3, None: 2, NoneEmpty: 1}
+	if s != want {
+		t.Errorf("tally %+v, want %+v", s, want)
+	}
+	if s.Precision() != 1.0/3 || s.Recall() != 1.0/3 || s.Coverage() != 3.0/5 {
+		t.Errorf("precision %v recall %v coverage %v", s.Precision(), s.Recall(), s.Coverage())
+	}
+}
