@@ -80,7 +80,7 @@ var lists = [numKinds]list{
 	{Whatabout, "whatabout.txt", "a whataboutism marker"},
 }
 
-//go:embed data/*.txt data/vader.tsv
+//go:embed data/*.txt data/vader.tsv data/senses.tsv
 var files embed.FS
 
 // Kinds returns every single list, in a fixed order.

@@ -68,6 +68,8 @@ const (
 	nsEdge       = 'e' // span at the start or end of its sentence
 	nsRepOrder   = 'o' // earlier and later recurrences of the span's text
 	nsIdentity   = 'I' // the span's whole stem sequence (format 3)
+	nsSense      = 'z' // a supersense of the span's content words (format 4)
+	nsSenseCtx   = 'Z' // a supersense of the sentence's other content words (format 4)
 )
 
 // cueKind says how to put a feature into words for a reader.
@@ -140,6 +142,8 @@ type docStats struct {
 	// superlatives), valence its VADER valence or 0 when unrated.
 	lexWord []lexicon.Kind
 	valence []float32
+	// senses is each token's WordNet supersenses.
+	senses []lexicon.Supersenses
 	// title is the end of the first line (the headline in PTC files).
 	title int
 	// articleVec is the averaged vector of the article's content words,
@@ -172,6 +176,7 @@ func newDocStatsOf(d *doc.Document, tab *words.Table, vecs Vectors, dim int) *do
 		plain:   make([]bool, n),
 		lexWord: make([]lexicon.Kind, n),
 		valence: make([]float32, n),
+		senses:  make([]lexicon.Supersenses, n),
 		stemID:  make([]int32, n),
 	}
 	ids := make(map[string]int32, n/2+1)
@@ -188,6 +193,7 @@ func newDocStatsOf(d *doc.Document, tab *words.Table, vecs Vectors, dim int) *do
 			s.valence[i] = float32(w.Valence)
 		}
 		s.vec[i] = w.Vec
+		s.senses[i] = w.Senses
 		s.stemID[i] = -1
 		if !s.isWord[i] {
 			continue
@@ -317,6 +323,7 @@ type config struct {
 	Vectors  bool // averaged word vectors, when vectors are given
 	Lexicons bool
 	Identity bool // the span's whole stem sequence as one feature
+	Senses   bool // the WordNet supersenses of the span's content words
 }
 
 func bin(n int, edges ...int) byte {
@@ -543,6 +550,9 @@ func (c *spanCtx) extract(cfg config, fs []feat) []feat {
 	if cfg.Lexicons {
 		fs = c.lexFeatures(fs)
 	}
+	if cfg.Senses {
+		fs = c.senseFeatures(fs)
+	}
 	return fs
 }
 
@@ -613,6 +623,38 @@ func (c *spanCtx) lexFeatures(fs []feat) []feat {
 		fs = append(fs, feat{hash: hashByte(hashByte(hashNS(nsValence), sign), mb), val: 1, cue: cueValence, arg: int32(bestI)})
 	} else {
 		fs = append(fs, feat{hash: hashByte(hashByte(hashNS(nsValence), sign), mb), val: 1})
+	}
+	return fs
+}
+
+// senseFeatures adds one feature per WordNet supersense of the span's
+// content words (stopwords left out), and one per supersense of the
+// content words of the rest of its sentence, each group scaled to unit
+// length as the words are: what kinds of thing the span and its sentence
+// name (feelings, people, groups, acts of communication), which tells
+// techniques apart where their words are rare or unseen.
+func (c *spanCtx) senseFeatures(fs []feat) []feat {
+	st := c.st
+	var in, around lexicon.Supersenses
+	for i := c.si; i < c.sj; i++ {
+		if !st.isWord[i] || st.plain[i] {
+			continue
+		}
+		if i >= c.wi && i < c.wj {
+			in |= st.senses[i]
+		} else {
+			around |= st.senses[i]
+		}
+	}
+	for _, g := range [...]struct {
+		ns  byte
+		set lexicon.Supersenses
+	}{{nsSense, in}, {nsSenseCtx, around}} {
+		n := len(fs)
+		g.set.Each(func(x lexicon.Supersense) {
+			fs = append(fs, feat{hash: hashByte(hashNS(g.ns), byte(x)), val: 1})
+		})
+		normalise(fs[n:])
 	}
 	return fs
 }

@@ -29,8 +29,10 @@ const (
 	// Version 3: the whole-span feature (nsIdentity, flagIdentity); a
 	// version 2 file has it off and its features are otherwise the same,
 	// so it still loads (oldFormat), and a model without it is written as
-	// version 2.
-	formatVersion = 3
+	// version 2. Version 4: the span's WordNet supersenses (nsSense,
+	// flagSenses); a model without them is written as version 3 (or 2),
+	// and older files load with them off.
+	formatVersion = 4
 	// oldFormat is the oldest version Read accepts.
 	oldFormat   = 2
 	maxFeatures = 1 << 24
@@ -43,6 +45,7 @@ const (
 	flagVectors
 	flagLexicons
 	flagIdentity
+	flagSenses
 )
 
 // WriteTo writes the model in its binary format and returns the number of
@@ -56,18 +59,22 @@ func (m *Model) WriteTo(w io.Writer) (int64, error) {
 		on  bool
 		bit uint8
 	}{{m.cfg.Context, flagContext}, {m.cfg.Bigrams, flagBigrams}, {m.cfg.Vectors, flagVectors}, {m.cfg.Lexicons, flagLexicons},
-		{m.cfg.Identity, flagIdentity}} {
+		{m.cfg.Identity, flagIdentity}, {m.cfg.Senses, flagSenses}} {
 		if f.on {
 			flags |= f.bit
 		}
 	}
 	var hdr []byte
 	hdr = append(hdr, magic...)
-	// A model without format 3's feature is a format 2 model and says
-	// so, so that a format 2 file read and written again is unchanged.
+	// A model without a later format's feature is a model of the format
+	// before it and says so, so that an older file read and written again
+	// is unchanged.
 	version := uint32(formatVersion)
-	if !m.cfg.Identity {
+	switch {
+	case !m.cfg.Identity && !m.cfg.Senses:
 		version = oldFormat
+	case !m.cfg.Senses:
+		version = 3
 	}
 	hdr = le.AppendUint32(hdr, version)
 	hdr = le.AppendUint32(hdr, technique.Count)
@@ -137,7 +144,8 @@ func Read(r io.Reader, vecs Vectors) (*Model, error) {
 	m.cfg.Vectors = flags&flagVectors != 0
 	m.cfg.Lexicons = flags&flagLexicons != 0
 	m.cfg.Identity = flags&flagIdentity != 0
-	if flags >= flagIdentity<<1 || version < 3 && m.cfg.Identity {
+	m.cfg.Senses = flags&flagSenses != 0
+	if flags >= flagSenses<<1 || version < 3 && m.cfg.Identity || version < 4 && m.cfg.Senses {
 		return nil, fmt.Errorf("tc: corrupt model header (flags %#x in format version %d)", flags, version)
 	}
 	m.temp = math.Float64frombits(le.Uint64(p[10:]))

@@ -797,7 +797,7 @@ func withVersion(raw []byte, v uint32) []byte {
 
 func TestReadFormat2(t *testing.T) {
 	arts := toyCorpus(4)
-	m, err := Train(arts, nil, Options{Epochs: 5, Folds: 3, NoIdentity: true})
+	m, err := Train(arts, nil, Options{Epochs: 5, Folds: 3, NoIdentity: true, NoSenses: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -867,5 +867,81 @@ func TestIdentityCue(t *testing.T) {
 		if got != tt.want {
 			t.Errorf("%q: whole-span cue quotes %q, want %q", tt.span, got, tt.want)
 		}
+	}
+}
+
+func TestReadFormat3(t *testing.T) {
+	arts := toyCorpus(4)
+	m, err := Train(arts, nil, Options{Epochs: 5, Folds: 3, NoSenses: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A model without the supersense features is written, and read, as
+	// format 3, so a format 3 file (the previous release's) re-encodes
+	// unchanged and predicts as it did.
+	raw := modelBytes(t, m)
+	if v := binary.LittleEndian.Uint32(raw[len(magic):]); v != 3 {
+		t.Fatalf("a model without supersenses is written as format %d, want 3", v)
+	}
+	m2, err := Read(bytes.NewReader(raw), nil)
+	if err != nil {
+		t.Fatalf("reading a format 3 model: %v", err)
+	}
+	if !bytes.Equal(modelBytes(t, m2), raw) {
+		t.Error("a format 3 model re-encodes differently")
+	}
+	if m2.cfg.Senses {
+		t.Error("a format 3 model reads with supersenses on")
+	}
+	// Format 3 never had the feature: a file claiming it is corrupt.
+	_, err = Read(bytes.NewReader(withVersion(modelBytes(t, trainToy(t, 4)), 3)), nil)
+	if err == nil || !strings.Contains(err.Error(), "corrupt") {
+		t.Errorf("format 3 with supersenses: err = %v, want corrupt", err)
+	}
+}
+
+// TestSenseFeatures: the supersenses of the span's content words, one
+// feature each, and those of the rest of its sentence, each group scaled
+// to unit length; stopwords add none.
+func TestSenseFeatures(t *testing.T) {
+	senses := func(text, sub string) map[uint64]float32 {
+		d := doc.New("1", text)
+		s, e := spanOf(t, d, sub, 0)
+		c := newDocStats(d, nil, 0).span(s, e)
+		out := map[uint64]float32{}
+		for _, f := range c.senseFeatures(nil) {
+			out[f.hash] = f.val
+		}
+		for _, f := range c.extract(config{}, nil) {
+			if _, ok := out[f.hash]; ok {
+				t.Errorf("%q: a supersense feature without config.Senses", sub)
+			}
+		}
+		return out
+	}
+	in := func(x lexicon.Supersense) uint64 { return hashByte(hashNS(nsSense), byte(x)) }
+	around := func(x lexicon.Supersense) uint64 { return hashByte(hashNS(nsSenseCtx), byte(x)) }
+	got := senses("They spread terror and fear among the traitors today.", "terror and fear among the traitors")
+	// In the span, terror: noun.feeling; fear: noun.feeling, verb.emotion;
+	// traitors: noun.person; "and", "among", "the" have none. Around it,
+	// spread: adj.all, noun.event, verb.contact; today: adv.all,
+	// noun.time; "They" none.
+	want := map[uint64]float32{}
+	for _, x := range []lexicon.Supersense{12, 18, 37} {
+		want[in(x)] = float32(1 / math.Sqrt(3))
+	}
+	for _, x := range []lexicon.Supersense{0, 11, 35, 2, 28} {
+		want[around(x)] = float32(1 / math.Sqrt(5))
+	}
+	if len(got) != len(want) {
+		t.Fatalf("features %v, want %v", got, want)
+	}
+	for h, v := range want {
+		if math.Abs(float64(got[h]-v)) > 1e-6 {
+			t.Errorf("feature %x = %v, want %v", h, got[h], v)
+		}
+	}
+	if got := senses("Of the", "Of the"); len(got) != 0 {
+		t.Errorf("stopwords only: %v, want none", got)
 	}
 }

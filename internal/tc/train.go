@@ -49,9 +49,9 @@ type Options struct {
 	RepeatSuppress bool
 	// Seed drives the order of training rows.
 	Seed uint64
-	// NoContext, NoBigrams, NoLexicons, NoVectors and NoIdentity switch
+	// NoContext, NoBigrams, NoLexicons, NoVectors, NoIdentity and NoSenses switch
 	// feature groups off, for ablations.
-	NoContext, NoBigrams, NoLexicons, NoVectors, NoIdentity bool
+	NoContext, NoBigrams, NoLexicons, NoVectors, NoIdentity, NoSenses bool
 	// Ensemble is the number of models, trained on the same rows in the
 	// orders of successive seeds, whose weights are averaged (an
 	// ensemble of linear models with one feature index is one linear
@@ -91,7 +91,7 @@ func (o Options) withDefaults() Options {
 
 func (o Options) config(vecs Vectors) config {
 	c := config{Context: !o.NoContext, Bigrams: !o.NoBigrams, Lexicons: !o.NoLexicons,
-		Vectors: !o.NoVectors && vecs != nil, Identity: !o.NoIdentity}
+		Vectors: !o.NoVectors && vecs != nil, Identity: !o.NoIdentity, Senses: !o.NoSenses}
 	if o.CharN > 0 {
 		c.CharN = uint8(min(o.CharN, 8))
 	}

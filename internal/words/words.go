@@ -1,6 +1,6 @@
 // Package words builds the table of what the models know about each word
-// of one document: its normalised form and stem, its lexicon lists and
-// valence, and its row in the word vectors. It is built once per document
+// of one document: its normalised form and stem, its lexicon lists,
+// valence and WordNet supersenses, and its row in the word vectors. It is built once per document
 // and read by the span taggers (si), the technique classifier (tc) and
 // their cues, so that these language facts are computed in one place and
 // each word is looked up in the lexicons and the vectors once.
@@ -36,6 +36,8 @@ type Word struct {
 	// Valence is the VADER valence when Rated.
 	Valence float64
 	Rated   bool
+	// Senses are the word's WordNet supersenses (lexicon.WordSupersenses).
+	Senses lexicon.Supersenses
 	// Vec is the word's row in the vectors, -1 when it has none.
 	Vec int32
 	// Type is the index of the document's first word with this Lower:
@@ -71,6 +73,7 @@ type VocabVectors interface {
 // stemLen bytes, followed by "y" when stemY.
 type known struct {
 	valence float64
+	senses  lexicon.Supersenses
 	lex     lexicon.Kind
 	stemLen int32
 	flags   uint8
@@ -112,6 +115,7 @@ func NewKnown(vecs VocabVectors, n int) *Known {
 			f.flags |= knownRated
 		}
 		f.lex = lexicon.Word(w)
+		f.senses = lexicon.WordSupersenses(w)
 	}
 	return k
 }
@@ -134,6 +138,7 @@ func (k *Known) fill(x *Word, row int) bool {
 	x.Lex = f.lex
 	x.Superlative = f.flags&knownSuperlative != 0
 	x.Valence, x.Rated = f.valence, f.flags&knownRated != 0
+	x.Senses = f.senses
 	return true
 }
 
@@ -171,6 +176,7 @@ func New(d *doc.Document, vecs Vectors) *Table {
 		x.Lex = lexicon.Word(l)
 		x.Superlative = lexicon.LooksSuperlative(l)
 		x.Valence, x.Rated = lexicon.Valence(l)
+		x.Senses = lexicon.WordSupersenses(l)
 	}
 	lexicon.Phrases(lowers, func(m lexicon.Match) {
 		for k := m.Start; k < m.End; k++ {

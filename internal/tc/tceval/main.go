@@ -73,6 +73,7 @@ func run() error {
 	flag.BoolVar(&o.NoLexicons, "no-lexicons", false, "drop lexicon features")
 	flag.BoolVar(&o.NoVectors, "no-vectors", false, "drop vector features")
 	flag.BoolVar(&o.NoIdentity, "no-identity", false, "drop the whole-span feature (the span's stem sequence)")
+	flag.BoolVar(&o.NoSenses, "no-senses", false, "drop the WordNet supersense features")
 	flag.IntVar(&o.Ensemble, "ensemble", 0, "average the weights of this many seeds' models (0: default, 1: one model)")
 	flag.Parse()
 	o.Progress = os.Stderr
