@@ -159,7 +159,10 @@ type scratch struct {
 	beta  []float64
 	marg  []float64
 	prob  []float64 // per token: P(inside a span of the tagger's group)
-	proj  []float32 // per token: projW dense projections
+	proj  []float32 // projW dense projections of the words outside the CRF's table (see project)
+	// projAt is, per token, its projW dense projections: a row of the
+	// CRF's table, of proj, or noProj for a word without a vector.
+	projAt []*[projW]float32
 	// projOf maps a vector row outside the CRF's projection table to the
 	// first token projected with it (see project).
 	projOf map[int]int
@@ -569,8 +572,9 @@ func (m *Model) marginalsCtx(ctx context.Context, tg *tagger, s *scratch) error 
 				k := 0
 				for i := r[0]; i < r[1]; i++ {
 					if s.di.toks[i].vecRow >= 0 && s.di.toks[i].content {
+						p := s.projAt[i]
 						for y := range nTags {
-							sent[y] += float64(s.proj[i*projW+2*nTags+y])
+							sent[y] += float64(p[2*nTags+y])
 						}
 						k++
 					}
@@ -596,14 +600,14 @@ func (m *Model) marginalsCtx(ctx context.Context, tg *tagger, s *scratch) error 
 				k := 0
 				for j := max(r[0], i-2); j < min(r[1], i+3); j++ {
 					if j != i && s.di.toks[j].vecRow >= 0 {
-						p := (*[projW]float32)(s.proj[j*projW:])
+						p := s.projAt[j]
 						win[0] += float64(p[nTags])
 						win[1] += float64(p[nTags+1])
 						win[2] += float64(p[nTags+2])
 						k++
 					}
 				}
-				own := (*[projW]float32)(s.proj[i*projW:])
+				own := s.projAt[i]
 				for y := range nTags {
 					if k > 1 {
 						win[y] /= float64(k)
@@ -636,37 +640,56 @@ func (m *Model) sparseEmit(c *crf, s *scratch, i int, e []float64) {
 // tag.
 const projW = denseParts * nTags
 
-// project fills s.proj with, for every word that has a vector and for
+// project sets s.projAt to, for every word that has a vector and for
 // each dense part p and tag y, the dot product of the word's vector with
-// member c's weights of part p for tag y. The most frequent words' come
-// from c's precomputed table (see prepareTagging).
+// member c's weights of part p for tag y. The most frequent words' are
+// rows of c's precomputed table (see prepareTagging), the others' are
+// computed into s.proj.
 func (m *Model) project(c *crf, di *docInfo, s *scratch) {
-	s.proj = resize(s.proj, len(di.toks)*projW)
+	// Each token points at its row instead of receiving a copy: copying
+	// the table's rows was most of project (4% of the analysis).
+	s.projAt = resize(s.projAt, len(di.toks))
+	s.proj = s.proj[:0]
 	cached := len(c.proj) / projW
 	// The rarer words outside c.proj are mostly names, which an article
-	// repeats: each is projected once and copied to its other tokens.
+	// repeats: each is projected once, and its other tokens share the row.
 	if s.projOf == nil {
 		s.projOf = make(map[int]int)
 	}
 	clear(s.projOf)
+	rare := 0
+	for _, t := range di.toks {
+		if t.vecRow >= cached {
+			rare++
+		}
+	}
+	// Sized before any row is taken, so that no row moves.
+	s.proj = resize(s.proj, rare*projW)
+	rare = 0
 	for i, t := range di.toks {
-		if t.vecRow < 0 {
-			continue
+		switch {
+		case t.vecRow < 0:
+			s.projAt[i] = &noProj
+		case t.vecRow < cached:
+			s.projAt[i] = (*[projW]float32)(c.proj[t.vecRow*projW:])
+		default:
+			if j, ok := s.projOf[t.vecRow]; ok {
+				s.projAt[i] = s.projAt[j]
+				continue
+			}
+			s.projOf[t.vecRow] = i
+			out := (*[projW]float32)(s.proj[rare*projW:])
+			rare++
+			s.dense = m.vecs.Vec(t.vecRow, s.dense)
+			c.projectVec(s.dense, out[:])
+			s.projAt[i] = out
 		}
-		out := s.proj[i*projW : (i+1)*projW]
-		if t.vecRow < cached {
-			copy(out, c.proj[t.vecRow*projW:])
-			continue
-		}
-		if j, ok := s.projOf[t.vecRow]; ok {
-			copy(out, s.proj[j*projW:(j+1)*projW])
-			continue
-		}
-		s.projOf[t.vecRow] = i
-		s.dense = m.vecs.Vec(t.vecRow, s.dense)
-		c.projectVec(s.dense, out)
 	}
 }
+
+// noProj is the projections of a word without a vector, which
+// marginals reads as zeros; nobody writes it.
+var noProj [projW]float32
 
 // projectVec writes to out (projW values) the dot products of vector v
 // with c's dense weights of each part and tag.
