@@ -38,8 +38,17 @@ func splitQuotes(d *Document) []Span {
 	var out []Span
 	t := d.Text
 	var stack []byte // kinds of the open quotes, outermost first
+	// The paragraph's marks, found once: the closers must be counted
+	// before the marks are read, and scanning the text twice was most of
+	// splitting quotes.
+	type mark struct {
+		at         int
+		kind, size byte
+	}
+	var marks []mark
 	for _, p := range d.Paragraphs {
 		closers := 0 // unambiguous closing marks left in the paragraph
+		marks = marks[:0]
 		for b := p.ByteStart; ; {
 			at, kind, size := nextQuoteMark(t, b, p.ByteEnd)
 			if at < 0 {
@@ -48,16 +57,13 @@ func splitQuotes(d *Document) []Span {
 			if kind == 'c' || kind == 'C' {
 				closers++
 			}
+			marks = append(marks, mark{at, kind, byte(size)})
 			b = at + size
 		}
 		open := -1 // byte offset of the outermost open quote's mark
 		stack = stack[:0]
-		for b := p.ByteStart; ; {
-			at, kind, size := nextQuoteMark(t, b, p.ByteEnd)
-			if at < 0 {
-				break
-			}
-			b = at
+		for _, m := range marks {
+			b, kind, size := m.at, m.kind, int(m.size)
 			if kind == 'c' || kind == 'C' {
 				closers--
 			}
@@ -88,7 +94,6 @@ func splitQuotes(d *Document) []Span {
 					out = append(out, d.spanFromBytes(open, b+size))
 				}
 			}
-			b += size
 		}
 		if len(stack) > 0 {
 			out = appendTrimmed(out, d, open, p.ByteEnd)
@@ -102,11 +107,12 @@ func splitQuotes(d *Document) []Span {
 // start a mark, so the others are skipped without classifying them: this
 // runs over every byte of every article.
 func nextQuoteMark(t string, b, end int) (at int, kind byte, size int) {
-	for ; b < end; b++ {
-		switch t[b] {
+	s := t[b:end] // indexed from 0, without bounds checks
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
 		case '"', 0xC2, 0xE2:
-			if kind, size := quoteMark(t[b:end]); kind != 0 {
-				return b, kind, size
+			if kind, size := quoteMark(s[i:]); kind != 0 {
+				return b + i, kind, size
 			}
 		}
 	}
