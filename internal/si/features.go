@@ -257,21 +257,56 @@ type extractor struct {
 	factsOnly bool
 }
 
-func (x *extractor) add(tpl int, off int, parts ...string) {
+// A feature's row is the FNV-1a hash (inline: hash.Hash32 would
+// allocate) of its template and its key's parts, each part after the
+// first preceded by 0x1f, then mixed. add0 to add3 hash keys of zero to
+// three parts: a variadic add was a fifth of hashing, with the features
+// added tens of thousands of times an article.
+
+func (x *extractor) add0(tpl int, off int) {
 	if x.factsOnly && noFact[tpl] {
 		return
 	}
-	// Inline FNV-1a: avoids the interface allocation of hash.Hash32.
-	var v uint32 = 2166136261
-	v = (v ^ uint32(tpl)) * 16777619
-	for k, p := range parts {
-		if k > 0 {
-			v = (v ^ 0x1f) * 16777619
-		}
-		for i := 0; i < len(p); i++ {
-			v = (v ^ uint32(p[i])) * 16777619
-		}
+	x.push(tpl, off, fnvStart(tpl))
+}
+
+func (x *extractor) add1(tpl int, off int, a string) {
+	if x.factsOnly && noFact[tpl] {
+		return
 	}
+	x.push(tpl, off, fnvString(fnvStart(tpl), a))
+}
+
+func (x *extractor) add2(tpl int, off int, a, b string) {
+	if x.factsOnly && noFact[tpl] {
+		return
+	}
+	x.push(tpl, off, fnvString(fnvSep(fnvString(fnvStart(tpl), a)), b))
+}
+
+func (x *extractor) add3(tpl int, off int, a, b, c string) {
+	if x.factsOnly && noFact[tpl] {
+		return
+	}
+	x.push(tpl, off, fnvString(fnvSep(fnvString(fnvSep(fnvString(fnvStart(tpl), a)), b)), c))
+}
+
+// fnvStart is the hash state after the template.
+func fnvStart(tpl int) uint32 { return (2166136261 ^ uint32(tpl)) * 16777619 }
+
+// fnvSep hashes the separator of two parts.
+func fnvSep(v uint32) uint32 { return (v ^ 0x1f) * 16777619 }
+
+// fnvString hashes the bytes of p.
+func fnvString(v uint32, p string) uint32 {
+	for i := 0; i < len(p); i++ {
+		v = (v ^ uint32(p[i])) * 16777619
+	}
+	return v
+}
+
+// push mixes hash state v into a row and appends the feature.
+func (x *extractor) push(tpl int, off int, v uint32) {
 	v ^= v >> 15
 	v *= 0x2c1b3c6d
 	v ^= v >> 12
@@ -310,29 +345,29 @@ func (x *extractor) features(d *doc.Document, di *docInfo, i int) {
 func (x *extractor) sentenceFeatures(di *docInfo, s int) {
 	r := di.sents[s]
 	n := r[1] - r[0]
-	x.add(tBias, 0)
+	x.add0(tBias, 0)
 	if di.sentExc[s] {
-		x.add(tSentExcl, 0)
+		x.add0(tSentExcl, 0)
 	}
 	if di.sentQst[s] {
-		x.add(tSentQuest, 0)
+		x.add0(tSentQuest, 0)
 	}
-	x.add(tSentLen, 0, bucket(n, 5, 10, 20, 35, 60))
+	x.add1(tSentLen, 0, bucket(n, 5, 10, 20, 35, 60))
 	switch {
 	case s == 0:
-		x.add(tArtPos, 0, "title")
+		x.add1(tArtPos, 0, "title")
 	case s <= 3:
-		x.add(tArtPos, 0, "lead")
+		x.add1(tArtPos, 0, "lead")
 	default:
-		x.add(tArtPos, 0, smallInts[s*5/len(di.sents)])
+		x.add1(tArtPos, 0, smallInts[s*5/len(di.sents)])
 	}
-	x.add(tSentLex, 0, bucket(di.sentLex[s], 0, 1, 2, 4))
-	x.add(tSentVal, 0, bucket(int(di.sentVal[s]), 0, 2, 4, 7, 11))
+	x.add1(tSentLex, 0, bucket(di.sentLex[s], 0, 1, 2, 4))
+	x.add1(tSentVal, 0, bucket(int(di.sentVal[s]), 0, 2, 4, 7, 11))
 	if di.sentQuo[s] {
-		x.add(tSentQuote, 0)
+		x.add0(tSentQuote, 0)
 	}
 	for k, b := range di.artStyle {
-		x.add(tArticle, 0, smallInts[k], b)
+		x.add2(tArticle, 0, smallInts[k], b)
 	}
 }
 
@@ -340,27 +375,27 @@ func (x *extractor) sentenceFeatures(di *docInfo, s int) {
 // normalised word alone, so that tagging can sum their weights once per
 // frequent word, when the model is read (see Model.prepareTagging).
 func (x *extractor) typeFeatures(t *tokenInfo) {
-	x.add(tWord, 0, t.lower)
-	x.add(tStem, 0, t.stem)
+	x.add1(tWord, 0, t.lower)
+	x.add1(tStem, 0, t.stem)
 	if n := utf8.RuneCountInString(t.lower); n > 3 {
-		x.add(tPrefix, 0, prefix(t.lower, 3))
-		x.add(tSuffix, 0, suffix(t.lower, 3))
+		x.add1(tPrefix, 0, prefix(t.lower, 3))
+		x.add1(tSuffix, 0, suffix(t.lower, 3))
 	}
 	if t.hasVal {
-		x.add(tValence, 0, smallInts[int(math.Round(t.valence))+4])
+		x.add1(tValence, 0, smallInts[int(math.Round(t.valence))+4])
 	}
 	if t.superl {
-		x.add(tSuperl, 0)
+		x.add0(tSuperl, 0)
 	}
 	switch {
 	case t.vecRow < 0:
-		x.add(tFreq, 0, "oov")
+		x.add1(tFreq, 0, "oov")
 	default:
-		x.add(tFreq, 0, bucket(t.vecRow, 100, 1000, 10000, 30000))
+		x.add1(tFreq, 0, bucket(t.vecRow, 100, 1000, 10000, 30000))
 	}
 	for g, c := range x.m.clusters {
 		if t.vecRow >= 0 && t.vecRow < len(c) {
-			x.add(tCluster, 0, smallInts[g], clusterID(c[t.vecRow]))
+			x.add2(tCluster, 0, smallInts[g], clusterID(c[t.vecRow]))
 		}
 	}
 }
@@ -387,15 +422,15 @@ func (x *extractor) tokenFeatures(d *doc.Document, di *docInfo, i int) {
 		// A word written as its vector's word has that word's shape.
 		x.out = append(x.out, feat{row: m.shapeRows[r], tpl: tShape})
 	default:
-		x.add(tShape, 0, shape(w))
+		x.add1(tShape, 0, shape(w))
 	}
 	if !x.ownOnly {
 		for _, off := range neighbourOffsets {
-			x.add(neighbourTemplate(off), off, word(i+off))
+			x.add1(neighbourTemplate(off), off, word(i+off))
 		}
 	}
-	x.add(tBigramL, -1, word(i-1), t.lower)
-	x.add(tBigramR, 0, t.lower, word(i+1)) // off: where the pair starts
+	x.add2(tBigramL, -1, word(i-1), t.lower)
+	x.add2(tBigramR, 0, t.lower, word(i+1)) // off: where the pair starts
 	for off := -2; off <= 2; off++ {
 		k := i + off
 		if k < 0 || k >= len(di.toks) {
@@ -405,43 +440,43 @@ func (x *extractor) tokenFeatures(d *doc.Document, di *docInfo, i int) {
 		for b := 0; lx != 0; b++ {
 			if lx&1 != 0 {
 				if off == 0 {
-					x.add(tLex, 0, smallInts[b])
+					x.add1(tLex, 0, smallInts[b])
 				} else {
-					x.add(tLexWin, off, smallInts[b], smallInts[off+2])
+					x.add2(tLexWin, off, smallInts[b], smallInts[off+2])
 				}
 			}
 			lx >>= 1
 		}
 	}
 	if t.phrase != 0 {
-		x.add(tPhrase, 0)
+		x.add0(tPhrase, 0)
 	}
 	if lexicon.IsCaps(w) {
-		x.add(tCaps, 0)
+		x.add0(tCaps, 0)
 	}
 	if t.quoted {
-		x.add(tQuote, 0)
+		x.add0(tQuote, 0)
 	}
 	r := di.sents[t.sent]
 	n := r[1] - r[0]
 	pos := i - r[0]
 	switch {
 	case pos == 0:
-		x.add(tSentPos, 0, "first")
+		x.add1(tSentPos, 0, "first")
 	case i == r[1]-1:
-		x.add(tSentPos, 0, "last")
+		x.add1(tSentPos, 0, "last")
 	default:
-		x.add(tSentPos, 0, smallInts[pos*4/n])
+		x.add1(tSentPos, 0, smallInts[pos*4/n])
 	}
 	if c := di.count[i]; c > 0 {
-		x.add(tRepeat, 0, bucket(int(c), 1, 2, 3, 5, 8))
+		x.add1(tRepeat, 0, bucket(int(c), 1, 2, 3, 5, 8))
 	}
 	if c := di.pair[i]; c > 1 {
-		x.add(tRepeatBigram, 0, bucket(int(c), 2, 3)) // off: where the pair starts
+		x.add1(tRepeatBigram, 0, bucket(int(c), 2, 3)) // off: where the pair starts
 	}
 	if i > 0 {
 		if c := di.pair[i-1]; c > 1 {
-			x.add(tRepeatBigram, -1, bucket(int(c), 2, 3))
+			x.add1(tRepeatBigram, -1, bucket(int(c), 2, 3))
 		}
 	}
 	if x.ownOnly {
@@ -480,14 +515,14 @@ func (x *extractor) clusterWin(g, off, row int) {
 	if row < 0 || row >= len(c) {
 		return
 	}
-	x.add(tClusterWin, off, smallInts[g], smallInts[off+1], clusterID(c[row]))
+	x.add3(tClusterWin, off, smallInts[g], smallInts[off+1], clusterID(c[row]))
 }
 
 // neighbourFeatures appends the features a token gets from the word t at
 // offset off: the word itself and, next to the token, its clusters. They
 // depend on t's word alone, so tagging sums them per word type.
 func (x *extractor) neighbourFeatures(t *tokenInfo, off int) {
-	x.add(neighbourTemplate(off), off, t.lower)
+	x.add1(neighbourTemplate(off), off, t.lower)
 	if off == -1 || off == 1 {
 		for g := range x.m.clusters {
 			x.clusterWin(g, off, t.vecRow)

@@ -407,9 +407,9 @@ func (m *Model) emitSums(ctx context.Context, d *doc.Document, s *scratch) error
 				j := i + off
 				switch {
 				case j < 0:
-					x.add(neighbourTemplate(off), off, "<s>")
+					x.add1(neighbourTemplate(off), off, "<s>")
 				case j >= len(s.di.toks):
-					x.add(neighbourTemplate(off), off, "</s>")
+					x.add1(neighbourTemplate(off), off, "</s>")
 				case s.di.toks[j].vecRow >= 0 && s.di.toks[j].vecRow < cached:
 					row := s.di.toks[j].vecRow
 					add(acc, m.typeSum(row, o+1))
@@ -463,7 +463,7 @@ func (m *Model) sumTypes() {
 	for row := range n {
 		w := m.vecs.Word(row)
 		x.out = x.out[:0]
-		x.add(tShape, 0, shape(w))
+		x.add1(tShape, 0, shape(w))
 		m.shapeRows[row] = x.out[0].row
 		t := tokenInfo{lower: w, stem: lexicon.Stem(w), superl: lexicon.LooksSuperlative(w), vecRow: row}
 		t.valence, t.hasVal = lexicon.Valence(w)
