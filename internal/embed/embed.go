@@ -121,13 +121,20 @@ func (v *Vectors) AddVec(row int, w float32, dst []float32) {
 	s := v.scale[row] * w
 	src := v.data[row*v.dim : (row+1)*v.dim]
 	dst = dst[:len(src)]
-	// Four values a step, without bounds checks: each sum is the same.
-	for len(src) >= 4 && len(dst) >= 4 {
-		dst[0] += s * float32(src[0])
-		dst[1] += s * float32(src[1])
-		dst[2] += s * float32(src[2])
-		dst[3] += s * float32(src[3])
-		src, dst = src[4:], dst[4:]
+	// Eight values a step, without bounds checks: each sum is the same.
+	// (Four a step spent as many instructions on the loop as on the
+	// values; this is most of the classifier's article vector.)
+	for len(src) >= 8 && len(dst) >= 8 {
+		d, q := (*[8]float32)(dst), (*[8]int8)(src)
+		d[0] += s * float32(q[0])
+		d[1] += s * float32(q[1])
+		d[2] += s * float32(q[2])
+		d[3] += s * float32(q[3])
+		d[4] += s * float32(q[4])
+		d[5] += s * float32(q[5])
+		d[6] += s * float32(q[6])
+		d[7] += s * float32(q[7])
+		src, dst = src[8:], dst[8:]
 	}
 	for i, q := range src {
 		dst[i] += s * float32(q)
