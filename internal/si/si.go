@@ -598,9 +598,10 @@ func (m *Model) marginalsCtx(ctx context.Context, tg *tagger, s *scratch) error 
 				}
 				var win [nTags]float64
 				k := 0
-				for j := max(r[0], i-2); j < min(r[1], i+3); j++ {
-					if j != i && s.di.toks[j].vecRow >= 0 {
-						p := s.projAt[j]
+				// A neighbour without a vector is one whose projections
+				// are noProj (see project).
+				for j, hi := max(r[0], i-2), min(r[1], i+3); j < hi; j++ {
+					if p := s.projAt[j]; j != i && p != &noProj {
 						win[0] += float64(p[nTags])
 						win[1] += float64(p[nTags+1])
 						win[2] += float64(p[nTags+2])
