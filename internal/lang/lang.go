@@ -213,6 +213,21 @@ var asciiClass = func() (c [utf8.RuneSelf]uint8) {
 func (st *stats) addToken(tok string) {
 	wordStart := -1
 	for i := 0; i < len(tok); {
+		if c := tok[i]; c < utf8.RuneSelf && asciiClass[c] == letterClass {
+			// A run of ASCII letters counted at once: most of any
+			// Latin text, and the step per letter was most of scanning.
+			j := i + 1
+			for j < len(tok) && tok[j] < utf8.RuneSelf && asciiClass[tok[j]] == letterClass {
+				j++
+			}
+			st.letters += j - i
+			st.latin += j - i
+			if wordStart < 0 {
+				wordStart = i
+			}
+			i = j
+			continue
+		}
 		var letter bool
 		r, size := rune(tok[i]), 1
 		if r < utf8.RuneSelf {
