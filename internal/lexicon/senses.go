@@ -85,24 +85,24 @@ func WordSupersenses(w string) Supersenses {
 	return t.senses[i]
 }
 
-// senses is the table WordSupersenses reads: the file itself, and the
+// senseIndex is the table WordSupersenses reads: the file itself, and the
 // byte range of each entry's word (sorted, as the file is) with its set.
 // A map of 85,000 strings would cost several MB of heap for words that
 // are seldom asked: the frequent ones are asked once, when words.Known is
 // built.
-type senses struct {
+type senseIndex struct {
 	data   string
 	words  [][2]uint32
 	senses []Supersenses
 }
 
-var senseTable = sync.OnceValues(func() (*senses, error) {
+var senseTable = sync.OnceValues(func() (*senseIndex, error) {
 	const name = "data/senses.tsv"
 	b, err := files.ReadFile(name)
 	if err != nil {
 		return nil, err
 	}
-	t := &senses{data: string(b)}
+	t := &senseIndex{data: string(b)}
 	for off, n := 0, 1; off < len(t.data); n++ {
 		end := strings.IndexByte(t.data[off:], '\n')
 		if end < 0 {

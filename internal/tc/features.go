@@ -646,16 +646,17 @@ func (c *spanCtx) senseFeatures(fs []feat) []feat {
 			around |= st.senses[i]
 		}
 	}
-	for _, g := range [...]struct {
-		ns  byte
-		set lexicon.Supersenses
-	}{{nsSense, in}, {nsSenseCtx, around}} {
-		n := len(fs)
-		g.set.Each(func(x lexicon.Supersense) {
-			fs = append(fs, feat{hash: hashByte(hashNS(g.ns), byte(x)), val: 1})
-		})
-		normalise(fs[n:])
-	}
+	return senseGroup(senseGroup(fs, nsSense, in), nsSenseCtx, around)
+}
+
+// senseGroup appends one feature of namespace ns per supersense of set,
+// the group scaled to unit length.
+func senseGroup(fs []feat, ns byte, set lexicon.Supersenses) []feat {
+	g := len(fs)
+	set.Each(func(x lexicon.Supersense) {
+		fs = append(fs, feat{hash: hashByte(hashNS(ns), byte(x)), val: 1})
+	})
+	normalise(fs[g:])
 	return fs
 }
 
