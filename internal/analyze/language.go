@@ -21,8 +21,12 @@ func foreign(d *doc.Document) []analysis.Skipped {
 	// merged back into one.
 	var out []analysis.Skipped
 	prevLine := -1
+	texts := make([]string, len(d.Lines))
 	for li, l := range d.Lines {
-		j := lang.Identify(d.TextOf(l))
+		texts[li] = d.TextOf(l)
+	}
+	for li, j := range lang.IdentifyLines(texts) {
+		l := d.Lines[li]
 		if j.English {
 			continue
 		}

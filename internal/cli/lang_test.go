@@ -23,8 +23,9 @@ func analyzeGolden(t *testing.T, name string) (analysis.Result, string) {
 	return res, stdout
 }
 
-// TestAnalyzeSkipsForeignParagraphs: a Persian post and a Spanish
-// paragraph inside an English article are not analysed, and both output
+// TestAnalyzeSkipsForeignParagraphs: a Persian post, a Spanish paragraph
+// and a Portuguese passage inside an English article are not analysed
+// (the passage's short line too), and both output
 // formats say so (the built-in model; -update rewrites the golden when it
 // is retrained).
 func TestAnalyzeSkipsForeignParagraphs(t *testing.T) {
@@ -32,6 +33,10 @@ func TestAnalyzeSkipsForeignParagraphs(t *testing.T) {
 	want := []analysis.Skipped{
 		{Start: 132, End: 297, Language: "Persian", Reason: "written in Arabic script"},
 		{Start: 299, End: 472, Language: "Spanish", Reason: "few English words; identified with confidence 1.00"},
+		{Start: 474, End: 584, Language: "Portuguese", Reason: "few English words; identified with confidence 1.00"},
+		// Alone this short line would be English (the library is unsure);
+		// next to a Portuguese one it is Portuguese.
+		{Start: 586, End: 638, Language: "Portuguese", Reason: "few English words; identified with confidence 0.32, as the paragraph next to it was"},
 	}
 	if len(res.Skipped) != len(want) {
 		t.Fatalf("skipped %+v, want %+v", res.Skipped, want)

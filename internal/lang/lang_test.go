@@ -59,8 +59,9 @@ func TestIdentifyReasons(t *testing.T) {
 }
 
 // TestCorpusParagraphsAreEnglish runs Identify over every paragraph (line)
-// of the 371 corpus articles, English news: none may be judged foreign
-// but the one paragraph in Latin, a quotation of a Vatican document.
+// of the 371 corpus articles, English news, and IdentifyLines over each
+// article's lines: none may be judged foreign but the one paragraph in
+// Latin, a quotation of a Vatican document.
 func TestCorpusParagraphsAreEnglish(t *testing.T) {
 	files, err := filepath.Glob(filepath.Join(testenv.PTC(t), "articles", "*.txt"))
 	if err != nil || len(files) == 0 {
@@ -72,19 +73,24 @@ func TestCorpusParagraphsAreEnglish(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, p := range strings.Split(string(b), "\n") {
+		lines := strings.Split(string(b), "\n")
+		together := IdentifyLines(lines)
+		for i, p := range lines {
 			if strings.TrimSpace(p) == "" {
 				continue
 			}
 			n++
 			if strings.HasPrefix(p, "Haec autem conscientia") {
-				if Identify(p).English {
+				if Identify(p).English || together[i].English {
 					t.Errorf("%s: the Latin paragraph is judged English", filepath.Base(f))
 				}
 				continue
 			}
 			if j := Identify(p); !j.English {
 				t.Errorf("%s: English paragraph judged %s (%s): %q", filepath.Base(f), j.Language, j.Reason, p)
+			}
+			if j := together[i]; !j.English {
+				t.Errorf("%s: English paragraph judged %s among its article's lines (%s): %q", filepath.Base(f), j.Language, j.Reason, p)
 			}
 		}
 	}
@@ -162,6 +168,57 @@ func TestMaxFunctionWord(t *testing.T) {
 		st.addWord(s)
 		if st.function != 0 {
 			t.Errorf("%q is counted as a function word", s)
+		}
+	}
+}
+
+// TestIdentifyLines: short lines of a Portuguese passage that the library
+// judges Portuguese without confidence are Portuguese next to a line it
+// is sure of, and only then; an English line next to the passage whose
+// unconfident guess is another language stays English.
+func TestIdentifyLines(t *testing.T) {
+	const (
+		sure1  = "O governo anunciou ontem que as eleições gerais serão realizadas na primavera, depois de meses de negociações."
+		short1 = "Vai mostrar que, no fim, a reforma está funcionando."
+		short2 = "Trata-se de uma escolha política, para um determinado projeto de governo."
+		sure2  = "A oposição continua dizendo que o plano é ruim para os trabalhadores:"
+		recipe = "Beat in baking powder, baking soda, cardamom, salt, and rose water." // Afrikaans, unsure
+		plain  = "The minister said on Monday that the vote would be held in the spring."
+	)
+	for _, l := range []string{short1, short2, recipe} {
+		if j := Identify(l); !j.English {
+			t.Fatalf("Identify(%q) = %s: the case this test needs is a line judged English alone", l, j.Language)
+		}
+	}
+	for _, tc := range []struct {
+		name  string
+		lines []string
+		want  string // one letter a line: P Portuguese, E English
+	}{
+		{"passage", []string{sure1, short1, short2, sure2}, "PPPP"},
+		{"chain from one side", []string{sure1, "", short1, short2, "", plain}, "P.PP.E"},
+		{"English neighbours", []string{plain, short1, plain}, "EEE"},
+		{"alone", []string{short1}, "E"},
+		{"other guess next to the passage", []string{sure1, recipe, plain}, "PEE"},
+	} {
+		var got strings.Builder
+		for i, j := range IdentifyLines(tc.lines) {
+			switch {
+			case strings.TrimSpace(tc.lines[i]) == "":
+				got.WriteByte('.')
+			case j.English:
+				got.WriteByte('E')
+			case j.Language == "Portuguese":
+				got.WriteByte('P')
+			default:
+				got.WriteByte('?')
+			}
+			if !j.English && j.Reason == "" {
+				t.Errorf("%s: line %d is %s without a reason", tc.name, i, j.Language)
+			}
+		}
+		if got.String() != tc.want {
+			t.Errorf("%s: got %s, want %s", tc.name, got.String(), tc.want)
 		}
 	}
 }
