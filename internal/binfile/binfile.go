@@ -5,9 +5,11 @@
 package binfile
 
 import (
+	"encoding/binary"
 	"errors"
 	"hash/crc32"
 	"io"
+	"unsafe"
 )
 
 // Writer passes writes to an underlying writer, counting the bytes and
@@ -46,4 +48,28 @@ func NoEOF(err error) error {
 		return io.ErrUnexpectedEOF
 	}
 	return err
+}
+
+// littleEndian reports whether this machine stores numbers as the file
+// does, so that a slice's memory can be filled from the file directly.
+var littleEndian = binary.NativeEndian.Uint16([]byte{1, 0}) == 1
+
+// Number is the element type ReadSlice reads.
+type Number interface{ float32 | uint32 | uint64 }
+
+// ReadSlice fills dst with len(dst) little-endian values read from r, as
+// binary.Read does, but on a little-endian machine by reading the bytes
+// straight into dst's memory: the model's 15 MB of weights decoded value
+// by value were a sixth of loading it. Input ending early is
+// io.ErrUnexpectedEOF (see NoEOF).
+func ReadSlice[T Number](r io.Reader, dst []T) error {
+	if len(dst) == 0 {
+		return nil
+	}
+	if !littleEndian {
+		return NoEOF(binary.Read(r, binary.LittleEndian, dst))
+	}
+	b := unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(dst))), len(dst)*int(unsafe.Sizeof(dst[0])))
+	_, err := io.ReadFull(r, b)
+	return NoEOF(err)
 }

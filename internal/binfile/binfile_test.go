@@ -2,10 +2,13 @@ package binfile
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"hash/crc32"
 	"io"
+	"math"
+	"slices"
 	"testing"
 )
 
@@ -55,5 +58,30 @@ func TestNoEOF(t *testing.T) {
 		if got := NoEOF(tt.in); !errors.Is(got, tt.want) || (tt.want == nil && got != nil) {
 			t.Errorf("NoEOF(%v) = %v, want %v", tt.in, got, tt.want)
 		}
+	}
+}
+
+// TestReadSlice: values read back as binary.Read reads them, a short
+// input is io.ErrUnexpectedEOF.
+func TestReadSlice(t *testing.T) {
+	fs := []float32{0, 1.5, -2.25, float32(math.Inf(1)), math.SmallestNonzeroFloat32}
+	us := []uint64{0, 1, 1 << 63, 0xdeadbeefcafe}
+	var b bytes.Buffer
+	binary.Write(&b, binary.LittleEndian, fs)
+	binary.Write(&b, binary.LittleEndian, us)
+	binary.Write(&b, binary.LittleEndian, []uint32{7, 8})
+	gotF, gotU, gotW := make([]float32, len(fs)), make([]uint64, len(us)), make([]uint32, 3)
+	r := bytes.NewReader(b.Bytes())
+	if err := ReadSlice(r, gotF); err != nil || !slices.Equal(gotF, fs) {
+		t.Errorf("float32s: %v %v", gotF, err)
+	}
+	if err := ReadSlice(r, gotU); err != nil || !slices.Equal(gotU, us) {
+		t.Errorf("uint64s: %v %v", gotU, err)
+	}
+	if err := ReadSlice(r, gotW); !errors.Is(err, io.ErrUnexpectedEOF) {
+		t.Errorf("3 uint32s from 8 bytes: err %v, want io.ErrUnexpectedEOF", err)
+	}
+	if err := ReadSlice(r, []uint32{}); err != nil {
+		t.Errorf("empty: %v", err)
 	}
 }

@@ -22,6 +22,9 @@ type crf struct {
 	// proj caches the dense projections of the most frequent words
 	// (see Model.prepareTagging); derived from dense, never stored.
 	proj []float32
+	// denseT is dense transposed (see transposeDense), for projectVec;
+	// set by Model.prepareTagging, derived, never stored.
+	denseT []float32
 	// col, when positive, is 1 + the offset of the CRF's weights in its
 	// model's interleaved sparse table (Model.sparse); 0 for CRFs outside
 	// one, such as cross-validation's.

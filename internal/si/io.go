@@ -90,9 +90,14 @@ func Read(r io.Reader, vecs *embed.Vectors) (*Model, error) {
 	br := bufio.NewReader(r)
 	var err error
 	get := func(v any) {
-		if err == nil {
-			err = binary.Read(br, binary.LittleEndian, v)
+		if err != nil {
+			return
 		}
+		if f, ok := v.([]float32); ok {
+			err = binfile.ReadSlice(br, f)
+			return
+		}
+		err = binary.Read(br, binary.LittleEndian, v)
 	}
 	mg := make([]byte, len(magic))
 	if _, err := io.ReadFull(br, mg); err != nil || string(mg) != magic {

@@ -210,11 +210,11 @@ func readSlice[T uint64 | float32](r io.Reader, n int) ([]T, error) {
 	const chunk = 1 << 16
 	out := make([]T, 0, min(n, chunk))
 	for len(out) < n {
-		buf := make([]T, min(n-len(out), chunk))
-		if err := binary.Read(r, binary.LittleEndian, buf); err != nil {
-			return nil, binfile.NoEOF(err)
+		k := len(out)
+		out = slices.Grow(out, min(n-k, chunk))[:k+min(n-k, chunk)]
+		if err := binfile.ReadSlice(r, out[k:]); err != nil {
+			return nil, err
 		}
-		out = append(out, buf...)
 	}
 	return out, nil
 }
