@@ -74,7 +74,7 @@ func (m *Model) WriteTo(w io.Writer) (int64, error) {
 		for _, c := range tg.members {
 			put(c.trans)
 			put(c.start)
-			put(c.w)
+			put(m.sparseOf(c))
 			put(c.dense)
 		}
 	}

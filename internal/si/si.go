@@ -797,7 +797,26 @@ func (m *Model) interleave() {
 		for r := range rows {
 			copy(m.sparse[r*k+j*nTags:r*k+(j+1)*nTags], c.w[r*nTags:(r+1)*nTags])
 		}
+		// Its weights are now read from m.sparse only (see sparseEmit
+		// and cues); keeping the CRF's own copy too was 6 MB of heap
+		// per CRF, a fifth of the loaded model, which the collector's
+		// heap goal doubles.
+		c.w = nil
 	}
+}
+
+// sparseOf returns c's sparse weights, row by row (nTags values a row):
+// its own, or its column of m.sparse once interleave has taken them.
+func (m *Model) sparseOf(c *crf) []float32 {
+	if c.w != nil || c.col == 0 {
+		return c.w
+	}
+	rows := 1 << m.bits
+	w := make([]float32, rows*nTags)
+	for r := range rows {
+		copy(w[r*nTags:(r+1)*nTags], m.sparse[r*m.sparseK+c.col-1:])
+	}
+	return w
 }
 
 // sentenceVec returns the mean vector of the words of sentence range r.

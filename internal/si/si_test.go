@@ -834,16 +834,20 @@ func TestTaggingMatchesTraining(t *testing.T) {
 			c.proj = proj
 			uncached := slices.Clone(s.prob)
 
+			// Training's view: the CRF with its own weights, which the
+			// model keeps only in the interleaved table.
+			own := *c
+			own.w, own.col = m.sparseOf(c), 0
 			dense := make([]float32, len(c.dense)/nTags)
 			for _, r := range ex.seqs {
 				n := r[1] - r[0]
 				e := make([]float64, n*nTags)
 				for i := r[0]; i < r[1]; i++ {
 					fillDense(vecs, ex.vecRows, i, r, ex.sentVec[ex.sentOf[i]], dense)
-					c.emit(ex.rows[ex.offs[i]:ex.offs[i+1]], dense, e[(i-r[0])*nTags:])
+					own.emit(ex.rows[ex.offs[i]:ex.offs[i+1]], dense, e[(i-r[0])*nTags:])
 				}
 				marg := make([]float64, n*nTags)
-				c.forwardBackward(e, make([]float64, n*nTags), make([]float64, n*nTags), marg, n, nil)
+				own.forwardBackward(e, make([]float64, n*nTags), make([]float64, n*nTags), marg, n, nil)
 				for i := r[0]; i < r[1]; i++ {
 					want := 1 - marg[(i-r[0])*nTags+tagO]
 					if !(math.Abs(cached[i]-want) < 1e-4 && math.Abs(uncached[i]-want) < 1e-4) {
