@@ -25,7 +25,7 @@ func analyzeGolden(t *testing.T, name string) (analysis.Result, string) {
 
 // TestAnalyzeSkipsForeignParagraphs: a Persian post, a Spanish paragraph
 // and a Portuguese passage inside an English article are not analysed
-// (the passage's short line too), and both output
+// (the passage's short lines too), and both output
 // formats say so (the built-in model; -update rewrites the golden when it
 // is retrained).
 func TestAnalyzeSkipsForeignParagraphs(t *testing.T) {
@@ -37,6 +37,9 @@ func TestAnalyzeSkipsForeignParagraphs(t *testing.T) {
 		// Alone this short line would be English (the library is unsure);
 		// next to a Portuguese one it is Portuguese.
 		{Start: 586, End: 638, Language: "Portuguese", Reason: "few English words; identified with confidence 0.32, as the paragraph next to it was"},
+		// Too short to judge alone; next to the passage, and guessed
+		// Portuguese, it is.
+		{Start: 640, End: 661, Language: "Portuguese", Reason: "a short line; identified with confidence 0.79, as the paragraph next to it was"},
 	}
 	if len(res.Skipped) != len(want) {
 		t.Fatalf("skipped %+v, want %+v", res.Skipped, want)

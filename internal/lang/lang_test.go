@@ -172,10 +172,11 @@ func TestMaxFunctionWord(t *testing.T) {
 	}
 }
 
-// TestIdentifyLines: short lines of a Portuguese passage that the library
-// judges Portuguese without confidence are Portuguese next to a line it
-// is sure of, and only then; an English line next to the passage whose
-// unconfident guess is another language stays English.
+// TestIdentifyLines: lines of a Portuguese passage that the library
+// judges Portuguese without confidence, or that are too short to judge
+// alone, are Portuguese next to a line it is sure of, and only then; an
+// English line next to the passage whose guess is another language, or
+// English, stays English.
 func TestIdentifyLines(t *testing.T) {
 	const (
 		sure1  = "O governo anunciou ontem que as eleições gerais serão realizadas na primavera, depois de meses de negociações."
@@ -184,6 +185,9 @@ func TestIdentifyLines(t *testing.T) {
 		sure2  = "A oposição continua dizendo que o plano é ruim para os trabalhadores:"
 		recipe = "Beat in baking powder, baking soda, cardamom, salt, and rose water." // Afrikaans, unsure
 		plain  = "The minister said on Monday that the vote would be held in the spring."
+		brief  = "E agora, o que fazer?"         // too short to judge alone; Portuguese
+		more   = "Read more: the full interview" // short; English
+		photo  = "Photo: Reuters"                // short; the library's guess is French
 	)
 	for _, l := range []string{short1, short2, recipe} {
 		if j := Identify(l); !j.English {
@@ -200,6 +204,10 @@ func TestIdentifyLines(t *testing.T) {
 		{"English neighbours", []string{plain, short1, plain}, "EEE"},
 		{"alone", []string{short1}, "E"},
 		{"other guess next to the passage", []string{sure1, recipe, plain}, "PEE"},
+		{"short line next to the passage", []string{brief, "", sure1, more, photo}, "P.PEE"},
+		{"short line alone", []string{brief}, "E"},
+		{"short line, another guess, next to the passage", []string{sure1, photo}, "PE"},
+		{"short line between English lines", []string{plain, brief, plain}, "EEE"},
 	} {
 		var got strings.Builder
 		for i, j := range IdentifyLines(tc.lines) {
