@@ -759,27 +759,34 @@ const knownRows = 1 << 16
 // projections of the most frequent words in every CRF. It must run before
 // the model is shared: Predict reads the tables without locking.
 func (m *Model) prepareTagging() {
-	m.interleave()
-	m.sumTypes()
-	if m.vecs == nil {
-		return
-	}
-	m.known = words.NewKnown(m.vecs, knownRows)
-	n := min(projCacheRows, m.vecs.Len())
-	var v []float32
-	for _, tg := range m.taggers {
-		for _, c := range tg.members {
-			if len(c.dense) == 0 {
-				continue
-			}
-			c.denseT = c.transposeDense(nil, m.vecs.Dim())
-			c.proj = make([]float32, n*projW)
-			for row := range n {
-				v = m.vecs.Vec(row, v)
-				projectVec(v, c.denseT, c.proj[row*projW:(row+1)*projW])
+	// The word facts and each CRF's projections are independent of the
+	// interleaved table and of each other: built on other cores while
+	// this one builds the table, they shorten a one-article 'unspun
+	// analyze', whose time is mostly loading (the work is the same).
+	var wg sync.WaitGroup
+	if m.vecs != nil {
+		wg.Go(func() { m.known = words.NewKnown(m.vecs, knownRows) })
+		n := min(projCacheRows, m.vecs.Len())
+		for _, tg := range m.taggers {
+			for _, c := range tg.members {
+				if len(c.dense) == 0 {
+					continue
+				}
+				wg.Go(func() {
+					c.denseT = c.transposeDense(nil, m.vecs.Dim())
+					c.proj = make([]float32, n*projW)
+					var v []float32
+					for row := range n {
+						v = m.vecs.Vec(row, v)
+						projectVec(v, c.denseT, c.proj[row*projW:(row+1)*projW])
+					}
+				})
 			}
 		}
 	}
+	m.interleave()
+	m.sumTypes()
+	wg.Wait()
 }
 
 // interleave builds m.sparse from the taggers' CRFs and gives each its
