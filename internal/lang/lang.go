@@ -172,9 +172,17 @@ func IdentifyLines(lines []string) []Judgement {
 		}
 		return ""
 	}
-	for changed := true; changed; {
+	// Sweeps alternate in direction, so that a passage carried line by
+	// line up the article takes one sweep, as one carried down does: a
+	// sweep in one direction only needed one sweep a line, quadratic in
+	// a long text.
+	for pass, changed := 0, true; changed; pass++ {
 		changed = false
-		for i := range js {
+		for k := range js {
+			i := k
+			if pass%2 == 1 {
+				i = len(js) - 1 - k
+			}
 			j := &js[i]
 			if !j.unsure && !j.short {
 				continue

@@ -201,6 +201,7 @@ func TestIdentifyLines(t *testing.T) {
 	}{
 		{"passage", []string{sure1, short1, short2, sure2}, "PPPP"},
 		{"chain from one side", []string{sure1, "", short1, short2, "", plain}, "P.PP.E"},
+		{"chain up", []string{plain, brief, short2, short1, brief, sure2}, "EPPPPP"},
 		{"English neighbours", []string{plain, short1, plain}, "EEE"},
 		{"alone", []string{short1}, "E"},
 		{"other guess next to the passage", []string{sure1, recipe, plain}, "PEE"},
