@@ -109,12 +109,13 @@ type feat struct {
 // document and shared by all its spans.
 type docStats struct {
 	d *doc.Document
-	// lower and stem are per word of d.Words, from its word table, as
-	// is vec, each word's vector row or -1.
-	lower, stem []string
-	vec         []int32
-	// isWord marks tokens with a letter or digit (not punctuation).
-	isWord []bool
+	// w is d's word table (words.Table.Words), read for each word's
+	// stem, vector row (-1 for none), supersenses and whether it has a
+	// letter or digit (IsWord; not punctuation).
+	w []words.Word
+	// lower is each word's normalised form, as in w, in the slice
+	// lexicon.Phrases reads.
+	lower []string
 	// plain marks the words (isWord) that are stopwords, looked up once
 	// per word type: the article and span vectors and the repetition
 	// features leave them out.
@@ -142,8 +143,6 @@ type docStats struct {
 	// superlatives), valence its VADER valence or 0 when unrated.
 	lexWord []lexicon.Kind
 	valence []float32
-	// senses is each token's WordNet supersenses.
-	senses []lexicon.Supersenses
 	// title is the end of the first line (the headline in PTC files).
 	title int
 	// articleVec is the averaged vector of the article's content words,
@@ -169,22 +168,17 @@ func newDocStatsOf(d *doc.Document, tab *words.Table, vecs Vectors, dim int) *do
 	n := len(d.Words)
 	s := &docStats{
 		d:       d,
-		vec:     make([]int32, n),
+		w:       tab.Words,
 		lower:   make([]string, n),
-		stem:    make([]string, n),
-		isWord:  make([]bool, n),
 		plain:   make([]bool, n),
 		lexWord: make([]lexicon.Kind, n),
 		valence: make([]float32, n),
-		senses:  make([]lexicon.Supersenses, n),
 		stemID:  make([]int32, n),
 	}
 	ids := make(map[string]int32, n/2+1)
 	for i := range d.Words {
 		w := &tab.Words[i]
 		s.lower[i] = w.Lower
-		s.stem[i] = w.Stem
-		s.isWord[i] = w.IsWord
 		s.lexWord[i] = w.Lex
 		if w.Superlative {
 			s.lexWord[i] |= lexicon.Superlative
@@ -192,10 +186,8 @@ func newDocStatsOf(d *doc.Document, tab *words.Table, vecs Vectors, dim int) *do
 		if w.Rated {
 			s.valence[i] = float32(w.Valence)
 		}
-		s.vec[i] = w.Vec
-		s.senses[i] = w.Senses
 		s.stemID[i] = -1
-		if !s.isWord[i] {
+		if !w.IsWord {
 			continue
 		}
 		// A word seen before has its stem's id and its stopword flag: the
@@ -207,10 +199,10 @@ func newDocStatsOf(d *doc.Document, tab *words.Table, vecs Vectors, dim int) *do
 			continue
 		}
 		s.plain[i] = stopword(w.Lower)
-		id, ok := ids[s.stem[i]]
+		id, ok := ids[w.Stem]
 		if !ok {
 			id = int32(len(s.stemCount))
-			ids[s.stem[i]] = id
+			ids[w.Stem] = id
 			s.stemCount = append(s.stemCount, 0)
 		}
 		s.stemID[i] = id
@@ -239,10 +231,10 @@ func newDocStatsOf(d *doc.Document, tab *words.Table, vecs Vectors, dim int) *do
 		direct = direct && vecs.Dim() == dim
 		var buf []float32
 		for i := range s.lower {
-			if !s.isWord[i] || s.plain[i] {
+			if !s.w[i].IsWord || s.plain[i] {
 				continue
 			}
-			if row := s.vec[i]; row >= 0 {
+			if row := s.w[i].Vec; row >= 0 {
 				if direct {
 					adder.AddVec(int(row), 1, s.articleVec)
 					continue
@@ -347,7 +339,7 @@ func (c *spanCtx) extract(cfg config, fs []feat) []feat {
 
 	nWords := 0
 	for i := c.wi; i < c.wj; i++ {
-		if st.isWord[i] {
+		if st.w[i].IsWord {
 			nWords++
 		}
 	}
@@ -356,8 +348,8 @@ func (c *spanCtx) extract(cfg config, fs []feat) []feat {
 	g := len(fs)
 	for i := c.wi; i < c.wj; i++ {
 		addCue(feat{hash: hashString(hashNS(nsWord), st.lower[i]), val: 1, cue: cueWord, arg: int32(i)})
-		if st.stem[i] != st.lower[i] {
-			add(hashString(hashNS(nsStem), st.stem[i]), 1)
+		if st.w[i].Stem != st.lower[i] {
+			add(hashString(hashNS(nsStem), st.w[i].Stem), 1)
 		}
 	}
 	if cfg.Bigrams {
@@ -374,8 +366,8 @@ func (c *spanCtx) extract(cfg config, fs []feat) []feat {
 		// say that they come together.
 		h := hashNS(nsIdentity)
 		for i := c.wi; i < c.wj; i++ {
-			if st.isWord[i] {
-				h = hashString(hashByte(h, ' '), st.stem[i])
+			if st.w[i].IsWord {
+				h = hashString(hashByte(h, ' '), st.w[i].Stem)
 			}
 		}
 		addCue(feat{hash: h, val: 1, cue: cueSpan})
@@ -400,10 +392,10 @@ func (c *spanCtx) extract(cfg config, fs []feat) []feat {
 			if i >= c.wi && i < c.wj {
 				continue
 			}
-			if !st.isWord[i] {
+			if !st.w[i].IsWord {
 				continue
 			}
-			addCue(feat{hash: hashString(hashNS(nsCtx), st.stem[i]), val: 1, cue: cueCtx, arg: int32(i)})
+			addCue(feat{hash: hashString(hashNS(nsCtx), st.w[i].Stem), val: 1, cue: cueCtx, arg: int32(i)})
 		}
 		normalise(fs[g:])
 	}
@@ -421,7 +413,7 @@ func (c *spanCtx) extract(cfg config, fs []feat) []feat {
 	if c.wi <= c.si {
 		atStart = 1
 	}
-	if c.wj >= c.sj || (c.wj+1 == c.sj && !st.isWord[c.wj]) {
+	if c.wj >= c.sj || (c.wj+1 == c.sj && !st.w[c.wj].IsWord) {
 		atEnd = 1
 	}
 	add(hashByte(hashByte(hashNS(nsEdge), atStart), atEnd), 1)
@@ -465,7 +457,7 @@ func (c *spanCtx) extract(cfg config, fs []feat) []feat {
 	add(hashByte(hashByte(hashNS(nsRepShort), rb), bin(nWords, 1, 3, 6)), 1)
 	bestI, best := -1, int32(0)
 	for i := c.wi; i < c.wj; i++ {
-		if !st.isWord[i] || len(st.lower[i]) < 4 || st.plain[i] {
+		if !st.w[i].IsWord || len(st.lower[i]) < 4 || st.plain[i] {
 			continue
 		}
 		if n := st.stemCount[st.stemID[i]]; n > best {
@@ -490,7 +482,7 @@ func (c *spanCtx) extract(cfg config, fs []feat) []feat {
 	upper, letters, capWords, words := 0, 0, 0, 0
 	for i := c.wi; i < c.wj; i++ {
 		w := d.Words[i].Text
-		if !st.isWord[i] {
+		if !st.w[i].IsWord {
 			continue
 		}
 		words++
@@ -637,13 +629,13 @@ func (c *spanCtx) senseFeatures(fs []feat) []feat {
 	st := c.st
 	var in, around lexicon.Supersenses
 	for i := c.si; i < c.sj; i++ {
-		if !st.isWord[i] || st.plain[i] {
+		if !st.w[i].IsWord || st.plain[i] {
 			continue
 		}
 		if i >= c.wi && i < c.wj {
-			in |= st.senses[i]
+			in |= st.w[i].Senses
 		} else {
-			around |= st.senses[i]
+			around |= st.w[i].Senses
 		}
 	}
 	return senseGroup(senseGroup(fs, nsSense, in), nsSenseCtx, around)

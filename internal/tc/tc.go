@@ -389,10 +389,10 @@ func denseFeatures(vecs Vectors, c *spanCtx, dim int, dst, buf []float32) ([]flo
 	adder, direct := vecs.(vectorAdder)
 	direct = direct && vecs.Dim() == dim
 	addWord := func(block []float32, i int) {
-		if !st.isWord[i] || st.plain[i] {
+		if !st.w[i].IsWord || st.plain[i] {
 			return
 		}
-		row := st.vec[i]
+		row := st.w[i].Vec
 		if row < 0 {
 			return
 		}
@@ -542,7 +542,7 @@ const maxCues = cue.Max + 2
 func (c *spanCtx) onlyWord() int {
 	w := -1
 	for i := c.wi; i < c.wj; i++ {
-		if c.st.isWord[i] && !c.st.plain[i] {
+		if c.st.w[i].IsWord && !c.st.plain[i] {
 			if w >= 0 {
 				return -1
 			}
@@ -565,13 +565,13 @@ func (c *spanCtx) cue(f feat, top technique.Technique) (cue.Cue, bool) {
 	switch f.cue {
 	case cueWord:
 		i := int(f.arg)
-		if k := st.lexWord[i]; k != 0 && st.isWord[i] {
+		if k := st.lexWord[i]; k != 0 && st.w[i].IsWord {
 			return cue.Cue{Kind: cue.List, List: k, Start: int32(i), End: int32(i + 1)}, true
 		}
 		return word(cue.Typical, i)
 	case cueBigram:
 		i := int(f.arg)
-		if !st.isWord[i] || !st.isWord[i+1] || !cue.Quotable(d, i, st.lower[i]) && !cue.Quotable(d, i+1, st.lower[i+1]) {
+		if !st.w[i].IsWord || !st.w[i+1].IsWord || !cue.Quotable(d, i, st.lower[i]) && !cue.Quotable(d, i+1, st.lower[i+1]) {
 			return cue.Cue{}, false
 		}
 		return cue.Cue{Kind: cue.Typical, Tech: int8(top), Start: int32(i), End: int32(i + 2)}, true
@@ -663,10 +663,10 @@ func possessive(w, base string) bool {
 // wordRange returns the span's words without punctuation at either end.
 func (c *spanCtx) wordRange() (a, b int) {
 	a, b = c.wi, c.wj
-	for a < b && !c.st.isWord[a] {
+	for a < b && !c.st.w[a].IsWord {
 		a++
 	}
-	for b > a && !c.st.isWord[b-1] {
+	for b > a && !c.st.w[b-1].IsWord {
 		b--
 	}
 	return a, b
