@@ -113,8 +113,7 @@ type docStats struct {
 	// stem, vector row (-1 for none), supersenses and whether it has a
 	// letter or digit (IsWord; not punctuation).
 	w []words.Word
-	// lower is each word's normalised form, as in w, in the slice
-	// lexicon.Phrases reads.
+	// lower is each word's normalised form (words.Table.Lower).
 	lower []string
 	// plain marks the words (isWord) that are stopwords, looked up once
 	// per word type: the article and span vectors and the repetition
@@ -169,7 +168,7 @@ func newDocStatsOf(d *doc.Document, tab *words.Table, vecs Vectors, dim int) *do
 	s := &docStats{
 		d:       d,
 		w:       tab.Words,
-		lower:   make([]string, n),
+		lower:   tab.Lower,
 		plain:   make([]bool, n),
 		lexWord: make([]lexicon.Kind, n),
 		valence: make([]float32, n),
@@ -178,7 +177,6 @@ func newDocStatsOf(d *doc.Document, tab *words.Table, vecs Vectors, dim int) *do
 	ids := make(map[string]int32, n/2+1)
 	for i := range d.Words {
 		w := &tab.Words[i]
-		s.lower[i] = w.Lower
 		s.lexWord[i] = w.Lex
 		if w.Superlative {
 			s.lexWord[i] |= lexicon.Superlative

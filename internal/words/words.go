@@ -49,6 +49,8 @@ type Word struct {
 // Table holds one Word per doc.Word of a document, in order.
 type Table struct {
 	Words []Word
+	// Lower holds each Word's Lower, in the slice lexicon.Phrases reads.
+	Lower []string
 }
 
 // Known is a table of word vectors with the facts New needs about its
@@ -145,8 +147,8 @@ func (k *Known) fill(x *Word, row int) bool {
 // New builds the table of d's words; vecs may be nil, or a *Known.
 func New(d *doc.Document, vecs Vectors) *Table {
 	kn, _ := vecs.(*Known)
-	t := &Table{Words: make([]Word, len(d.Words))}
-	lowers := make([]string, len(d.Words))
+	t := &Table{Words: make([]Word, len(d.Words)), Lower: make([]string, len(d.Words))}
+	lowers := t.Lower
 	// A word seen before in the document copies its facts: most tokens
 	// of an article repeat an earlier one, and one map look-up here spares
 	// three in the lexicons and the vectors.
