@@ -57,6 +57,10 @@ func hostileTexts() []struct{ name, text string } {
 		{"quoted sentence repeated", fill(`He said: "This is a disaster for the whole nation and the people." `)},
 		{"unbalanced quotes", fill(`“They lie "to us «again `)},
 		{"one line of punctuation", fill("abc,def.ghi!")},
+		// Language identification's fixed cost per line, about a third of
+		// a millisecond, is paid once per distinct line.
+		{"foreign paragraph repeated", fill("O governo anunciou ontem que as eleições gerais serão realizadas na primavera, depois de meses de negociações.\n")},
+		{"short foreign line repeated between foreign ones", fill("A oposição continua dizendo que o plano é ruim para os trabalhadores.\nE agora, o que fazer?\n")},
 	}
 }
 

@@ -154,10 +154,24 @@ var english = Judgement{English: true, Language: "English"}
 // "Passages" in the package comment). Such a line then joins its
 // neighbour's passage, and may in turn carry the one after it.
 func IdentifyLines(lines []string) []Judgement {
+	// Lines repeated in the text are judged once: the library's fixed
+	// cost per call (a third of a millisecond) made a 2 MB text of one
+	// line repeated take seconds.
+	seen := make(map[string]Judgement)
 	js := make([]Judgement, len(lines))
 	for i, l := range lines {
-		js[i] = identify(l)
+		j, ok := seen[l]
+		if !ok {
+			j = identify(l)
+			seen[l] = j
+		}
+		js[i] = j
 	}
+	type guess struct {
+		lang       whatlanggo.Lang
+		confidence float64
+	}
+	asked := make(map[string]guess) // short lines, by text
 	blank := func(i int) bool { return strings.TrimSpace(lines[i]) == "" }
 	// near returns the language of the nearest non-blank line from i in
 	// step direction when it is foreign, else "".
@@ -194,12 +208,17 @@ func IdentifyLines(lines []string) []Judgement {
 			if j.short && !j.unsure {
 				// Asked only now, next to a foreign line: short lines
 				// are most of an article, and alone never judged.
-				info := whatlanggo.DetectWithOptions(probe(stripLinks(lines[i])), latinNews)
-				if info.Lang < 0 || info.Lang == whatlanggo.Eng {
+				g, ok := asked[lines[i]]
+				if !ok {
+					info := whatlanggo.DetectWithOptions(probe(stripLinks(lines[i])), latinNews)
+					g = guess{info.Lang, info.Confidence}
+					asked[lines[i]] = g
+				}
+				if g.lang < 0 || g.lang == whatlanggo.Eng {
 					j.short = false
 					continue
 				}
-				j.unsure, j.guess, j.confidence = true, info.Lang, info.Confidence
+				j.unsure, j.guess, j.confidence = true, g.lang, g.confidence
 			}
 			if g := j.guess.String(); g != before && g != after {
 				continue
