@@ -195,7 +195,7 @@ func loadAnalyzer(path string) (*analyze.Analyzer, error) {
 var loadMu sync.Mutex
 
 func loadModel(path string) (*model.Model, error) {
-	// Loading allocates some 60 MB of tables that live as long as the
+	// Loading allocates some 45 MB of tables that live as long as the
 	// process, and as many again of buffers that do not; collecting while
 	// they arrive marked the growing heap over and over, and that was half
 	// the CPU time of a one-article 'unspun analyze' (0.53 against 0.29
