@@ -11,7 +11,6 @@ import (
 	"runtime/debug"
 	"strings"
 
-	"unspun/internal/analyze"
 	"unspun/internal/fetch"
 	"unspun/internal/metrics"
 	"unspun/internal/server"
@@ -134,7 +133,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	a, err := analyze.Default()
+	a, err := loadAnalyzer("")
 	if err != nil {
 		return fmt.Errorf("load model: %w", err)
 	}

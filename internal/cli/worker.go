@@ -15,7 +15,6 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"unspun/internal/analyze"
 	"unspun/internal/fetch"
 	"unspun/internal/jobs"
 	"unspun/internal/metrics"
@@ -140,7 +139,7 @@ func runWorker(ctx context.Context, env *Env, args []string) error {
 	if _, ok := st.Postgres(); !ok {
 		return usageErrorf("worker needs a PostgreSQL database (--db postgres://…); with SQLite run 'unspun serve --watch'")
 	}
-	a, err := analyze.Default()
+	a, err := loadAnalyzer("")
 	if err != nil {
 		return fmt.Errorf("load model: %w", err)
 	}
