@@ -95,7 +95,12 @@ type Judgement struct {
 // Identify judges whether text is English. See the package comment for
 // the rules; it never fails.
 func Identify(text string) Judgement {
-	j := identify(text)
+	return identify(text).settled()
+}
+
+// settled is j as callers see it: an English judgement without the
+// library's unconfident guess or the short-line mark.
+func (j Judgement) settled() Judgement {
 	if j.unsure || j.short {
 		return english
 	}
@@ -235,9 +240,7 @@ func IdentifyLines(lines []string) []Judgement {
 		}
 	}
 	for i := range js {
-		if js[i].unsure || js[i].short {
-			js[i] = english
-		}
+		js[i] = js[i].settled()
 	}
 	return js
 }

@@ -151,7 +151,7 @@ var senseTable = sync.OnceValues(func() (*senseIndex, error) {
 		if !ok || w == "" {
 			return nil, fmt.Errorf("%s:%d: want word TAB supersense numbers, got %q", name, n, line)
 		}
-		if k := len(t.words); k > 0 && t.data[t.words[k-1][0]:t.words[k-1][1]] >= w {
+		if k := len(t.words); k > 0 && t.word(uint32(k-1)) >= w {
 			return nil, fmt.Errorf("%s:%d: %q is out of order", name, n, w)
 		}
 		var s Supersenses

@@ -46,14 +46,9 @@ func (m *Model) cues(weights *crf, d *doc.Document, s *scratch, sp Span) []cue.C
 	}
 	s.cueAt = resize(s.cueAt, (hi-lo+1)*numTemplates) // index in cs + 1; 0 for none
 	cs := s.pulls[:0]                                 // kept in s for the next span
-	// The weights are read from the interleaved table when the CRF is in
-	// it (the same values): tagging has just read the span's rows there,
-	// while the CRF's own 6 MB are cold, and their cache misses were half
-	// of explaining.
-	ws, stride := weights.w, nTags
-	if weights.col != 0 {
-		ws, stride = m.sparse[weights.col-1:], m.sparseK
-	}
+	// The weights are read where tagging has just read the span's rows
+	// (the interleaved table, for a model's CRFs).
+	ws, stride := m.sparseTable(weights)
 	for i := a; i < b; i++ {
 		tag := uint32(tagI)
 		if i == a {

@@ -669,8 +669,12 @@ func (m *Model) project(c *crf, di *docInfo, s *scratch) {
 	}
 	// Sized before any row is taken, so that no row moves.
 	s.proj = resize(s.proj, rare*projW)
+	wt := c.denseT // c's transposed dense weights
+	if wt == nil && rare > 0 {
+		s.denseT = c.transposeDense(s.denseT, m.vecs.Dim())
+		wt = s.denseT
+	}
 	rare = 0
-	var wt []float32 // c's transposed dense weights, once a word needs them
 	for i, t := range di.toks {
 		switch {
 		case t.vecRow < 0:
@@ -686,12 +690,6 @@ func (m *Model) project(c *crf, di *docInfo, s *scratch) {
 			out := (*[projW]float32)(s.proj[rare*projW:])
 			rare++
 			s.dense = m.vecs.Vec(t.vecRow, s.dense)
-			if wt == nil {
-				if wt = c.denseT; wt == nil {
-					s.denseT = c.transposeDense(s.denseT, m.vecs.Dim())
-					wt = s.denseT
-				}
-			}
 			projectVec(s.dense, wt, out[:])
 			s.projAt[i] = out
 		}
@@ -812,16 +810,27 @@ func (m *Model) interleave() {
 	}
 }
 
-// sparseOf returns c's sparse weights, row by row (nTags values a row):
-// its own, or its column of m.sparse once interleave has taken them.
+// sparseTable returns where c's sparse weights are: row r's nTags values
+// start at ws[r*stride]. They are c's own for a CRF outside the model's
+// interleaved table (cross-validation's), else its column of m.sparse.
+func (m *Model) sparseTable(c *crf) (ws []float32, stride int) {
+	if c.col == 0 {
+		return c.w, nTags
+	}
+	return m.sparse[c.col-1:], m.sparseK
+}
+
+// sparseOf returns c's sparse weights, row by row (nTags values a row),
+// for writing: its own, or a copy of its column of m.sparse.
 func (m *Model) sparseOf(c *crf) []float32 {
-	if c.w != nil || c.col == 0 {
-		return c.w
+	ws, stride := m.sparseTable(c)
+	if stride == nTags {
+		return ws
 	}
 	rows := 1 << m.bits
 	w := make([]float32, rows*nTags)
 	for r := range rows {
-		copy(w[r*nTags:(r+1)*nTags], m.sparse[r*m.sparseK+c.col-1:])
+		copy(w[r*nTags:(r+1)*nTags], ws[r*stride:])
 	}
 	return w
 }

@@ -209,9 +209,9 @@ func Read(r io.Reader, vecs Vectors) (*Model, error) {
 func readSlice[T uint64 | float32](r io.Reader, n int) ([]T, error) {
 	const chunk = 1 << 16
 	out := make([]T, 0, min(n, chunk))
-	for len(out) < n {
-		k := len(out)
-		out = slices.Grow(out, min(n-k, chunk))[:k+min(n-k, chunk)]
+	for k := 0; k < n; k = len(out) {
+		more := min(n-k, chunk)
+		out = slices.Grow(out, more)[:k+more]
 		if err := binfile.ReadSlice(r, out[k:]); err != nil {
 			return nil, err
 		}

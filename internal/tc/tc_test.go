@@ -795,25 +795,35 @@ func withVersion(raw []byte, v uint32) []byte {
 	return out
 }
 
-func TestReadFormat2(t *testing.T) {
+// oldFormatRoundTrip trains a toy model with opts, which leave out the
+// features of the formats after version, and checks that it is written
+// as that version and that reading it back re-encodes it unchanged; it
+// returns the corpus, the model and the model read back.
+func oldFormatRoundTrip(t *testing.T, opts Options, version uint32, without string) ([]*corpus.Article, *Model, *Model) {
+	t.Helper()
 	arts := toyCorpus(4)
-	m, err := Train(arts, nil, Options{Epochs: 5, Folds: 3, NoIdentity: true, NoSenses: true})
+	m, err := Train(arts, nil, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	// A model without the whole-span feature is written, and read, as
-	// format 2, so a format 2 file re-encodes unchanged.
 	raw := modelBytes(t, m)
-	if v := binary.LittleEndian.Uint32(raw[len(magic):]); v != 2 {
-		t.Fatalf("a model without the whole-span feature is written as format %d, want 2", v)
+	if v := binary.LittleEndian.Uint32(raw[len(magic):]); v != version {
+		t.Fatalf("a model without %s is written as format %d, want %d", without, v, version)
 	}
 	m2, err := Read(bytes.NewReader(raw), nil)
 	if err != nil {
-		t.Fatalf("reading a format 2 model: %v", err)
+		t.Fatalf("reading a format %d model: %v", version, err)
 	}
 	if !bytes.Equal(modelBytes(t, m2), raw) {
-		t.Error("a format 2 model re-encodes differently")
+		t.Errorf("a format %d model re-encodes differently", version)
 	}
+	return arts, m, m2
+}
+
+func TestReadFormat2(t *testing.T) {
+	// A model without the whole-span feature is written, and read, as
+	// format 2, so a format 2 file re-encodes unchanged.
+	arts, m, m2 := oldFormatRoundTrip(t, Options{Epochs: 5, Folds: 3, NoIdentity: true, NoSenses: true}, 2, "the whole-span feature")
 	if v := binary.LittleEndian.Uint32(modelBytes(t, trainToy(t, 4))[len(magic):]); v != formatVersion {
 		t.Errorf("a model with the whole-span feature is written as format %d, want %d", v, formatVersion)
 	}
@@ -825,7 +835,7 @@ func TestReadFormat2(t *testing.T) {
 		}
 	}
 	// Format 2 never had the feature: a file claiming both is corrupt.
-	_, err = Read(bytes.NewReader(withVersion(modelBytes(t, trainToy(t, 4)), 2)), nil)
+	_, err := Read(bytes.NewReader(withVersion(modelBytes(t, trainToy(t, 4)), 2)), nil)
 	if err == nil || !strings.Contains(err.Error(), "corrupt") {
 		t.Errorf("format 2 with the whole-span feature: err = %v, want corrupt", err)
 	}
@@ -871,30 +881,15 @@ func TestIdentityCue(t *testing.T) {
 }
 
 func TestReadFormat3(t *testing.T) {
-	arts := toyCorpus(4)
-	m, err := Train(arts, nil, Options{Epochs: 5, Folds: 3, NoSenses: true})
-	if err != nil {
-		t.Fatal(err)
-	}
 	// A model without the supersense features is written, and read, as
 	// format 3, so a format 3 file (the previous release's) re-encodes
 	// unchanged and predicts as it did.
-	raw := modelBytes(t, m)
-	if v := binary.LittleEndian.Uint32(raw[len(magic):]); v != 3 {
-		t.Fatalf("a model without supersenses is written as format %d, want 3", v)
-	}
-	m2, err := Read(bytes.NewReader(raw), nil)
-	if err != nil {
-		t.Fatalf("reading a format 3 model: %v", err)
-	}
-	if !bytes.Equal(modelBytes(t, m2), raw) {
-		t.Error("a format 3 model re-encodes differently")
-	}
+	_, _, m2 := oldFormatRoundTrip(t, Options{Epochs: 5, Folds: 3, NoSenses: true}, 3, "supersenses")
 	if m2.cfg.Senses {
 		t.Error("a format 3 model reads with supersenses on")
 	}
 	// Format 3 never had the feature: a file claiming it is corrupt.
-	_, err = Read(bytes.NewReader(withVersion(modelBytes(t, trainToy(t, 4)), 3)), nil)
+	_, err := Read(bytes.NewReader(withVersion(modelBytes(t, trainToy(t, 4)), 3)), nil)
 	if err == nil || !strings.Contains(err.Error(), "corrupt") {
 		t.Errorf("format 3 with supersenses: err = %v, want corrupt", err)
 	}
