@@ -73,6 +73,42 @@ func TestAnalyzeTitleLine(t *testing.T) {
 	if !inTitle || len(res.Sentences) == 0 || res.Sentences[0].Start != 0 || res.Sentences[0].End != titleEnd {
 		t.Errorf("the title is not analysed: spans %+v, sentences %+v", res.Spans, res.Sentences)
 	}
+	if n := headlineCues(res); n == 0 {
+		t.Errorf("no fragment of the title says it is in the headline: %+v", res.Spans)
+	}
+}
+
+// TestAnalyzeLeadLine: text that starts with its lead, not a title, is
+// analysed as prose: no fragment of its first sentence is explained by
+// being "in the headline" (see doc.Document.Headline).
+func TestAnalyzeLeadLine(t *testing.T) {
+	res, _ := analyzeGolden(t, "lead-line")
+	lead := 0
+	for _, s := range res.Spans {
+		if s.Start < len([]rune(strings.SplitN(res.Text, "\n", 2)[0])) {
+			lead++
+		}
+	}
+	if lead == 0 {
+		t.Fatalf("nothing found in the lead sentence, which the test needs: %+v", res.Spans)
+	}
+	if n := headlineCues(res); n > 0 {
+		t.Errorf("%d fragments of a lead sentence are said to be in the headline: %+v", n, res.Spans)
+	}
+}
+
+// headlineCues counts res's fragments with the cue "it is in the
+// headline".
+func headlineCues(res analysis.Result) int {
+	n := 0
+	for _, s := range res.Spans {
+		for _, c := range s.Cues {
+			if c == "it is in the headline" {
+				n++
+			}
+		}
+	}
+	return n
 }
 
 // TestAnalyzeTargets: who is being labelled is shown after a Name calling

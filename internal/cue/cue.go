@@ -481,7 +481,7 @@ func (f *Fragment) text(c Cue) string {
 			return "the sentence has a question mark"
 		}
 	case Headline:
-		if len(d.Lines) > 0 && f.Start < d.Lines[0].End {
+		if h, ok := d.Headline(); ok && f.Start < h.End {
 			return "it is in the headline"
 		}
 	case Rhetoric:

@@ -577,3 +577,57 @@ func TestIsByline(t *testing.T) {
 		}
 	}
 }
+
+func TestHeadline(t *testing.T) {
+	long := strings.Repeat("word ", 41)
+	for _, tc := range []struct {
+		name, text string
+		want       string // the headline's text; "" for none
+	}{
+		{"corpus title", "Kavanaugh Nomination Is Exploding in Trump’s Face\n\nBody.\n", "Kavanaugh Nomination Is Exploding in Trump’s Face"},
+		{"short title with full stop", "Assange Never Met Manafort.\n\nBody.", "Assange Never Met Manafort."},
+		{"question", "Is this the end of the free press? Critics say so and more now\n\nBody.", "Is this the end of the free press? Critics say so and more now"},
+		{"long title without full stop", "Kate Steinle's death at the hands of a Mexican national became a flashpoint in the immigration debate — here's the story behind her killing\n\nBody.",
+			"Kate Steinle's death at the hands of a Mexican national became a flashpoint in the immigration debate — here's the story behind her killing"},
+		{"one line of text", "The committee met on Tuesday.", "The committee met on Tuesday."},
+		{"lead sentence", "New York (CNN Business) Just two seasons ago the NFL found itself in a media maelstrom.\n\nThe league's TV viewership was up.", ""},
+		{"lead sentence in quotes", "“We will never stop fighting for the people of this great nation,” the senator said on Friday.”\n\nMore.", ""},
+		{"lead with closing bracket", "The vote was held on Friday after a long debate in the chamber (the second this year.)\n\nMore.", ""},
+		{"too long", long + "\n\nBody.", ""},
+		{"blank first line", "\nTitle below a blank line\n\nBody.", ""},
+		{"punctuation only", "***\n\nBody.", ""},
+		{"empty", "", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d := New("1", tc.text)
+			h, ok := d.Headline()
+			switch {
+			case tc.want == "" && ok:
+				t.Errorf("Headline() = %q, want none", d.TextOf(h))
+			case tc.want != "" && !ok:
+				t.Errorf("Headline() = none, want %q", tc.want)
+			case ok && d.TextOf(h) != tc.want:
+				t.Errorf("Headline() = %q, want %q", d.TextOf(h), tc.want)
+			}
+		})
+	}
+}
+
+// TestCorpusTitlesAreHeadlines checks the rule against the corpus: every
+// article's line 1 is its title, and the models learnt titles from those.
+func TestCorpusTitlesAreHeadlines(t *testing.T) {
+	arts, err := filepath.Glob(filepath.Join(testenv.PTC(t), "articles", "article*.txt"))
+	if err != nil || len(arts) < 300 {
+		t.Fatalf("%d PTC articles (%v), want the 371", len(arts), err)
+	}
+	for _, p := range arts {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := New("", string(b))
+		if _, ok := d.Headline(); !ok {
+			t.Errorf("%s: line 1 %q is not taken as a headline", p, d.TextOf(d.Lines[0]))
+		}
+	}
+}

@@ -53,3 +53,23 @@ func ExampleNew() {
 	// quote "«I did nothing wrong.»"
 	// quote "“They “always” lie,”"
 }
+
+// Line 1 is read as the headline, as the corpus puts its titles there,
+// unless it is a sentence of prose: text pasted without a title starts
+// with its lead.
+func ExampleDocument_Headline() {
+	for _, text := range []string{
+		"Corrupt Elites Plunder the Nation\n\nThe minister resigned on Friday.",
+		"The minister resigned on Friday after a week of protests outside the parliament building.\n\nHe denied everything.",
+	} {
+		d := doc.New("", text)
+		if h, ok := d.Headline(); ok {
+			fmt.Printf("headline %q\n", d.TextOf(h))
+		} else {
+			fmt.Println("no headline")
+		}
+	}
+	// Output:
+	// headline "Corrupt Elites Plunder the Nation"
+	// no headline
+}

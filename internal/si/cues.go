@@ -224,7 +224,7 @@ func fact(d *doc.Document, s *scratch, c pull, a, b int) (cue.Cue, bool) {
 	case tSentQuest:
 		return cue.Cue{Kind: cue.Question}, true
 	case tArtPos:
-		return cue.Cue{Kind: cue.Headline}, t.sent == 0
+		return cue.Cue{Kind: cue.Headline}, t.sent == 0 && s.di.title
 	case tRepeat:
 		return at(cue.Repeat, k, k+1), in && int(s.di.count[k]) >= cue.MinWordRepeats && quotable(k)
 	case tRepeatBigram:

@@ -17,7 +17,7 @@ import (
 type heldOut struct {
 	ex   *example
 	prob []float64
-	di   docInfo // just the sentences, for decode and spanFeatures
+	di   docInfo // just the sentences and the headline, for decode and spanFeatures
 	fold int     // the fold the article was held out in
 }
 
@@ -109,7 +109,9 @@ func foldHeld(exs []*example, opts Options, fit func(f int, train []*example, na
 		}
 		prob := fit(f, train, fmt.Sprintf("fold %d/%d", f+1, k))
 		for _, ex := range test {
-			held = append(held, heldOut{ex: ex, prob: prob(ex), di: docInfo{sents: ex.seqs, toks: tokSents(ex)}, fold: f})
+			di := docInfo{sents: ex.seqs, toks: tokSents(ex)}
+			_, di.title = ex.art.Doc.Headline()
+			held = append(held, heldOut{ex: ex, prob: prob(ex), di: di, fold: f})
 		}
 	}
 	// A fixed order, whatever the fold layout.

@@ -98,6 +98,9 @@ type docInfo struct {
 	sentExc   []bool
 	sentQst   []bool
 	sentQuo   []bool
+	// title is whether the article starts with a headline (see
+	// doc.Document.Headline): its first sentence is then the title.
+	title bool
 	// article-wide style: buckets of loaded-word density, exclamations,
 	// questions, sentiment strength, quoted share and length.
 	artStyle [6]string
@@ -112,6 +115,7 @@ func (m *Model) analyse(d *doc.Document, tab *words.Table, di *docInfo) {
 	}
 	di.toks = di.toks[:0]
 	di.sents = di.sents[:0]
+	_, di.title = d.Headline()
 	di.count = resize(di.count, len(ws))
 	di.pair = resize(di.pair, len(ws))
 	di.typeCount = resize(di.typeCount, len(ws))
@@ -354,7 +358,7 @@ func (x *extractor) sentenceFeatures(di *docInfo, s int) {
 	}
 	x.add1(tSentLen, 0, bucket(n, 5, 10, 20, 35, 60))
 	switch {
-	case s == 0:
+	case s == 0 && di.title:
 		x.add1(tArtPos, 0, "title")
 	case s <= 3:
 		x.add1(tArtPos, 0, "lead")

@@ -66,7 +66,7 @@ func spanFeatures(d *doc.Document, di *docInfo, prob []float64, art float64, c c
 	f[fSentMax] = logit(sentHi)
 	f[fSentShare] = float64(c.b-c.a) / float64(r[1]-r[0])
 	f[fArtMean] = logit(art)
-	if s == 0 {
+	if s == 0 && di.title {
 		f[fTitle] = 1
 	}
 	if d.QuoteAt(c.Start) >= 0 {

@@ -142,7 +142,8 @@ type docStats struct {
 	// superlatives), valence its VADER valence or 0 when unrated.
 	lexWord []lexicon.Kind
 	valence []float32
-	// title is the end of the first line (the headline in PTC files).
+	// title is the end of the headline (the first line, when it reads as
+	// one: doc.Document.Headline), 0 without one.
 	title int
 	// articleVec is the averaged vector of the article's content words,
 	// scaled to denseScale; nil without vectors.
@@ -218,8 +219,8 @@ func newDocStatsOf(d *doc.Document, tab *words.Table, vecs Vectors, dim int) *do
 			fill[id]++
 		}
 	}
-	if len(d.Lines) > 0 {
-		s.title = d.Lines[0].End
+	if h, ok := d.Headline(); ok {
+		s.title = h.End
 	}
 	if vecs != nil && dim > 0 {
 		s.articleVec = make([]float32, dim)
