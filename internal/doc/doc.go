@@ -21,6 +21,7 @@ package doc
 
 import (
 	"fmt"
+	"iter"
 	"unicode/utf8"
 )
 
@@ -39,6 +40,18 @@ func (s Span) Len() int { return s.End - s.Start }
 type Word struct {
 	Span
 	Text string
+}
+
+// TextsOf yields the text of each of ws, in order: the words of a
+// sentence as the lexicon's tests over token sequences read them.
+func TextsOf(ws []Word) iter.Seq[string] {
+	return func(yield func(string) bool) {
+		for _, w := range ws {
+			if !yield(w.Text) {
+				return
+			}
+		}
+	}
 }
 
 // Document is an article's text and its segmentation. It is immutable after

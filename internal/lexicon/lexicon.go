@@ -17,6 +17,7 @@ import (
 	"bufio"
 	"embed"
 	"fmt"
+	"iter"
 	"sort"
 	"strconv"
 	"strings"
@@ -302,6 +303,35 @@ func IsCaps(w string) bool {
 		n++
 	}
 	return n >= 2
+}
+
+// IsCapitalised reports whether a token starts with an upper-case
+// letter: a name, a sentence's first word or a word of a title-case
+// headline.
+func IsCapitalised(w string) bool {
+	r, _ := utf8.DecodeRuneInString(w)
+	return unicode.IsUpper(r)
+}
+
+// IsTitleCase reports whether tokens, a sentence's, are in title case:
+// at least two of its words start with a letter and are not function
+// words, and three in four of those are capitalised ("Corrupt Thugs
+// Plunder the Nation While Their Minions Cheer", "A Suppression of
+// Conscience"). Numbers and punctuation count neither way. In such a
+// line capitals mark no names, which the fragment boundaries and the
+// target rules otherwise read them as.
+func IsTitleCase(tokens iter.Seq[string]) bool {
+	caps, n := 0, 0
+	for w := range tokens {
+		if r, _ := utf8.DecodeRuneInString(w); !unicode.IsLetter(r) || Function(Lower(w)) != NotFunction {
+			continue
+		}
+		n++
+		if IsCapitalised(w) {
+			caps++
+		}
+	}
+	return n >= 2 && 4*caps >= 3*n
 }
 
 // IsWord reports whether a token has a letter or a digit: a word or a

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"unicode"
+
+	"unspun/internal/doc"
 )
 
 func TestListsLoad(t *testing.T) {
@@ -151,6 +153,35 @@ func TestIsWord(t *testing.T) {
 	for w, want := range map[string]bool{"word": true, "9/11": true, "'s": true, "—": false, ",": false, "“": false, "é": true} {
 		if got := IsWord(w); got != want {
 			t.Errorf("IsWord(%q) = %v, want %v", w, got, want)
+		}
+	}
+}
+
+func TestIsTitleCase(t *testing.T) {
+	tests := []struct {
+		line string
+		want bool
+	}{
+		{"Corrupt Thugs Plunder the Nation While Their Minions Cheer", true},
+		{"A Betrayal of Trust", true},                        // two words that count, both capitalised
+		{"Live Updates (@LiveUpdates) August 1, 2018", true}, // numbers count neither way
+		{"Senators Say the Plan Is a Betrayal of the Voters", true},
+		{"The senators said the plan was a betrayal of the voters.", false},
+		{"Donald Trump met reporters in Ohio on Tuesday.", false}, // names in prose
+		{"Absolutely not!", false},                                // one word that counts is no title
+		{"", false},
+	}
+	for _, tt := range tests {
+		if got := IsTitleCase(doc.TextsOf(doc.New("t", tt.line).Words)); got != tt.want {
+			t.Errorf("IsTitleCase(%q) = %v, want %v", tt.line, got, tt.want)
+		}
+	}
+}
+
+func TestIsCapitalised(t *testing.T) {
+	for w, want := range map[string]bool{"Iran": true, "Élysée": true, "iran": false, "1988": false, "“Iran": false, "": false} {
+		if got := IsCapitalised(w); got != want {
+			t.Errorf("IsCapitalised(%q) = %v, want %v", w, got, want)
 		}
 	}
 }

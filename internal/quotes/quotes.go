@@ -488,7 +488,7 @@ func (f *finder) phraseBefore(ws []doc.Word) (speaker, pronoun string) {
 // statement").
 func placeIn(ws []doc.Word, i int) bool {
 	return i >= 1 && i+1 < len(ws) && strings.EqualFold(ws[i].Text, "in") && nounish(ws[i-1].Text) &&
-		(startsUpper(ws[i+1].Text) || isDeterminer(ws[i+1].Text))
+		(lexicon.IsCapitalised(ws[i+1].Text) || isDeterminer(ws[i+1].Text))
 }
 
 // phraseBounds returns the word range [s, e) of the noun phrase that ends
@@ -715,7 +715,7 @@ func (f *finder) subject(sent doc.Span) (string, bool, bool) {
 		}
 	}
 	first := ws[0].Text
-	if !isDeterminer(first) && !startsUpper(first) {
+	if !isDeterminer(first) && !lexicon.IsCapitalised(first) {
 		return "", false, false
 	}
 	if isPronoun(strings.ToLower(first)) || isNPPreposition(first) || isOtherPreposition(first) || isConjunction(first) {
@@ -757,7 +757,7 @@ func (f *finder) subject(sent doc.Span) (string, bool, bool) {
 // elsewhere too (not "However," or "Yesterday,").
 func (f *finder) isName(ws []doc.Word) bool {
 	for _, w := range ws {
-		if !startsUpper(w.Text) || isDeterminer(w.Text) {
+		if !lexicon.IsCapitalised(w.Text) || isDeterminer(w.Text) {
 			return false
 		}
 	}
@@ -776,7 +776,7 @@ func (f *finder) capitalisedInside(w doc.Word) bool {
 		for _, s := range d.Sentences {
 			i, j := d.WordsIn(s.Start, s.End)
 			for k := i + 1; k < j; k++ {
-				if t := d.Words[k].Text; startsUpper(t) && lexicon.IsWord(d.Words[k-1].Text) {
+				if t := d.Words[k].Text; lexicon.IsCapitalised(t) && lexicon.IsWord(d.Words[k-1].Text) {
 					// After a word: not a sentence's, a bracket's or a
 					// quotation's first word, where anything is capitalised.
 					f.inside[t] = true
@@ -836,7 +836,7 @@ func (f *finder) nameBefore(sent doc.Span, at int) string {
 // nameWord reports whether w can be part of a name that nameBefore
 // returns: a capitalised word that is no pronoun, outside quotations.
 func (f *finder) nameWord(w doc.Word) bool {
-	return startsUpper(w.Text) && lexicon.IsWord(w.Text) && !isPronoun(strings.ToLower(w.Text)) && f.d.QuoteAt(w.Start) < 0
+	return lexicon.IsCapitalised(w.Text) && lexicon.IsWord(w.Text) && !isPronoun(strings.ToLower(w.Text)) && f.d.QuoteAt(w.Start) < 0
 }
 
 // personLike reports whether a subject phrase can be "he" or "she": a
@@ -852,7 +852,7 @@ func (f *finder) personLike(np string) bool {
 		}
 	}
 	head = lexicon.Possessor(head)
-	if startsUpper(head) {
+	if lexicon.IsCapitalised(head) {
 		return true
 	}
 	return isPersonNoun(head)
@@ -939,7 +939,7 @@ func (f *finder) paragraph(cp int) doc.Span {
 // (or sentence-initial) word in -s but not -ss, -us or -is is plural;
 // capitalised words inside the phrase are names.
 func looksPlural(w string, sentenceInitial bool) bool {
-	if startsUpper(w) && !sentenceInitial {
+	if lexicon.IsCapitalised(w) && !sentenceInitial {
 		return false
 	}
 	lw := strings.ToLower(w)
@@ -1122,11 +1122,6 @@ func hasNoun(ws []doc.Word) bool {
 func isLowerWord(w string) bool {
 	r, _ := utf8.DecodeRuneInString(w)
 	return unicode.IsLower(r)
-}
-
-func startsUpper(w string) bool {
-	r, _ := utf8.DecodeRuneInString(w)
-	return unicode.IsUpper(r)
 }
 
 func isSentenceEnd(w string) bool {

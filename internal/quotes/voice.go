@@ -44,7 +44,7 @@ func (f *finder) isTitle(k int) bool {
 			continue
 		}
 		words++
-		if !startsUpper(w) && !titleSmallWords[strings.ToLower(w)] {
+		if !lexicon.IsCapitalised(w) && !titleSmallWords[strings.ToLower(w)] {
 			if r, _ := utf8.DecodeRuneInString(w); !unicode.IsDigit(r) {
 				return false
 			}

@@ -1,9 +1,6 @@
 package si
 
 import (
-	"unicode"
-	"unicode/utf8"
-
 	"unspun/internal/doc"
 	"unspun/internal/lexicon"
 )
@@ -52,7 +49,7 @@ func repairBounds(d *doc.Document, a, b, lo, hi int) (int, int) {
 	// named reports that tokens i and i+1 are capitalised words with
 	// only spaces between them.
 	named := func(i int) bool {
-		return isCapitalised(ws[i].Text) && isCapitalised(ws[i+1].Text) && onlySpaces(d, ws[i].End, ws[i+1].Start)
+		return lexicon.IsCapitalised(ws[i].Text) && lexicon.IsCapitalised(ws[i+1].Text) && onlySpaces(d, ws[i].End, ws[i+1].Start)
 	}
 	// run returns the maximal run around the boundary between i and i+1
 	// along which join holds, within the sentence.
@@ -105,7 +102,7 @@ func repairBounds(d *doc.Document, a, b, lo, hi int) (int, int) {
 		}
 		if titled < 0 {
 			titled = 0
-			if titleCase(ws[lo:hi]) {
+			if lexicon.IsTitleCase(doc.TextsOf(ws[lo:hi])) {
 				titled = 1
 			}
 		}
@@ -130,22 +127,6 @@ func repairBounds(d *doc.Document, a, b, lo, hi int) (int, int) {
 	return a, b
 }
 
-// titleCase reports whether most words of a sentence that are not
-// function words are capitalised, as in a title-case headline.
-func titleCase(ws []doc.Word) bool {
-	caps, n := 0, 0
-	for _, w := range ws {
-		if !lexicon.IsWord(w.Text) || isFunction(w.Text) {
-			continue
-		}
-		n++
-		if isCapitalised(w.Text) {
-			caps++
-		}
-	}
-	return n >= 3 && 4*caps >= 3*n
-}
-
 // isHyphen reports whether a token is a hyphen or dash written inside
 // words.
 func isHyphen(w string) bool { return w == "-" || w == "‐" || w == "‑" }
@@ -159,13 +140,6 @@ func closes(w string) bool {
 		return true
 	}
 	return false
-}
-
-// isCapitalised reports whether a token is a word starting with an
-// upper-case letter.
-func isCapitalised(w string) bool {
-	r, _ := utf8.DecodeRuneInString(w)
-	return unicode.IsUpper(r)
 }
 
 // isFunction reports whether a token is a function word, in any case.

@@ -38,6 +38,8 @@ func TestRepairBounds(t *testing.T) {
 		// Title case is not a name.
 		{"Pope Francis Says Church Has Failed Again", "Francis Says Church", nameCut, "Francis Says Church"},
 		{"Corrupt Thugs Plunder the Nation While Their Minions Cheer", "Minions Cheer", nameCut, "Minions Cheer"},
+		{"The Shameful Cowards", "The Shameful", nameCut, "The Shameful"},         // two words that count are enough
+		{"The Shameful Cowards of 2019", "The Shameful", nameCut, "The Shameful"}, // a number counts neither way
 		// Not inside a hyphenated word.
 		{"treasonous, Christian-hating bigots", "treasonous, Christian-", nameCut, "treasonous"},
 		{"treasonous, Christian-hating bigots", "treasonous, Christian-", nameExtend, "treasonous, Christian-hating"},

@@ -65,12 +65,12 @@ func New(d *doc.Document) *Finder {
 	}
 	for si, s := range d.Sentences {
 		wi, wj := d.WordsIn(s.Start, s.End)
-		f.headline[si] = isHeadline(d, wi, wj)
+		f.headline[si] = lexicon.IsTitleCase(doc.TextsOf(d.Words[wi:wj]))
 		if f.headline[si] {
 			continue
 		}
 		for k := wi; k < wj; k++ {
-			if w := d.Words[k].Text; isCapitalised(w) && !opensClause(d, k, wi) && !isShouted(w) {
+			if w := d.Words[k].Text; lexicon.IsCapitalised(w) && !opensClause(d, k, wi) && !isShouted(w) {
 				f.names[lexicon.Possessor(w)] = true
 			}
 		}
@@ -416,7 +416,7 @@ func (f *Finder) namesIn(si, wi, wj int) []name {
 func (f *Finder) isNameWord(si, k, wi int) bool {
 	d := f.d
 	w := d.Words[k].Text
-	if !isCapitalised(w) {
+	if !lexicon.IsCapitalised(w) {
 		return false
 	}
 	base := lexicon.Possessor(w)
@@ -466,32 +466,12 @@ func opensClause(d *doc.Document, k, wi int) bool {
 	}
 }
 
-// isHeadline reports whether words [wi, wj) are in title case: most words
-// capitalised, so capitals say nothing about names.
-func isHeadline(d *doc.Document, wi, wj int) bool {
-	letters, caps := 0, 0
-	for k := wi; k < wj; k++ {
-		if isWord(d.Words[k].Text) {
-			letters++
-			if isCapitalised(d.Words[k].Text) {
-				caps++
-			}
-		}
-	}
-	return letters >= 4 && caps*10 >= letters*7
-}
-
 func nameText(d *doc.Document, n name) string {
 	s := d.Slice(d.Words[n.i].Start, d.Words[n.j-1].End)
 	return lexicon.Possessor(s)
 }
 
 func isPossessive(w string) bool { return lexicon.Possessor(w) != w }
-
-func isCapitalised(w string) bool {
-	r, _ := utf8.DecodeRuneInString(w)
-	return unicode.IsUpper(r)
-}
 
 func isWord(w string) bool {
 	r, _ := utf8.DecodeRuneInString(w)

@@ -51,6 +51,8 @@ func TestFind(t *testing.T) {
 		{"Nobody asked the minister, Jane Doe. It is [[an outrage]].", ""}, // "it" is no person
 		{"These days it partners with [[an anti-Israel hate group]] that defends hatred.", ""},
 		{"[[Evil Traitors]] Plunder The Nation With Their Friends", ""},
+		{"[[The Shameful Betrayal]]\n\nThe council met on Monday.", ""}, // a short title-case heading: its capitals are no name
+		{"Senators Say [[the Cunning Bureaucrats]] Lied", ""},
 	}
 	for _, tt := range tests {
 		if got := find(tt.text); got != tt.want {
