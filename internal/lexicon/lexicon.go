@@ -323,7 +323,7 @@ func IsCapitalised(w string) bool {
 func IsTitleCase(tokens iter.Seq[string]) bool {
 	caps, n := 0, 0
 	for w := range tokens {
-		if r, _ := utf8.DecodeRuneInString(w); !unicode.IsLetter(r) || Function(Lower(w)) != NotFunction {
+		if r, _ := utf8.DecodeRuneInString(w); !unicode.IsLetter(r) || functionOf(w) != NotFunction {
 			continue
 		}
 		n++
@@ -517,13 +517,37 @@ func dataLines(name string, each func(n int, line string) error) error {
 
 // Function returns the class of a lowercased word (see Lower) in the
 // project's list of English function words, or NotFunction.
-func Function(w string) FunctionClass {
+func Function(w string) FunctionClass { return classes()[w] }
+
+// classes is the function-word table, compiled in: TestFunctionWords
+// catches a malformed file.
+func classes() map[string]FunctionClass {
 	m, err := wordClasses()
 	if err != nil {
-		// Compiled in; TestFunctionWords catches a malformed file.
 		panic("lexicon: " + err.Error())
 	}
-	return m[w]
+	return m
+}
+
+// functionOf is Function(Lower(w)) without allocating for an ASCII word:
+// IsTitleCase asks it of every word of every sentence, and lowering a
+// capitalised word allocated a string for each.
+func functionOf(w string) FunctionClass {
+	var buf [16]byte
+	if len(w) > len(buf) {
+		return Function(Lower(w))
+	}
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if c >= utf8.RuneSelf {
+			return Function(Lower(w))
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf[i] = c
+	}
+	return classes()[string(buf[:len(w)])] // looked up without allocating
 }
 
 // adjectiveSuffixes are endings that mark most English words carrying them
