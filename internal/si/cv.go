@@ -216,7 +216,7 @@ func tokSents(ex *example) []tokenInfo {
 	t := make([]tokenInfo, len(ex.tags))
 	for s, r := range ex.seqs {
 		for i := r[0]; i < r[1]; i++ {
-			t[i].sent = s
+			t[i].sent = int32(s)
 		}
 	}
 	return t
