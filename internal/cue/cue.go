@@ -610,8 +610,8 @@ func (f *Fragment) sentenceWords() (listed int, valence float64) {
 	if k == l {
 		return 0, 0
 	}
-	a, _ := d.WordsIn(d.Sentences[k].Start, d.Sentences[k].End)
-	_, b := d.WordsIn(d.Sentences[l-1].Start, d.Sentences[l-1].End)
+	a, _ := d.SentenceWords(k)
+	_, b := d.SentenceWords(l - 1)
 	for _, w := range f.Words.Words[a:b] {
 		if w.Lex != 0 || w.Phrase != 0 {
 			listed++

@@ -86,6 +86,11 @@ type Document struct {
 	// splitQuotes for how ambiguous marks are read. Every stage that asks
 	// whether text is quoted reads these regions.
 	Quotes []Span
+
+	// sentWords[k] is WordsIn of sentence k, found in one pass by New:
+	// every stage asks it of every sentence, and the two binary searches
+	// over the words were a cache miss each.
+	sentWords [][2]int32
 }
 
 // New segments text into a Document. It never fails: invalid UTF-8 bytes
@@ -96,8 +101,27 @@ func New(id, text string) *Document {
 	d.Lines, d.Paragraphs = splitLines(d)
 	d.Words = splitWords(d)
 	d.Sentences = splitSentences(d)
+	d.sentWords = sentenceWords(d.Words, d.Sentences)
 	d.Quotes = splitQuotes(d)
 	return d
+}
+
+// sentenceWords returns WordsIn for each of sents, in one pass: both are
+// in text order and do not overlap.
+func sentenceWords(words []Word, sents []Span) [][2]int32 {
+	out := make([][2]int32, len(sents))
+	w := 0
+	for k, s := range sents {
+		for w < len(words) && words[w].Start < s.Start {
+			w++
+		}
+		i := w
+		for w < len(words) && words[w].End <= s.End {
+			w++
+		}
+		out[k] = [2]int32{int32(i), int32(w)} // a 2 MB text has fewer than 2^31 words
+	}
+	return out
 }
 
 func (d *Document) buildOffsets() {
@@ -194,6 +218,18 @@ func (d *Document) WordsIn(start, end int) (i, j int) {
 	// a walk, which made callers asking about long ranges quadratic.
 	j = i + searchWords(d.Words[i:], func(w Word) bool { return w.End > end })
 	return i, j
+}
+
+// SentenceWords returns the index range [i, j) of the words of sentence
+// k, as WordsIn(d.Sentences[k].Start, d.Sentences[k].End) does, without
+// searching.
+func (d *Document) SentenceWords(k int) (i, j int) {
+	if k < len(d.sentWords) && len(d.sentWords) == len(d.Sentences) {
+		r := d.sentWords[k]
+		return int(r[0]), int(r[1])
+	}
+	s := d.Sentences[k]
+	return d.WordsIn(s.Start, s.End)
 }
 
 // SentenceAt returns the index of the sentence containing code point cp, or

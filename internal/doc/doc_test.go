@@ -153,6 +153,18 @@ func TestWordsIn(t *testing.T) {
 			t.Errorf("WordsIn(%d, %d) = %d, %d; want %d, %d", tt.start, tt.end, i, j, tt.i, tt.j)
 		}
 	}
+	// SentenceWords is WordsIn of a sentence, also for a Document built
+	// without New.
+	d = New("", "One two. Three “four” five!\n\nSix.")
+	bare := &Document{Text: d.Text, Words: d.Words, Sentences: d.Sentences}
+	for k, s := range d.Sentences {
+		wi, wj := d.WordsIn(s.Start, s.End)
+		for _, doc := range []*Document{d, bare} {
+			if i, j := doc.SentenceWords(k); i != wi || j != wj {
+				t.Errorf("SentenceWords(%d) = %d, %d; want %d, %d", k, i, j, wi, wj)
+			}
+		}
+	}
 }
 
 func TestLinesAndParagraphs(t *testing.T) {
@@ -380,6 +392,12 @@ func checkInvariants(t *testing.T, text string) {
 	cps := codePoints(text)
 	if d.Len() != len(cps) {
 		t.Fatalf("Len %d, want %d", d.Len(), len(cps))
+	}
+	for k, s := range d.Sentences {
+		i, j := d.SentenceWords(k)
+		if wi, wj := d.WordsIn(s.Start, s.End); i != wi || j != wj {
+			t.Fatalf("SentenceWords(%d) = %d, %d; WordsIn gives %d, %d", k, i, j, wi, wj)
+		}
 	}
 	b := 0
 	for cp := 0; cp <= len(cps); cp++ {

@@ -63,8 +63,8 @@ func New(d *doc.Document) *Finder {
 			f.lowered[w.Text] = true
 		}
 	}
-	for si, s := range d.Sentences {
-		wi, wj := d.WordsIn(s.Start, s.End)
+	for si := range d.Sentences {
+		wi, wj := d.SentenceWords(si)
 		f.headline[si] = lexicon.IsTitleCase(doc.TextsOf(d.Words[wi:wj]))
 		if f.headline[si] {
 			continue
@@ -89,8 +89,7 @@ func (f *Finder) Find(start, end int) string {
 	if si < 0 || end <= start {
 		return ""
 	}
-	sent := d.Sentences[si]
-	wi, wj := d.WordsIn(sent.Start, sent.End)
+	wi, wj := d.SentenceWords(si)
 	fi, fj := d.WordsIn(start, end)
 	if fi >= fj {
 		return ""
@@ -346,7 +345,7 @@ func (f *Finder) nearestBefore(si, k int, names []name) string {
 		}
 	}
 	for s := si - 1; s >= 0 && s >= si-lookBack; s-- {
-		wi, wj := d.WordsIn(d.Sentences[s].Start, d.Sentences[s].End)
+		wi, wj := d.SentenceWords(s)
 		if ns := f.namesIn(s, wi, wj); len(ns) > 0 {
 			return nameText(d, ns[len(ns)-1])
 		}
