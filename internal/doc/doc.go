@@ -112,16 +112,25 @@ func sentenceWords(words []Word, sents []Span) [][2]int32 {
 	out := make([][2]int32, len(sents))
 	w := 0
 	for k, s := range sents {
-		for w < len(words) && words[w].Start < s.Start {
-			w++
-		}
-		i := w
-		for w < len(words) && words[w].End <= s.End {
-			w++
-		}
+		var i int
+		i, w = wordsFrom(words, w, s)
 		out[k] = [2]int32{int32(i), int32(w)} // a 2 MB text has fewer than 2^31 words
 	}
 	return out
+}
+
+// wordsFrom returns the range [i, j) of the words of ws lying inside s, as
+// WordsIn does, looking from word w on: the end of the previous span's
+// range when spans in text order are asked one after another.
+func wordsFrom(ws []Word, w int, s Span) (i, j int) {
+	for w < len(ws) && ws[w].Start < s.Start {
+		w++
+	}
+	j = w
+	for j < len(ws) && ws[j].End <= s.End {
+		j++
+	}
+	return w, j
 }
 
 func (d *Document) buildOffsets() {

@@ -184,13 +184,8 @@ func boundSentences(d *Document, ss []Span) []Span {
 	var out []Span
 	w := 0
 	for k, s := range ss {
-		for w < len(ws) && ws[w].Start < s.Start {
-			w++
-		}
-		e := w
-		for e < len(ws) && ws[e].End <= s.End {
-			e++
-		}
+		var e int
+		w, e = wordsFrom(ws, w, s)
 		if e-w <= MaxSentenceWords {
 			if out != nil {
 				out = append(out, s)
