@@ -49,7 +49,7 @@ func Evidence(d *doc.Document, tab *words.Table, found []si.Span, prob []float64
 		Words: make([]int, 0, n), Loaded: make([]int, 0, n), Quoted: make([]bool, 0, n)}
 	k := 0
 	sum := 0.0
-	for si, s := range d.Sentences {
+	for sn, s := range d.Sentences {
 		for k < len(found) && found[k].End <= s.Start {
 			k++
 		}
@@ -64,7 +64,7 @@ func Evidence(d *doc.Document, tab *words.Table, found []si.Span, prob []float64
 		ev.Found = append(ev.Found, any)
 		sum += 1 - none
 		nw, nl := 0, 0
-		wi, wj := d.SentenceWords(si)
+		wi, wj := d.SentenceWords(sn)
 		peak := 0.0
 		if wj <= len(prob) {
 			for _, p := range prob[wi:wj] {
