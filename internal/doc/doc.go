@@ -233,7 +233,7 @@ func (d *Document) WordsIn(start, end int) (i, j int) {
 // k, as WordsIn(d.Sentences[k].Start, d.Sentences[k].End) does, without
 // searching.
 func (d *Document) SentenceWords(k int) (i, j int) {
-	if k < len(d.sentWords) && len(d.sentWords) == len(d.Sentences) {
+	if len(d.sentWords) == len(d.Sentences) { // else not made by New
 		r := d.sentWords[k]
 		return int(r[0]), int(r[1])
 	}

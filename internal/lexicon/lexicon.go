@@ -323,7 +323,7 @@ func IsCapitalised(w string) bool {
 func IsTitleCase(tokens iter.Seq[string]) bool {
 	caps, n := 0, 0
 	for w := range tokens {
-		if r, _ := utf8.DecodeRuneInString(w); !unicode.IsLetter(r) || functionOf(w) != NotFunction {
+		if r, _ := utf8.DecodeRuneInString(w); !unicode.IsLetter(r) || FunctionOf(w) != NotFunction {
 			continue
 		}
 		n++
@@ -529,10 +529,11 @@ func classes() map[string]FunctionClass {
 	return m
 }
 
-// functionOf is Function(Lower(w)) without allocating for an ASCII word:
-// IsTitleCase asks it of every word of every sentence, and lowering a
-// capitalised word allocated a string for each.
-func functionOf(w string) FunctionClass {
+// FunctionOf is Function(Lower(w)): the class of a token as written. It
+// does not allocate for an ASCII word: IsTitleCase asks it of every word
+// of every sentence, and lowering a copy of each capitalised word was
+// most of that.
+func FunctionOf(w string) FunctionClass {
 	var buf [16]byte
 	if len(w) > len(buf) {
 		return Function(Lower(w))

@@ -215,6 +215,21 @@ func TestFunctionWords(t *testing.T) {
 	}
 }
 
+// TestFunctionOf checks that FunctionOf classes a token as written as
+// Function does its lowered form: ASCII in any case, curly apostrophes,
+// non-ASCII letters and words longer than its buffer.
+func TestFunctionOf(t *testing.T) {
+	for _, w := range []string{"the", "The", "THE", "Without", "wITHOUT", "It", "hero", "Hero", "",
+		"Don’t", "don't", "İt", "Über", "Notwithstanding", "NOTWITHSTANDINGLY", "a-b", "Their"} {
+		if got, want := FunctionOf(w), Function(Lower(w)); got != want {
+			t.Errorf("FunctionOf(%q) = %v, want Function(Lower) = %v", w, got, want)
+		}
+	}
+	if FunctionOf("The") != Determiner {
+		t.Errorf("FunctionOf(%q) = %v, want %v", "The", FunctionOf("The"), Determiner)
+	}
+}
+
 // TestIsWordASCII checks IsWord's ASCII shortcut against the definition
 // (a letter or a digit, as unicode says) for every ASCII character alone
 // and around non-ASCII text.

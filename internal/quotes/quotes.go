@@ -773,8 +773,8 @@ func (f *finder) capitalisedInside(w doc.Word) bool {
 	if f.inside == nil {
 		f.inside = map[string]bool{}
 		d := f.d
-		for k := range d.Sentences {
-			i, j := d.SentenceWords(k)
+		for sn := range d.Sentences {
+			i, j := d.SentenceWords(sn)
 			for k := i + 1; k < j; k++ {
 				if t := d.Words[k].Text; lexicon.IsCapitalised(t) && lexicon.IsWord(d.Words[k-1].Text) {
 					// After a word: not a sentence's, a bracket's or a

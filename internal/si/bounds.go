@@ -143,11 +143,11 @@ func closes(w string) bool {
 }
 
 // isFunction reports whether a token is a function word, in any case.
-func isFunction(w string) bool { return lexicon.Function(lexicon.Lower(w)) != lexicon.NotFunction }
+func isFunction(w string) bool { return lexicon.FunctionOf(w) != lexicon.NotFunction }
 
 // leansForward reports whether a token is a function word that needs a
 // word after it (see lexicon.FunctionClass.LeansForward).
-func leansForward(w string) bool { return lexicon.Function(lexicon.Lower(w)).LeansForward() }
+func leansForward(w string) bool { return lexicon.FunctionOf(w).LeansForward() }
 
 // onlySpaces reports whether code points [start, end) of d are one or
 // more spaces or tabs (no line break, no punctuation).
