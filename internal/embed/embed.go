@@ -13,9 +13,11 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"math"
 	"slices"
+	"strings"
 	"unsafe"
 
 	"unspun/internal/binfile"
@@ -26,9 +28,13 @@ import (
 // Scale[i] * Data[i*dim : (i+1)*dim]. Rows are in the source's order, most
 // frequent word first. A Vectors is safe for concurrent use once built.
 type Vectors struct {
-	dim   int
-	words []string
-	index map[string]int32
+	dim int
+	// text and ends hold the words, slots and seed index them (see
+	// index.go).
+	text  string
+	ends  []uint32
+	slots []uint64
+	seed  maphash.Seed
 	scale []float32
 	data  []int8
 }
@@ -43,28 +49,36 @@ func New(dim int, words []string, vecs [][]float32) (*Vectors, error) {
 	if len(words) != len(vecs) {
 		return nil, fmt.Errorf("embed: %d words but %d vectors", len(words), len(vecs))
 	}
-	v := &Vectors{dim: dim, index: make(map[string]int32, len(words))}
+	v := &Vectors{dim: dim}
+	seen := make(map[string]bool, len(words))
+	var text strings.Builder
+	var ends []uint32
 	for i, w := range words {
 		if len(vecs[i]) != dim {
 			return nil, fmt.Errorf("embed: vector of %q has %d values, want %d", w, len(vecs[i]), dim)
 		}
-		if _, dup := v.index[w]; dup || w == "" {
+		if seen[w] || w == "" {
 			continue
 		}
-		v.add(w, vecs[i])
+		if len(w) > maxWord || text.Len()+len(w) > math.MaxUint32 {
+			return nil, fmt.Errorf("embed: word %d is too long (%d bytes)", i, len(w))
+		}
+		seen[w] = true
+		text.WriteString(w)
+		ends = append(ends, uint32(text.Len()))
+		v.add(vecs[i])
 	}
+	v.setWords(text.String(), ends) // no duplicates: seen skipped them
 	return v, nil
 }
 
-// add quantises x and appends it as the row of w.
-func (v *Vectors) add(w string, x []float32) {
+// add quantises x and appends it as the next row.
+func (v *Vectors) add(x []float32) {
 	var m float64
 	for _, f := range x {
 		m = math.Max(m, math.Abs(float64(f)))
 	}
 	s := float32(m / 127)
-	v.index[w] = int32(len(v.words))
-	v.words = append(v.words, w)
 	v.scale = append(v.scale, s)
 	for _, f := range x {
 		q := 0.0
@@ -79,10 +93,16 @@ func (v *Vectors) add(w string, x []float32) {
 func (v *Vectors) Dim() int { return v.dim }
 
 // Len returns the number of words in the table.
-func (v *Vectors) Len() int { return len(v.words) }
+func (v *Vectors) Len() int { return len(v.ends) }
 
 // Word returns the word of a row.
-func (v *Vectors) Word(row int) string { return v.words[row] }
+func (v *Vectors) Word(row int) string {
+	start := uint32(0)
+	if row > 0 {
+		start = v.ends[row-1]
+	}
+	return v.text[start:v.ends[row]]
+}
 
 // Lookup returns the row of word. The source vocabulary is lowercase, so a
 // word not found as given is looked up again lowercased, with typographic
@@ -92,12 +112,12 @@ func (v *Vectors) Lookup(word string) (row int, ok bool) {
 	if v == nil {
 		return 0, false
 	}
-	if r, ok := v.index[word]; ok {
-		return int(r), true
+	if r := v.find(word); r >= 0 {
+		return r, true
 	}
 	if n := lexicon.Lower(word); n != word {
-		if r, ok := v.index[n]; ok {
-			return int(r), true
+		if r := v.find(n); r >= 0 {
+			return r, true
 		}
 	}
 	return 0, false
@@ -163,10 +183,11 @@ func (v *Vectors) WriteTo(w io.Writer) (int64, error) {
 	hdr = append(hdr, magic...)
 	hdr = binary.LittleEndian.AppendUint32(hdr, version)
 	hdr = binary.LittleEndian.AppendUint32(hdr, uint32(v.dim))
-	hdr = binary.LittleEndian.AppendUint32(hdr, uint32(len(v.words)))
+	hdr = binary.LittleEndian.AppendUint32(hdr, uint32(v.Len()))
 	cw.Write(hdr)
 	var buf [binary.MaxVarintLen64]byte
-	for _, word := range v.words {
+	for r := range v.Len() {
+		word := v.Word(r)
 		cw.Write(buf[:binary.PutUvarint(buf[:], uint64(len(word)))])
 		io.WriteString(cw, word)
 	}
@@ -205,13 +226,13 @@ func Read(r io.Reader) (*Vectors, error) {
 	if dim <= 0 || dim > maxDim || n < 0 || n > maxRows || n*dim > maxValues {
 		return nil, fmt.Errorf("embed: header says %d rows of dimension %d: out of range", n, dim)
 	}
-	v := &Vectors{dim: dim, words: make([]string, 0, min(n, 1<<16)), index: make(map[string]int32, min(n, 1<<16))}
+	v := &Vectors{dim: dim}
 	// The words are read into one buffer and made one string, which
 	// each word is a part of: 100,000 strings of their own were as many
 	// allocations, and as many objects for every garbage collection to
 	// visit.
 	var all []byte
-	ends := make([]int, 0, min(n, 1<<16))
+	ends := make([]uint32, 0, min(n, 1<<16))
 	for i := range n {
 		l, err := binary.ReadUvarint(br)
 		if err != nil {
@@ -221,21 +242,17 @@ func Read(r io.Reader) (*Vectors, error) {
 			return nil, fmt.Errorf("embed: word %d has length %d, want 1..%d", i, l, maxWord)
 		}
 		k := len(all)
+		if k+int(l) > math.MaxUint32 {
+			return nil, fmt.Errorf("embed: reading word %d: the words exceed %d bytes", i, uint32(math.MaxUint32))
+		}
 		all = slices.Grow(all, int(l))[:k+int(l)]
 		if _, err := io.ReadFull(br, all[k:]); err != nil {
 			return nil, fmt.Errorf("embed: reading word %d: %w", i, binfile.NoEOF(err))
 		}
-		ends = append(ends, len(all))
+		ends = append(ends, uint32(len(all)))
 	}
-	text, start := string(all), 0
-	for i, end := range ends {
-		w := text[start:end]
-		start = end
-		if _, dup := v.index[w]; dup {
-			return nil, fmt.Errorf("embed: word %q appears twice", w)
-		}
-		v.index[w] = int32(i)
-		v.words = append(v.words, w)
+	if dup, ok := v.setWords(string(all), ends); !ok {
+		return nil, fmt.Errorf("embed: word %q appears twice", dup)
 	}
 	v.scale = make([]float32, n)
 	if err := binfile.ReadSlice(br, v.scale); err != nil {

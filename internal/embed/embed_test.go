@@ -4,6 +4,7 @@ import (
 	"archive/tar"
 	"bytes"
 	"compress/gzip"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -248,4 +249,73 @@ func TestConcurrentReads(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+}
+
+// TestIndexManyWords checks the word index over many words: every word
+// finds its own row, before and after a round trip, words that are prefixes or extensions of table words find
+// nothing, and a later duplicate keeps the first row.
+func TestIndexManyWords(t *testing.T) {
+	n := 1<<14 + 3000
+	words := make([]string, 0, n+2)
+	vecs := make([][]float32, 0, n+2)
+	for i := range n {
+		words = append(words, fmt.Sprintf("w%dx", i))
+		vecs = append(vecs, []float32{float32(i), 1})
+	}
+	// Duplicates of a frequent and of a rare word: New keeps the first.
+	words = append(words, "w5x", fmt.Sprintf("w%dx", 1<<14+7))
+	vecs = append(vecs, []float32{-1, -1}, []float32{-1, -1})
+	v := mustNew(t, 2, words, vecs)
+	var b bytes.Buffer
+	if _, err := v.WriteTo(&b); err != nil {
+		t.Fatal(err)
+	}
+	r, err := Read(&b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, v := range map[string]*Vectors{"New": v, "Read": r} {
+		if v.Len() != n {
+			t.Fatalf("%s: Len = %d, want %d", name, v.Len(), n)
+		}
+		for i := range n {
+			w := fmt.Sprintf("w%dx", i)
+			if row, ok := v.Lookup(w); !ok || row != i || v.Word(row) != w {
+				t.Fatalf("%s: Lookup(%q) = %d, %v; want %d", name, w, row, ok, i)
+			}
+			for _, miss := range []string{w[:len(w)-1], w + "x", strings.ToUpper(w[:1]) + w[1:] + "y"} {
+				if row, ok := v.Lookup(miss); ok {
+					t.Fatalf("%s: Lookup(%q) = %d, want not found", name, miss, row)
+				}
+			}
+		}
+		if row, ok := v.Lookup("W5X"); !ok || row != 5 {
+			t.Errorf("%s: Lookup(W5X) = %d, %v; want 5 (lower-cased)", name, row, ok)
+		}
+	}
+}
+
+// TestReadRejectsDuplicateWord checks that a table whose file repeats a
+// word, the first or a later one, is refused.
+func TestReadRejectsDuplicateWord(t *testing.T) {
+	words := []string{"aa"}
+	for i := range 1<<14 + 10 {
+		words = append(words, fmt.Sprintf("w%d", i))
+	}
+	words = append(words, "bb", "zz")
+	vecs := make([][]float32, len(words))
+	for i := range vecs {
+		vecs[i] = []float32{1}
+	}
+	var b bytes.Buffer
+	if _, err := mustNew(t, 1, words, vecs).WriteTo(&b); err != nil {
+		t.Fatal(err)
+	}
+	for _, dup := range []string{"aa", "bb"} { // rows 0 and 1<<14+11
+		data := bytes.Clone(b.Bytes())
+		copy(data[bytes.LastIndex(data, []byte("zz")):], dup)
+		if _, err := Read(bytes.NewReader(data)); err == nil || !strings.Contains(err.Error(), `"`+dup+`" appears twice`) {
+			t.Errorf("%q twice: Read err = %v, want it named as appearing twice", dup, err)
+		}
+	}
 }
