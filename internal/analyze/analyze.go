@@ -7,6 +7,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync"
 	"unicode/utf8"
 	"unspun/internal/analysis"
 
@@ -17,6 +18,7 @@ import (
 	"unspun/internal/quotes"
 	"unspun/internal/si"
 	"unspun/internal/tc"
+	"unspun/internal/words"
 )
 
 // maxCues is the most cues a span reports.
@@ -33,6 +35,13 @@ const minAlternative = 0.05
 // use.
 type Analyzer struct {
 	m *model.Model
+	// docs and tables are documents and word tables whose memory the
+	// next analysis reuses (doc.Document.Reset, words.Table.Fill): a new
+	// one was memory the collector had freed long before, out of the
+	// processor's caches, and writing an article's words into it was a
+	// cache miss every 64 bytes.
+	docs   sync.Pool // *doc.Document
+	tables sync.Pool // *words.Table
 }
 
 // New returns an Analyzer using m, which must have SI and TC parts. A model
@@ -85,7 +94,12 @@ func (a *Analyzer) AnalyzeWith(ctx context.Context, id, text string, opt Options
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	d := doc.New(id, text)
+	d, _ := a.docs.Get().(*doc.Document)
+	if d == nil {
+		d = new(doc.Document)
+	}
+	defer a.docs.Put(d)
+	d.Reset(id, text)
 	return a.AnalyzeDocWith(ctx, d, opt)
 }
 
@@ -122,7 +136,12 @@ func (a *Analyzer) AnalyzeDocWith(ctx context.Context, d *doc.Document, opt Opti
 	// One word table for the taggers and the classifier: each word is
 	// normalised, stemmed and looked up in the lexicons and the vectors
 	// once.
-	tab := a.m.SI.Words(d)
+	tab, _ := a.tables.Get().(*words.Table)
+	if tab == nil {
+		tab = new(words.Table)
+	}
+	defer a.tables.Put(tab)
+	a.m.SI.FillWords(tab, d)
 	tagged, err := a.m.SI.Tagging(ctx, d, tab, !opt.NoCues)
 	if err != nil {
 		return nil, err

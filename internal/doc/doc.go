@@ -55,7 +55,7 @@ func TextsOf(ws []Word) iter.Seq[string] {
 }
 
 // Document is an article's text and its segmentation. It is immutable after
-// New and safe for concurrent use.
+// New (or Reset) and safe for concurrent use.
 type Document struct {
 	// ID is the article's identifier, if known (PTC: the digits in
 	// articleID.txt).
@@ -91,19 +91,35 @@ type Document struct {
 	// every stage asks it of every sentence, and the two binary searches
 	// over the words were a cache miss each.
 	sentWords [][2]int32
+
+	// offs keeps the arrays of cp2b and b2cp for Reset when the text is
+	// ASCII and they are nil.
+	offs [2][]int32
 }
 
 // New segments text into a Document. It never fails: invalid UTF-8 bytes
 // count as one code point each.
 func New(id, text string) *Document {
-	d := &Document{ID: id, Text: text}
+	d := new(Document)
+	d.Reset(id, text)
+	return d
+}
+
+// Reset makes d the segmentation of text, as New does, reusing the
+// memory of d's largest slices (the words, lines, paragraphs and offset
+// tables): after it, those slices as d held them before hold the new
+// document's contents. It is for analyses that keep their documents in a
+// pool, so that each article is segmented into memory the processor has
+// in its caches; d must not be in use by anyone else.
+func (d *Document) Reset(id, text string) {
+	words, lines, paras, offs := d.Words[:0], d.Lines[:0], d.Paragraphs[:0], d.offs
+	*d = Document{ID: id, Text: text, offs: offs}
 	d.buildOffsets()
-	d.Lines, d.Paragraphs = splitLines(d)
-	d.Words = splitWords(d)
+	d.Lines, d.Paragraphs = splitLines(d, lines, paras)
+	d.Words = splitWords(d, words)
 	d.Sentences = splitSentences(d)
 	d.sentWords = sentenceWords(d.Words, d.Sentences)
 	d.Quotes = splitQuotes(d)
-	return d
 }
 
 // sentenceWords returns WordsIn for each of sents, in one pass: both are
@@ -144,8 +160,9 @@ func (d *Document) buildOffsets() {
 	}
 	// Stored by index rather than appended: building the tables was a
 	// twentieth of segmenting an article.
-	cp2b := make([]int32, len(t)+1)
-	b2cp := make([]int32, len(t)+1)
+	cp2b := resize(d.offs[0], len(t)+1)
+	b2cp := resize(d.offs[1], len(t)+1)
+	d.offs = [2][]int32{cp2b, b2cp}
 	for b := range a {
 		cp2b[b], b2cp[b] = int32(b), int32(b)
 	}
@@ -275,4 +292,13 @@ func searchSpans(ss []Span, f func(Span) bool) int {
 		}
 	}
 	return lo
+}
+
+// resize returns s with length n, reusing its array when it is large
+// enough.
+func resize[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	return s[:n]
 }

@@ -4,6 +4,8 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode"
@@ -646,6 +648,44 @@ func TestCorpusTitlesAreHeadlines(t *testing.T) {
 		d := New("", string(b))
 		if _, ok := d.Headline(); !ok {
 			t.Errorf("%s: line 1 %q is not taken as a headline", p, d.TextOf(d.Lines[0]))
+		}
+	}
+}
+
+// TestReset checks that a Document reset for one text after another, long
+// and short, ASCII and not, is segmented exactly as New segments each.
+func TestReset(t *testing.T) {
+	texts := []string{
+		"", "plain", "“Curly” words — and «guillemets».\r\nSecond line.\n\nNew paragraph!",
+		"a\xffb", "ASCII again, shorter.", strings.Repeat("word ", 3000), "é",
+	}
+	m, _ := filepath.Glob(filepath.Join(testenv.SharedData(t), "ptc/articles/*.txt"))
+	for _, p := range m[:min(len(m), 40)] {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		texts = append(texts, string(b), "short")
+	}
+	var d Document
+	for k, text := range texts {
+		d.Reset(strconv.Itoa(k), text)
+		want := New(strconv.Itoa(k), text)
+		if d.ID != want.ID || d.Text != want.Text || !slices.Equal(d.Words, want.Words) ||
+			!slices.Equal(d.Sentences, want.Sentences) || !slices.Equal(d.Lines, want.Lines) ||
+			!slices.Equal(d.Paragraphs, want.Paragraphs) || !slices.Equal(d.Quotes, want.Quotes) ||
+			!slices.Equal(d.sentWords, want.sentWords) || d.Len() != want.Len() {
+			t.Fatalf("text %d (%.40q): Reset's document differs from New's", k, text)
+		}
+		for cp := range d.Len() + 1 {
+			if d.ByteOffset(cp) != want.ByteOffset(cp) {
+				t.Fatalf("text %d: ByteOffset(%d) = %d, want %d", k, cp, d.ByteOffset(cp), want.ByteOffset(cp))
+			}
+		}
+		for b := range len(text) + 1 {
+			if d.CodePoint(b) != want.CodePoint(b) {
+				t.Fatalf("text %d: CodePoint(%d) = %d, want %d", k, b, d.CodePoint(b), want.CodePoint(b))
+			}
 		}
 	}
 }

@@ -10,7 +10,7 @@ import (
 
 // splitLines returns the lines (without "\n" or "\r\n") and the paragraphs:
 // maximal runs of lines that are not blank.
-func splitLines(d *Document) (lines, paras []Span) {
+func splitLines(d *Document, lines, paras []Span) ([]Span, []Span) {
 	t := d.Text
 	pStart, pEnd := -1, -1
 	for b := 0; b <= len(t); {
@@ -52,8 +52,10 @@ func splitLines(d *Document) (lines, paras []Span) {
 // UAX #29 attaches combining marks and format characters to the character
 // before them, so a token can begin with white space (" \u0301"); such
 // tokens are trimmed, as a word never starts or ends with white space.
-func splitWords(d *Document) []Word {
-	out := make([]Word, 0, len(d.Text)/5)
+func splitWords(d *Document, out []Word) []Word {
+	if cap(out) == 0 {
+		out = make([]Word, 0, len(d.Text)/5)
+	}
 	it := words.FromString(d.Text)
 	for it.Next() {
 		v := it.Value()

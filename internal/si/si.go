@@ -207,13 +207,22 @@ func (m *Model) Locate(d *doc.Document) []Span {
 // Words builds d's word table with the model's vectors, for Tag and for
 // a classifier sharing them (tc.Model.ArticleOf).
 func (m *Model) Words(d *doc.Document) *words.Table {
+	t := new(words.Table)
+	m.FillWords(t, d)
+	return t
+}
+
+// FillWords makes t d's word table, as Words builds it, reusing t's
+// memory (words.Table.Fill).
+func (m *Model) FillWords(t *words.Table, d *doc.Document) {
 	switch {
 	case m.vecs == nil:
-		return words.New(d, nil)
+		t.Fill(d, nil)
 	case m.known != nil:
-		return words.New(d, m.known)
+		t.Fill(d, m.known)
+	default:
+		t.Fill(d, m.vecs)
 	}
-	return words.New(d, m.vecs)
 }
 
 // Tag returns the spans Predict returns, with their cues when withCues.

@@ -162,6 +162,21 @@ func newDocStats(d *doc.Document, vecs Vectors, dim int) *docStats {
 	return newDocStatsOf(d, tab, vecs, dim)
 }
 
+// stemIDs holds maps from a stem to its id in a document, cleared, for
+// newDocStatsOf to reuse: a new map for every article was the largest of
+// the classifier's allocations, and memory the processor no longer had
+// in its caches.
+var stemIDs = sync.Pool{New: func() any { return make(map[string]int32) }}
+
+// putStemIDs returns ids to stemIDs unless a long article grew it:
+// clearing a map costs its size, and most articles need a few hundred.
+func putStemIDs(ids map[string]int32) {
+	if len(ids) <= 1024 {
+		clear(ids)
+		stemIDs.Put(ids)
+	}
+}
+
 // newDocStatsOf is newDocStats reading d's word table tab, which must
 // have been built with vecs (or without vectors when dim is 0).
 func newDocStatsOf(d *doc.Document, tab *words.Table, vecs Vectors, dim int) *docStats {
@@ -175,7 +190,8 @@ func newDocStatsOf(d *doc.Document, tab *words.Table, vecs Vectors, dim int) *do
 		valence: make([]float32, n),
 		stemID:  make([]int32, n),
 	}
-	ids := make(map[string]int32, n/2+1)
+	ids := stemIDs.Get().(map[string]int32)
+	defer putStemIDs(ids)
 	for i := range d.Words {
 		w := &tab.Words[i]
 		s.lexWord[i] = w.Lex

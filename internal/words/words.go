@@ -51,6 +51,8 @@ type Table struct {
 	Words []Word
 	// Lower holds each Word's Lower, in the slice lexicon.Phrases reads.
 	Lower []string
+
+	seen map[string]int32 // Fill's first index of each Lower, kept for reuse
 }
 
 // Known is a table of word vectors with the facts New needs about its
@@ -146,13 +148,32 @@ func (k *Known) fill(x *Word, row int) bool {
 
 // New builds the table of d's words; vecs may be nil, or a *Known.
 func New(d *doc.Document, vecs Vectors) *Table {
+	t := new(Table)
+	t.Fill(d, vecs)
+	return t
+}
+
+// Fill makes t the table of d's words, as New does, reusing the memory t
+// holds: an analysis that keeps its tables in a pool writes each article's
+// words into memory the processor has in its caches, where a new table
+// was memory the collector had freed long before (see "Concurrency" in
+// ARCHITECTURE.md).
+func (t *Table) Fill(d *doc.Document, vecs Vectors) {
 	kn, _ := vecs.(*Known)
-	t := &Table{Words: make([]Word, len(d.Words)), Lower: make([]string, len(d.Words))}
+	n := len(d.Words)
+	t.Words = resize(t.Words, n)
+	t.Lower = resize(t.Lower, n)
 	lowers := t.Lower
 	// A word seen before in the document copies its facts: most tokens
 	// of an article repeat an earlier one, and one map look-up here spares
-	// three in the lexicons and the vectors.
-	seen := make(map[string]int32, len(d.Words)/3+1)
+	// three in the lexicons and the vectors. A map grown for a long text
+	// is dropped rather than kept, as clearing it costs its size.
+	if t.seen == nil || len(t.seen) > maxKeptSeen {
+		t.seen = make(map[string]int32, n/3+1)
+	} else {
+		clear(t.seen)
+	}
+	seen := t.seen
 	for i, w := range d.Words {
 		l := lexicon.Lower(w.Text)
 		lowers[i] = l
@@ -162,9 +183,7 @@ func New(d *doc.Document, vecs Vectors) *Table {
 		}
 		seen[l] = int32(i)
 		x := &t.Words[i]
-		x.Type = int32(i)
-		x.Lower = l
-		x.Vec = -1
+		*x = Word{Type: int32(i), Lower: l, Vec: -1}
 		if vecs != nil {
 			if r, ok := vecs.Lookup(l); ok {
 				x.Vec = int32(r)
@@ -185,5 +204,17 @@ func New(d *doc.Document, vecs Vectors) *Table {
 			t.Words[k].Phrase |= m.Kind
 		}
 	})
-	return t
+}
+
+// maxKeptSeen is the most distinct words whose map Fill clears for the
+// next document rather than making a new one: a long article's.
+const maxKeptSeen = 1024
+
+// resize returns s with length n, reusing its array when it is large
+// enough.
+func resize[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	return s[:n]
 }

@@ -1,6 +1,8 @@
 package words
 
 import (
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -108,6 +110,37 @@ func TestKnown(t *testing.T) {
 					t.Errorf("n=%d, word %d %q: got %+v, want %+v", n, i, d.Words[i].Text, got.Words[i], want.Words[i])
 				}
 			}
+		}
+	}
+}
+
+// TestFillReuses checks that one table filled for document after document,
+// longer and shorter, with phrases and repeated words and a long text
+// whose map is dropped, holds what New builds for each.
+func TestFillReuses(t *testing.T) {
+	vecs := fakeVectors{"the": 0, "don't": 7, "war": 3}
+	long := strings.Repeat("alpha beta ", 10) + func() string {
+		var b strings.Builder
+		for i := range 2*maxKeptSeen + 10 {
+			fmt.Fprintf(&b, "w%d ", i)
+		}
+		return b.String()
+	}()
+	texts := []string{
+		"The Dumbest threats, Don’t worry.",
+		"war war war on the war",
+		"",
+		long,
+		"the deep state and the war",
+		"Short.",
+	}
+	var tab Table
+	for k, text := range texts {
+		d := doc.New("", text)
+		tab.Fill(d, vecs)
+		want := New(d, vecs)
+		if !slices.Equal(tab.Words, want.Words) || !slices.Equal(tab.Lower, want.Lower) {
+			t.Fatalf("text %d (%.30q): the filled table differs from New's", k, text)
 		}
 	}
 }
