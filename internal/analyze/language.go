@@ -18,7 +18,9 @@ func foreign(d *doc.Document) []analysis.Skipped {
 	// Lines, not paragraphs: the corpus puts one paragraph on each line
 	// with no blank line between, so a paragraph of doc can be a whole
 	// article. The lines of one hard-wrapped paragraph judged alike are
-	// merged back into one.
+	// merged back into one, and so are paragraphs separated only by blank
+	// lines that were skipped for the same reason: an article in another
+	// language is one passage, not a list of its paragraphs.
 	var out []analysis.Skipped
 	prevLine := -1
 	texts := make([]string, len(d.Lines))
@@ -30,14 +32,29 @@ func foreign(d *doc.Document) []analysis.Skipped {
 		if j.English {
 			continue
 		}
-		if n := len(out); n > 0 && prevLine == li-1 && out[n-1].Language == j.Language {
+		n := len(out)
+		switch {
+		case n > 0 && prevLine == li-1 && out[n-1].Language == j.Language:
 			out[n-1].End = l.End
-		} else {
+		case n > 0 && blankBetween(texts, prevLine, li) && out[n-1].Language == j.Language && out[n-1].Reason == j.Reason:
+			out[n-1].End = l.End
+		default:
 			out = append(out, analysis.Skipped{Start: l.Start, End: l.End, Language: j.Language, Reason: j.Reason})
 		}
 		prevLine = li
 	}
 	return out
+}
+
+// blankBetween reports whether the lines strictly between i and j are
+// all blank.
+func blankBetween(lines []string, i, j int) bool {
+	for k := i + 1; k < j; k++ {
+		if strings.TrimSpace(lines[k]) != "" {
+			return false
+		}
+	}
+	return true
 }
 
 // leftOut returns d with the text the models must not read blanked: its

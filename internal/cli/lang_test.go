@@ -61,6 +61,22 @@ func TestAnalyzeSkipsForeignParagraphs(t *testing.T) {
 	}
 }
 
+// TestAnalyzeForeignArticle: an article in another language is skipped
+// whole, headline, byline and short lines too, as one passage with one
+// reason, and the terminal says nothing was analysed rather than that
+// nothing was found.
+func TestAnalyzeForeignArticle(t *testing.T) {
+	res, _ := analyzeGolden(t, "foreign-article")
+	want := analysis.Skipped{Start: 0, End: len([]rune(strings.TrimRight(res.Text, "\n"))), Language: "Portuguese",
+		Reason: "the article is in this language; identified with confidence 1.00"}
+	if len(res.Skipped) != 1 || res.Skipped[0] != want {
+		t.Errorf("skipped %+v, want %+v", res.Skipped, want)
+	}
+	if res.Words != 0 || len(res.Spans) != 0 || len(res.Sentences) != 0 || res.Score != 0 {
+		t.Errorf("%d words, %d spans, %d sentences, score %v analysed in a Portuguese article", res.Words, len(res.Spans), len(res.Sentences), res.Score)
+	}
+}
+
 // TestAnalyzeTitleLine: line 1 of a file is its title, analysed like the
 // rest (the corpus annotates titles).
 func TestAnalyzeTitleLine(t *testing.T) {

@@ -35,6 +35,24 @@
 // articles, this finds 45 more foreign paragraphs in 10 articles (Portuguese,
 // Romanian, French, Polish, Dutch, German, Italian; every one read) and no
 // English one; on the 371 corpus articles it changes nothing.
+//
+// # Articles
+//
+// A whole article in another language is judged once, not line by line:
+// when at least half of its words are in at least MinArticleLines long
+// lines that fail the function-word test, at most a quarter in long lines
+// that pass it, and its words together fail it too, the
+// library is asked about its longest such line, and a confident answer
+// is the language of every line with words but those in another script
+// and those that pass the test, about which the library is asked in turn
+// (an English passage quoted in the article, or a line whose words its
+// language shares with English). Asking about each line took 23 ms for a
+// long Portuguese article of the unlabeled set (0.6 ms judged as one),
+// and left its short lines and those sharing English words to the models,
+// which found propaganda in them ("a prazo ficaram estáveis" as Name
+// calling). Measured on the 400 unlabeled articles, 8 are judged as
+// articles in another language, every line with words of each then
+// skipped; on the 371 corpus articles it changes nothing.
 package lang
 
 import (
@@ -108,12 +126,15 @@ func (j Judgement) settled() Judgement {
 }
 
 // identify is Identify, keeping the library's unconfident guess.
-func identify(text string) Judgement {
-	st := scan(text)
+func identify(text string) Judgement { return judge(text, scan(text).counts()) }
+
+// judge is identify on text whose counts are st.
+func judge(text string, st counts) Judgement {
 	if st.letters == 0 {
 		return english
 	}
-	if other, i := st.mostOther(); other > st.latin {
+	if st.other > st.latin {
+		i := int(st.script)
 		name := scriptName(i)
 		j := Judgement{Language: name + " script", Reason: "written in " + name + " script"}
 		info := whatlanggo.Detect(probe(stripLinks(text)))
@@ -159,6 +180,15 @@ var english = Judgement{English: true, Language: "English"}
 // "Passages" in the package comment). Such a line then joins its
 // neighbour's passage, and may in turn carry the one after it.
 func IdentifyLines(lines []string) []Judgement {
+	// Each line is scanned once, for both the article's judgement and
+	// its own.
+	cs := make([]counts, len(lines))
+	for i, l := range lines {
+		cs[i] = scan(l).counts()
+	}
+	if js, ok := identifyArticle(lines, cs); ok {
+		return js
+	}
 	// Lines repeated in the text are judged once: the library's fixed
 	// cost per call (a third of a millisecond) made a 2 MB text of one
 	// line repeated take seconds.
@@ -167,7 +197,7 @@ func IdentifyLines(lines []string) []Judgement {
 	for i, l := range lines {
 		j, ok := seen[l]
 		if !ok {
-			j = identify(l)
+			j = judge(l, cs[i])
 			seen[l] = j
 		}
 		js[i] = j
@@ -245,6 +275,82 @@ func IdentifyLines(lines []string) []Judgement {
 	return js
 }
 
+// MinArticleLines is the fewest lines of at least MinWords words without
+// enough English function words that make an article, rather than a
+// passage, in another language (see "Articles" in the package comment).
+const MinArticleLines = 3
+
+// identifyArticle judges lines as IdentifyLines does when they are an
+// article in another language, and reports whether they are: at least
+// half of its Latin-script words are in lines of at least MinWords words
+// without MinFunctionShare English function words, at most a quarter in
+// such lines with them, there are at least MinArticleLines of the first,
+// its words taken together have fewer English function words than
+// MinFunctionShare, and the library names a language other than English
+// for the longest such line with confidence at least MinConfidence.
+func identifyArticle(lines []string, cs []counts) ([]Judgement, bool) {
+	var words, function, candWords, passWords, cands int
+	best := -1
+	for i, l := range lines {
+		st := cs[i]
+		if st.other > st.latin {
+			continue
+		}
+		words += int(st.words)
+		function += int(st.function)
+		if st.lower >= MinWords && float64(st.function) >= MinFunctionShare*float64(st.words) {
+			passWords += int(st.words)
+		} else if st.lower >= MinWords {
+			cands++
+			candWords += int(st.words)
+			if best < 0 || len(l) > len(lines[best]) {
+				best = i
+			}
+		}
+	}
+	if cands < MinArticleLines || 2*candWords < words || 4*passWords > words || float64(function) >= MinFunctionShare*float64(words) {
+		return nil, false
+	}
+	info := whatlanggo.DetectWithOptions(probe(stripLinks(lines[best])), latinNews)
+	if info.Script != unicode.Latin || info.Lang < 0 || info.Lang == whatlanggo.Eng || info.Confidence < MinConfidence {
+		return nil, false
+	}
+	foreign := Judgement{
+		Language: info.Lang.String(),
+		Reason:   fmt.Sprintf("the article is in this language; identified with confidence %.2f", info.Confidence),
+	}
+	js := make([]Judgement, len(lines))
+	for i, st := range cs {
+		switch {
+		case st.other > st.latin:
+			js[i] = judge(lines[i], st).settled() // another script: its own name
+		case st.words == 0:
+			js[i] = english // nothing in any language
+		case st.lower >= MinWords && float64(st.function) >= MinFunctionShare*float64(st.words):
+			// An English passage in the article, or a line whose words
+			// the article's language shares with English (Polish "i",
+			// "we", "to"; Portuguese "as", "do", "me"): the library
+			// decides, its guess believed at any confidence when it is
+			// the article's language.
+			g := whatlanggo.DetectWithOptions(probe(stripLinks(lines[i])), latinNews)
+			switch {
+			case g.Lang == info.Lang:
+				js[i] = foreign
+			case g.Lang >= 0 && g.Lang != whatlanggo.Eng && g.Confidence >= MinConfidence:
+				js[i] = Judgement{
+					Language: g.Lang.String(),
+					Reason:   fmt.Sprintf("identified with confidence %.2f, in an article in %s", g.Confidence, foreign.Language),
+				}
+			default:
+				js[i] = english
+			}
+		default:
+			js[i] = foreign
+		}
+	}
+	return js, true
+}
+
 // latinNews limits the library's Latin-script candidates to English and
 // the languages with a sizeable news press: half the profiles to compare,
 // and fewer rare languages (Hausa, Malagasy, Yoruba) for odd English to be
@@ -284,6 +390,22 @@ type stats struct {
 	// of names has too few of the others to judge); function counts the
 	// English function words among them.
 	words, lower, function int
+}
+
+// counts is what judge reads of a text's stats: of the letters of other
+// scripts, only those of the most frequent one. It is what IdentifyLines
+// keeps of every line.
+type counts struct {
+	letters, latin, words, lower, function int32
+	other, script                          int32 // the most frequent other script's letters, and its index
+}
+
+// counts returns st's counts; a text of 2 GB or more is never scanned
+// (analysis.MaxBytes).
+func (st stats) counts() counts {
+	n, i := st.mostOther()
+	return counts{letters: int32(st.letters), latin: int32(st.latin), words: int32(st.words), lower: int32(st.lower),
+		function: int32(st.function), other: int32(n), script: int32(i)}
 }
 
 func (st *stats) mostOther() (n, i int) {

@@ -231,3 +231,64 @@ func TestIdentifyLines(t *testing.T) {
 		}
 	}
 }
+
+// TestIdentifyArticle: an article in another language is judged as one
+// (see "Articles" in the package comment): its headline, byline, short
+// lines and the lines whose words it shares with English are in its
+// language, an English passage quoted in it stays English, and an
+// English article quoting foreign paragraphs is judged line by line.
+func TestIdentifyArticle(t *testing.T) {
+	const (
+		head    = "Governo anuncia novo plano para o transporte público"
+		byline  = "por Maria Souza"
+		p1      = "O governo estadual anunciou nesta terça-feira um novo plano para ampliar o transporte público na região metropolitana, com investimentos previstos para os próximos quatro anos."
+		p2      = "Segundo o secretário de mobilidade, as obras devem começar no segundo semestre e incluem a construção de corredores exclusivos para ônibus e a renovação da frota."
+		p3      = "A oposição criticou a proposta e afirmou que o plano não resolve os problemas das linhas mais antigas, que seguem lotadas nos horários de pico."
+		shouted = "TUDO é provisório."
+		shares  = "Ela disse que as obras do metrô e as linhas do trem me parecem atrasadas desde o começo do ano." // "as", "do", "me" are English function words
+		english = "The minister said on Monday that the vote would be held in the spring, and that nothing would change before it."
+		persian = "مایک پامپئو، وزیر خارجه ی آمریکا: «تصاویر رقص و شادی عراقی ها از کشته شدن ژنرال»"
+	)
+	if st := scan(shares); float64(st.function) < MinFunctionShare*float64(st.words) {
+		t.Fatalf("%q fails the function-word test: the case this test needs is one that passes", shares)
+	}
+	for _, tc := range []struct {
+		name  string
+		lines []string
+		want  string // one letter a line: P Portuguese, E English, A Arabic script, . blank
+	}{
+		{"article", []string{head, "", byline, "", p1, "", p2, "", p3, "", shouted, "", shares}, "P.P.P.P.P.P.P"},
+		{"English passage in it", []string{head, p1, p2, english, p3}, "PPPEP"},
+		{"another script in it", []string{p1, persian, p2, p3}, "PAPP"},
+		// Judged line by line: the short headline is Portuguese as the
+		// line after it is (see "Passages").
+		{"two long lines are a passage, not an article", []string{head, p1, p2, english}, "PPPE"},
+		{"English article quoting them", []string{english, p1, english, p2, english, p3, english}, "EPEPEPE"},
+	} {
+		var got strings.Builder
+		for i, j := range IdentifyLines(tc.lines) {
+			switch {
+			case strings.TrimSpace(tc.lines[i]) == "":
+				got.WriteByte('.')
+			case j.English:
+				got.WriteByte('E')
+			case j.Language == "Portuguese":
+				got.WriteByte('P')
+			case strings.HasSuffix(j.Language, "Arabic script") || j.Language == "Persian":
+				got.WriteByte('A')
+			default:
+				got.WriteByte('?')
+			}
+		}
+		if got.String() != tc.want {
+			t.Errorf("%s: got %s, want %s", tc.name, got.String(), tc.want)
+		}
+	}
+}
+
+func BenchmarkIdentifyLinesForeignArticle(b *testing.B) {
+	lines := strings.Split(strings.Repeat("O governo estadual anunciou nesta terça-feira um novo plano para ampliar o transporte público na região metropolitana.\n\nSegundo o secretário, as obras devem começar no segundo semestre e incluem a construção de corredores para ônibus.\n\n", 20), "\n")
+	for b.Loop() {
+		IdentifyLines(lines)
+	}
+}
