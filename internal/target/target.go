@@ -44,8 +44,10 @@ type Finder struct {
 	// a headline. A capitalised word in those places is a name only if it
 	// is one of these: "Crooked Hillary" opening a sentence is "Hillary".
 	names map[string]bool
-	// headline marks the sentences in title case.
-	headline []bool
+	// headline marks the sentences in title case, for those with a
+	// capitalised word New had to judge; the others are judged when asked
+	// (isHeadline).
+	headline []int8 // headlineUnknown, 0 or 1
 	// lowered are the words the document also writes in lower case: a
 	// capitalised or all-capitals one in a place where capitals say
 	// nothing ("HUGE", a headline's "Black Death" beside "black death")
@@ -57,7 +59,7 @@ type Finder struct {
 func New(d *doc.Document) *Finder {
 	// lowered is sized for about half the words, the share starting in
 	// lower case: growing it was a third of building it.
-	f := &Finder{d: d, names: map[string]bool{}, lowered: make(map[string]bool, len(d.Words)/4), headline: make([]bool, len(d.Sentences))}
+	f := &Finder{d: d, names: map[string]bool{}, lowered: make(map[string]bool, len(d.Words)/4), headline: make([]int8, len(d.Sentences))}
 	for _, w := range d.Words {
 		if r, _ := utf8.DecodeRuneInString(w.Text); unicode.IsLower(r) {
 			f.lowered[w.Text] = true
@@ -65,12 +67,19 @@ func New(d *doc.Document) *Finder {
 	}
 	for si := range d.Sentences {
 		wi, wj := d.SentenceWords(si)
-		f.headline[si] = lexicon.IsTitleCase(doc.TextsOf(d.Words[wi:wj]))
-		if f.headline[si] {
-			continue
-		}
+		// Whether the sentence is in title case matters only when it has
+		// a word that would be a name: judging every sentence was most
+		// of New.
+		f.headline[si] = headlineUnknown
 		for k := wi; k < wj; k++ {
 			if w := d.Words[k].Text; lexicon.IsCapitalised(w) && !opensClause(d, k, wi) && !isShouted(w) {
+				if f.headline[si] == headlineUnknown {
+					f.headline[si] = 0
+					if lexicon.IsTitleCase(doc.TextsOf(d.Words[wi:wj])) {
+						f.headline[si] = 1
+						break
+					}
+				}
 				f.names[lexicon.Possessor(w)] = true
 			}
 		}
@@ -262,7 +271,7 @@ func (f *Finder) labelObject(si, before, wi int, names []name) (target string, o
 	if n, ok := nameEndingAt(names, k+1); ok && k-(n.j-n.i) >= wi && lexicon.IsLabelVerb(lower(d, n.i-1)) {
 		return nameText(d, n), true
 	}
-	if objectPronouns[lower(d, k)] && k-1 >= wi && lexicon.IsLabelVerb(lower(d, k-1)) && !f.headline[si] {
+	if objectPronouns[lower(d, k)] && k-1 >= wi && lexicon.IsLabelVerb(lower(d, k-1)) && !f.isHeadline(si) {
 		// "Jones called him": not Jones, the verb's subject.
 		limit := k - 1
 		if n, ok := nameEndingAt(names, limit); ok {
@@ -431,7 +440,7 @@ func (f *Finder) isNameWord(si, k, wi int) bool {
 	if isShouted(base) && len([]rune(base)) > 1 && f.lowered[strings.ToLower(base)] {
 		return false
 	}
-	if f.headline[si] || opensClause(d, k, wi) {
+	if f.isHeadline(si) || opensClause(d, k, wi) {
 		return f.names[base] && !f.lowered[strings.ToLower(base)]
 	}
 	return true
@@ -574,4 +583,17 @@ func containsAll(have, want []string) bool {
 		}
 	}
 	return true
+}
+
+// headlineUnknown marks a sentence New did not need to judge.
+const headlineUnknown = -1
+
+// isHeadline reports whether sentence si is in title case, judging it
+// now when New did not (without storing it: a Finder is read-only).
+func (f *Finder) isHeadline(si int) bool {
+	if h := f.headline[si]; h != headlineUnknown {
+		return h == 1
+	}
+	wi, wj := f.d.SentenceWords(si)
+	return lexicon.IsTitleCase(doc.TextsOf(f.d.Words[wi:wj]))
 }
