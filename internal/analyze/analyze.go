@@ -44,6 +44,12 @@ type Analyzer struct {
 	tables sync.Pool // *words.Table
 }
 
+// maxPooledWords is the most words a document or word table may have
+// room for to be kept for the next analysis: a long text's (a 2 MB one
+// has 400,000) would hold tens of megabytes until the collector dropped
+// the pool.
+const maxPooledWords = 1 << 15
+
 // New returns an Analyzer using m, which must have SI and TC parts. A model
 // without a sentence calibration (model.Model.Sentence) gets raw sentence
 // scores.
@@ -98,7 +104,11 @@ func (a *Analyzer) AnalyzeWith(ctx context.Context, id, text string, opt Options
 	if d == nil {
 		d = new(doc.Document)
 	}
-	defer a.docs.Put(d)
+	defer func() {
+		if cap(d.Words) <= maxPooledWords {
+			a.docs.Put(d)
+		}
+	}()
 	d.Reset(id, text)
 	return a.AnalyzeDocWith(ctx, d, opt)
 }
@@ -140,7 +150,11 @@ func (a *Analyzer) AnalyzeDocWith(ctx context.Context, d *doc.Document, opt Opti
 	if tab == nil {
 		tab = new(words.Table)
 	}
-	defer a.tables.Put(tab)
+	defer func() {
+		if cap(tab.Words) <= maxPooledWords {
+			a.tables.Put(tab)
+		}
+	}()
 	a.m.SI.FillWords(tab, d)
 	tagged, err := a.m.SI.Tagging(ctx, d, tab, !opt.NoCues)
 	if err != nil {
