@@ -40,6 +40,33 @@ func TestArticleShowsSkipped(t *testing.T) {
 	}
 }
 
+// TestArticleNotAnalysed: a text with no English words left shows that it
+// was not analysed, not a 0% propaganda score.
+func TestArticleNotAnalysed(t *testing.T) {
+	r, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := "Governo anuncia novo plano\n\nO governo estadual anunciou nesta terça-feira um novo plano para o transporte público."
+	res := &analysis.Result{Text: text, Skipped: []analysis.Skipped{{Start: 0, End: len([]rune(text)), Language: "Portuguese", Reason: "the article is in this language; identified with confidence 1.00"}}}
+	var b strings.Builder
+	if err := r.Render(&b, PageArticle, NewArticleData(Base{}, Meta{}, res)); err != nil {
+		t.Fatal(err)
+	}
+	page := b.String()
+	if !strings.Contains(page, `<strong>Not analysed:</strong> the text has no English words`) || strings.Contains(page, "propaganda score") {
+		t.Errorf("a text with no English shows a score, or does not say it was not analysed:\n%s", page)
+	}
+	res.Words, res.Skipped = 12, nil
+	b.Reset()
+	if err := r.Render(&b, PageArticle, NewArticleData(Base{}, Meta{}, res)); err != nil {
+		t.Fatal(err)
+	}
+	if page := b.String(); strings.Contains(page, "Not analysed:") || !strings.Contains(page, "propaganda score") {
+		t.Error("an analysed text says it was not analysed, or shows no score")
+	}
+}
+
 func TestTopTargets(t *testing.T) {
 	res := func(targets ...string) *analysis.Result {
 		r := &analysis.Result{}
