@@ -40,8 +40,27 @@ type Analyzer struct {
 	// one was memory the collector had freed long before, out of the
 	// processor's caches, and writing an article's words into it was a
 	// cache miss every 64 bytes.
-	docs   sync.Pool // *doc.Document
-	tables sync.Pool // *words.Table
+	docs   pool[doc.Document]
+	tables pool[words.Table]
+}
+
+// pool keeps values of T for reuse, unless they are large (see
+// maxPooledWords): a *T from get is new or one put back.
+type pool[T any] struct{ p sync.Pool }
+
+func (p *pool[T]) get() *T {
+	if v, ok := p.p.Get().(*T); ok {
+		return v
+	}
+	return new(T)
+}
+
+// put keeps v for a later get unless it has room for more than
+// maxPooledWords words.
+func (p *pool[T]) put(v *T, words int) {
+	if words <= maxPooledWords {
+		p.p.Put(v)
+	}
 }
 
 // maxPooledWords is the most words a document or word table may have
@@ -100,15 +119,8 @@ func (a *Analyzer) AnalyzeWith(ctx context.Context, id, text string, opt Options
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	d, _ := a.docs.Get().(*doc.Document)
-	if d == nil {
-		d = new(doc.Document)
-	}
-	defer func() {
-		if cap(d.Words) <= maxPooledWords {
-			a.docs.Put(d)
-		}
-	}()
+	d := a.docs.get()
+	defer func() { a.docs.put(d, cap(d.Words)) }()
 	d.Reset(id, text)
 	return a.AnalyzeDocWith(ctx, d, opt)
 }
@@ -146,15 +158,8 @@ func (a *Analyzer) AnalyzeDocWith(ctx context.Context, d *doc.Document, opt Opti
 	// One word table for the taggers and the classifier: each word is
 	// normalised, stemmed and looked up in the lexicons and the vectors
 	// once.
-	tab, _ := a.tables.Get().(*words.Table)
-	if tab == nil {
-		tab = new(words.Table)
-	}
-	defer func() {
-		if cap(tab.Words) <= maxPooledWords {
-			a.tables.Put(tab)
-		}
-	}()
+	tab := a.tables.get()
+	defer func() { a.tables.put(tab, cap(tab.Words)) }()
 	a.m.SI.FillWords(tab, d)
 	tagged, err := a.m.SI.Tagging(ctx, d, tab, !opt.NoCues)
 	if err != nil {

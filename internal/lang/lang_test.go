@@ -210,26 +210,36 @@ func TestIdentifyLines(t *testing.T) {
 		{"short line, another guess, next to the passage", []string{sure1, photo}, "PE"},
 		{"short line between English lines", []string{plain, brief, plain}, "EEE"},
 	} {
-		var got strings.Builder
-		for i, j := range IdentifyLines(tc.lines) {
-			switch {
-			case strings.TrimSpace(tc.lines[i]) == "":
-				got.WriteByte('.')
-			case j.English:
-				got.WriteByte('E')
-			case j.Language == "Portuguese":
-				got.WriteByte('P')
-			default:
-				got.WriteByte('?')
-			}
-			if !j.English && j.Reason == "" {
-				t.Errorf("%s: line %d is %s without a reason", tc.name, i, j.Language)
-			}
-		}
-		if got.String() != tc.want {
-			t.Errorf("%s: got %s, want %s", tc.name, got.String(), tc.want)
+		if got := judgedLines(t, tc.name, tc.lines); got != tc.want {
+			t.Errorf("%s: got %s, want %s", tc.name, got, tc.want)
 		}
 	}
+}
+
+// judgedLines runs IdentifyLines over lines and spells its judgements one
+// letter a line: . blank, E English, P Portuguese, A Arabic script, ?
+// another language. A line judged foreign without a reason is an error.
+func judgedLines(t *testing.T, name string, lines []string) string {
+	t.Helper()
+	var got strings.Builder
+	for i, j := range IdentifyLines(lines) {
+		switch {
+		case strings.TrimSpace(lines[i]) == "":
+			got.WriteByte('.')
+		case j.English:
+			got.WriteByte('E')
+		case j.Language == "Portuguese":
+			got.WriteByte('P')
+		case strings.HasSuffix(j.Language, "Arabic script") || j.Language == "Persian":
+			got.WriteByte('A')
+		default:
+			got.WriteByte('?')
+		}
+		if !j.English && j.Reason == "" {
+			t.Errorf("%s: line %d is %s without a reason", name, i, j.Language)
+		}
+	}
+	return got.String()
 }
 
 // TestIdentifyArticle: an article in another language is judged as one
@@ -265,23 +275,8 @@ func TestIdentifyArticle(t *testing.T) {
 		{"two long lines are a passage, not an article", []string{head, p1, p2, english}, "PPPE"},
 		{"English article quoting them", []string{english, p1, english, p2, english, p3, english}, "EPEPEPE"},
 	} {
-		var got strings.Builder
-		for i, j := range IdentifyLines(tc.lines) {
-			switch {
-			case strings.TrimSpace(tc.lines[i]) == "":
-				got.WriteByte('.')
-			case j.English:
-				got.WriteByte('E')
-			case j.Language == "Portuguese":
-				got.WriteByte('P')
-			case strings.HasSuffix(j.Language, "Arabic script") || j.Language == "Persian":
-				got.WriteByte('A')
-			default:
-				got.WriteByte('?')
-			}
-		}
-		if got.String() != tc.want {
-			t.Errorf("%s: got %s, want %s", tc.name, got.String(), tc.want)
+		if got := judgedLines(t, tc.name, tc.lines); got != tc.want {
+			t.Errorf("%s: got %s, want %s", tc.name, got, tc.want)
 		}
 	}
 }
