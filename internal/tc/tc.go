@@ -304,8 +304,14 @@ var _ = [1]struct{}{}[technique.Count-14]
 // of a binary search over hundreds of thousands of hashes.
 type featureTable struct {
 	mask uint64
-	keys []uint64
-	idx  []int32 // index + 1; 0 marks an empty slot
+	// slots hold each hash beside its index, so that a probe reads one
+	// cache line (the hashes and indices in two arrays were two).
+	slots []featureSlot
+}
+
+type featureSlot struct {
+	key uint64
+	idx int32 // index + 1; 0 marks an empty slot
 }
 
 func newFeatureTable(hashes []uint64) *featureTable {
@@ -313,13 +319,13 @@ func newFeatureTable(hashes []uint64) *featureTable {
 	for n < 2*len(hashes) {
 		n <<= 1
 	}
-	t := &featureTable{mask: uint64(n - 1), keys: make([]uint64, n), idx: make([]int32, n)}
+	t := &featureTable{mask: uint64(n - 1), slots: make([]featureSlot, n)}
 	for k, h := range hashes {
 		i := slot(h) & t.mask
-		for t.idx[i] != 0 {
+		for t.slots[i].idx != 0 {
 			i = (i + 1) & t.mask
 		}
-		t.keys[i], t.idx[i] = h, int32(k+1)
+		t.slots[i] = featureSlot{key: h, idx: int32(k + 1)}
 	}
 	return t
 }
@@ -331,11 +337,11 @@ func slot(h uint64) uint64 { return (h ^ h>>29) * 0xbf58476d1ce4e5b9 >> 20 }
 // get returns the index of hash h, or -1 when the model does not keep it.
 func (t *featureTable) get(h uint64) int {
 	for i := slot(h) & t.mask; ; i = (i + 1) & t.mask {
-		switch k := t.idx[i]; {
-		case k == 0:
+		switch s := &t.slots[i]; {
+		case s.idx == 0:
 			return -1
-		case t.keys[i] == h:
-			return int(k - 1)
+		case s.key == h:
+			return int(s.idx - 1)
 		}
 	}
 }
