@@ -20,34 +20,30 @@ type Vectors interface {
 }
 
 // Word is what the table holds about one token of a document.
-//
-// The fields are ordered largest first, so that a Word is 72 bytes rather
-// than 80: every stage reads the table word by word.
 type Word struct {
 	// Lower is the token normalised (lexicon.Lower): lower case, ’ as '.
 	Lower string
 	// Stem is Lower without its inflection (lexicon.Stem).
 	Stem string
-	// Valence is the VADER valence when Rated.
-	Valence float64
-	// Senses are the word's WordNet supersenses (lexicon.WordSupersenses).
-	Senses lexicon.Supersenses
+	// IsWord reports a letter or digit in the token (lexicon.IsWord):
+	// false for punctuation.
+	IsWord bool
 	// Lex is the token's one-word lexicon lists, Phrase the lists of the
 	// multi-word entries covering it.
 	Lex, Phrase lexicon.Kind
+	// Superlative reports a regular superlative (lexicon.LooksSuperlative).
+	Superlative bool
+	// Valence is the VADER valence when Rated.
+	Valence float64
+	Rated   bool
+	// Senses are the word's WordNet supersenses (lexicon.WordSupersenses).
+	Senses lexicon.Supersenses
 	// Vec is the word's row in the vectors, -1 when it has none.
 	Vec int32
 	// Type is the index of the document's first word with this Lower:
 	// two words are the same word exactly when their Types are equal, so
 	// that counting words needs no map of strings.
 	Type int32
-	// IsWord reports a letter or digit in the token (lexicon.IsWord):
-	// false for punctuation.
-	IsWord bool
-	// Superlative reports a regular superlative (lexicon.LooksSuperlative).
-	Superlative bool
-	// Rated reports that VADER rates the word (Valence).
-	Rated bool
 }
 
 // Table holds one Word per doc.Word of a document, in order.

@@ -5,7 +5,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"unsafe"
 
 	"unspun/internal/doc"
 	"unspun/internal/lexicon"
@@ -143,13 +142,5 @@ func TestFillReuses(t *testing.T) {
 		if !slices.Equal(tab.Words, want.Words) || !slices.Equal(tab.Lower, want.Lower) {
 			t.Fatalf("text %d (%.30q): the filled table differs from New's", k, text)
 		}
-	}
-}
-
-// TestWordSize pins the size the Word comment promises: every stage reads
-// the table word by word, and a field added out of order would grow it.
-func TestWordSize(t *testing.T) {
-	if n := unsafe.Sizeof(Word{}); n > 72 {
-		t.Errorf("a Word is %d bytes, want at most 72", n)
 	}
 }
