@@ -148,9 +148,12 @@ func (m *Model) analyse(d *doc.Document, tab *words.Table, di *docInfo) {
 	}
 	for i := range ws {
 		w := &tw[i]
-		// A word seen before is as much a content word as then.
+		// A word seen before (its Type, the index of the article's first
+		// token with its Lower, is earlier) is as much a content word as
+		// then. Type alone decides: comparing the two words was a cache
+		// miss a token.
 		var content bool
-		if j := int(w.Type); j < i && tw[j].Lower == w.Lower {
+		if j := int(w.Type); j < i {
 			content = di.toks[j].content
 		} else {
 			content = isContent(w.Lower)

@@ -206,8 +206,9 @@ func newDocStatsOf(d *doc.Document, tab *words.Table, vecs Vectors, dim int) *do
 			continue
 		}
 		// A word seen before has its stem's id and its stopword flag: the
-		// string maps are asked once per word type.
-		if j := int(w.Type); j < i && tab.Words[j].Lower == w.Lower {
+		// string maps are asked once per word type (Type alone decides, see
+		// words.Word).
+		if j := int(w.Type); j < i {
 			s.plain[i] = s.plain[j]
 			s.stemID[i] = s.stemID[j]
 			s.stemCount[s.stemID[i]]++
