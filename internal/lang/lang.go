@@ -320,10 +320,18 @@ func identifyArticle(lines []string, cs []counts) ([]Judgement, bool) {
 		Reason:   fmt.Sprintf("the article is in this language; identified with confidence %.2f", info.Confidence),
 	}
 	js := make([]Judgement, len(lines))
+	// Lines repeated in the text are asked about once, as IdentifyLines
+	// asks them.
+	asked := make(map[string]Judgement)
 	for i, st := range cs {
+		if j, ok := asked[lines[i]]; ok {
+			js[i] = j
+			continue
+		}
 		switch {
 		case st.other > st.latin:
 			js[i] = judge(lines[i], st).settled() // another script: its own name
+			asked[lines[i]] = js[i]
 		case st.words == 0:
 			js[i] = english // nothing in any language
 		case st.lower >= MinWords && float64(st.function) >= MinFunctionShare*float64(st.words):
@@ -344,6 +352,7 @@ func identifyArticle(lines []string, cs []counts) ([]Judgement, bool) {
 			default:
 				js[i] = english
 			}
+			asked[lines[i]] = js[i]
 		default:
 			js[i] = foreign
 		}
