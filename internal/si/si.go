@@ -189,6 +189,18 @@ func (m *Model) getScratch() *scratch {
 	return &scratch{}
 }
 
+// putScratch keeps s for the next call unless a long text grew it: a
+// 2 MB article's per-token buffers are tens of megabytes, which the pool
+// would hold until the collector dropped it.
+func (m *Model) putScratch(s *scratch) {
+	if cap(s.di.toks) <= maxPooledTokens {
+		m.pool.Put(s)
+	}
+}
+
+// maxPooledTokens is the most tokens a kept scratch may have room for.
+const maxPooledTokens = 1 << 15
+
 // Predict returns the propaganda spans of d, sorted and non-overlapping,
 // each with the cues that explain it.
 func (m *Model) Predict(d *doc.Document) []Span {
@@ -249,7 +261,7 @@ type Tagged struct {
 // Tagging is Tag with the word probabilities.
 func (m *Model) Tagging(ctx context.Context, d *doc.Document, tab *words.Table, withCues bool) (Tagged, error) {
 	s := m.getScratch()
-	defer m.pool.Put(s)
+	defer m.putScratch(s)
 	if err := m.extractCtx(ctx, d, tab, s, !m.interleaved()); err != nil {
 		return Tagged{}, err
 	}
