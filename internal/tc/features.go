@@ -242,32 +242,23 @@ func newDocStatsOf(d *doc.Document, tab *words.Table, vecs Vectors, dim int) *do
 	if vecs != nil && dim > 0 {
 		s.articleVec = make([]float32, dim)
 		// Vectors that add a row in place (embed.Vectors) spare the copy
-		// of every word's vector.
+		// of every word's vector; the sums are the same.
 		adder, direct := vecs.(vectorAdder)
 		direct = direct && vecs.Dim() == dim
-		// A word's vector is added once, weighted by how often the
-		// article uses it: most tokens repeat an earlier word, and adding
-		// each token's row was a twentieth of the analysis. (The sum is
-		// the same up to float32 rounding, and only its direction is
-		// kept.)
-		uses := make([]int32, len(s.lower))
-		for i := range s.lower {
-			uses[s.w[i].Type]++
-		}
 		var buf []float32
 		for i := range s.lower {
-			if !s.w[i].IsWord || s.plain[i] || int(s.w[i].Type) != i {
+			if !s.w[i].IsWord || s.plain[i] {
 				continue
 			}
 			if row := s.w[i].Vec; row >= 0 {
 				if direct {
-					adder.AddVec(int(row), float32(uses[i]), s.articleVec)
+					adder.AddVec(int(row), 1, s.articleVec)
 					continue
 				}
 				var v []float32
 				v, buf = vecOf(vecs, int(row), dim, buf)
 				for j, x := range v {
-					s.articleVec[j] += float32(uses[i]) * x
+					s.articleVec[j] += x
 				}
 			}
 		}
