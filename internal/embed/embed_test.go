@@ -78,6 +78,9 @@ func TestNewRejects(t *testing.T) {
 		{"zero dim", 0, nil, nil},
 		{"count mismatch", 2, []string{"a", "b"}, [][]float32{{1, 2}}},
 		{"short vector", 2, []string{"a"}, [][]float32{{1}}},
+		// Read refuses such a word, so New must not build a table it
+		// could write but never read back.
+		{"word too long", 1, []string{strings.Repeat("x", maxWord+1)}, [][]float32{{1}}},
 	}
 	for _, tt := range tests {
 		if _, err := New(tt.dim, tt.words, tt.vecs); err == nil {
