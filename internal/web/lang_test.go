@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"unspun/internal/analysis"
+	"unspun/internal/store"
 )
 
 // TestArticleShowsSkipped: the article page names each paragraph that was
@@ -98,5 +99,26 @@ func TestTopTargets(t *testing.T) {
 				t.Errorf("%s: got %+v, want %+v", want[i].Source, got[i].Targets, want[i].Targets)
 			}
 		}
+	}
+}
+
+// TestListNotAnalysed: in the article list, an article with no English
+// words says "not analysed" where others show their score.
+func TestListNotAnalysed(t *testing.T) {
+	r, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := ListData{Items: []store.Summary{
+		{ID: 1, Title: "Governo anuncia novo plano", Words: 0, Score: 0},
+		{ID: 2, Title: "The plan", Words: 120, Score: 0.42},
+	}, Total: 2, PageNum: 1, Pages: 1}
+	var b strings.Builder
+	if err := r.Render(&b, PageList, data); err != nil {
+		t.Fatal(err)
+	}
+	page := b.String()
+	if strings.Count(page, ">not analysed<") != 1 || !strings.Contains(page, "score 42%") || strings.Contains(page, "score 0%") {
+		t.Errorf("list does not mark the article with no English words, or scores it:\n%s", page)
 	}
 }
