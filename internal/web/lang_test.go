@@ -122,3 +122,24 @@ func TestListNotAnalysed(t *testing.T) {
 		t.Errorf("list does not mark the article with no English words, or scores it:\n%s", page)
 	}
 }
+
+// TestBatchSummaryNotAnalysed: a batch report's summary says "not
+// analysed" for an article with no English words instead of a 0% score.
+func TestBatchSummaryNotAnalysed(t *testing.T) {
+	r, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := &SummaryData{Title: "Batch", Articles: 2, Rows: []SummaryRow{
+		{Title: "Governo anuncia novo plano", File: "a.html"},
+		{Title: "The plan", File: "b.html", Words: 120, Spans: 3, Score: 0.42},
+	}}
+	var b strings.Builder
+	if err := r.Summary(&b, d); err != nil {
+		t.Fatal(err)
+	}
+	page := b.String()
+	if strings.Count(page, "<td>not analysed</td>") != 1 || !strings.Contains(page, "<td>42%</td>") || strings.Contains(page, "<td>0%</td>") {
+		t.Errorf("summary does not mark the article with no English words, or scores it:\n%s", page)
+	}
+}
