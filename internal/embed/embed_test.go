@@ -295,6 +295,29 @@ func TestIndexManyWords(t *testing.T) {
 		if row, ok := v.Lookup("W5X"); !ok || row != 5 {
 			t.Errorf("%s: Lookup(W5X) = %d, %v; want 5 (lower-cased)", name, row, ok)
 		}
+		// LookupEach answers as Lookup does, in batches and between them.
+		var ws []string
+		for i := 0; i < n; i += 97 {
+			w := fmt.Sprintf("w%dx", i)
+			ws = append(ws, w, strings.ToUpper(w), w+"?", "")
+		}
+		rows := make([]int32, len(ws))
+		v.LookupEach(ws, rows)
+		for k, w := range ws {
+			want, ok := v.Lookup(w)
+			if !ok {
+				want = -1
+			}
+			if int(rows[k]) != want {
+				t.Fatalf("%s: LookupEach gives %q row %d, Lookup %d", name, w, rows[k], want)
+			}
+		}
+	}
+	var nilV *Vectors
+	rows := []int32{7}
+	nilV.LookupEach([]string{"the"}, rows)
+	if rows[0] != -1 {
+		t.Errorf("LookupEach on a nil table gives row %d", rows[0])
 	}
 }
 

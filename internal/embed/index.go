@@ -3,6 +3,8 @@ package embed
 import (
 	"hash/maphash"
 	"math/bits"
+
+	"unspun/internal/lexicon"
 )
 
 // A table's words are found by an index of its own rather than a
@@ -79,4 +81,43 @@ func (v *Vectors) insert(w string, row int) int {
 	}
 	v.slots[free] = h>>32<<32 | uint64(uint32(row+1))
 	return row
+}
+
+// LookupEach sets rows[k] to the row of words[k], as Lookup finds it, or
+// -1; rows must be as long as words. Words looked up together have their
+// first reads of the index issued together, so that the processor waits
+// on memory for a batch of them at once rather than for each in turn (a
+// look-up in a 100,000-word index is mostly that wait).
+func (v *Vectors) LookupEach(words []string, rows []int32) {
+	const batch = 16
+	var hs [batch]uint64
+	var first [batch]uint64
+	for lo := 0; lo < len(words); lo += batch {
+		ws := words[lo:min(lo+batch, len(words))]
+		if v == nil || len(v.slots) == 0 {
+			for k := range ws {
+				rows[lo+k] = -1
+			}
+			continue
+		}
+		mask := uint64(len(v.slots) - 1)
+		for k, w := range ws {
+			hs[k] = maphash.String(v.seed, w)
+		}
+		for k := range ws {
+			first[k] = v.slots[hs[k]&mask]
+		}
+		for k, w := range ws {
+			r := -1
+			if first[k] != 0 {
+				r, _ = v.probe(w, hs[k])
+			}
+			if r < 0 {
+				if n := lexicon.Lower(w); n != w {
+					r = v.find(n)
+				}
+			}
+			rows[lo+k] = int32(r)
+		}
+	}
 }

@@ -53,6 +53,10 @@ type Table struct {
 	Lower []string
 
 	seen map[string]int32 // Fill's first index of each Lower, kept for reuse
+	// fresh, keys and rows are Fill's first token of each word type, its
+	// Lower and its vector row, kept for reuse.
+	fresh, rows []int32
+	keys        []string
 }
 
 // Known is a table of word vectors with the facts New needs about its
@@ -174,20 +178,38 @@ func (t *Table) Fill(d *doc.Document, vecs Vectors) {
 		clear(t.seen)
 	}
 	seen := t.seen
+	// The words are normalised and numbered first, and the new ones
+	// looked up in the vectors together (eachLookup), before any word's
+	// facts are filled in.
+	t.fresh = t.fresh[:0]
 	for i, w := range d.Words {
 		l := lexicon.Lower(w.Text)
 		lowers[i] = l
 		if j, ok := seen[l]; ok {
-			t.Words[i] = t.Words[j]
+			t.Words[i].Type = j
 			continue
 		}
 		seen[l] = int32(i)
+		t.Words[i].Type = int32(i)
+		t.fresh = append(t.fresh, int32(i))
+	}
+	t.rows = resize(t.rows, len(t.fresh))
+	if vecs != nil {
+		t.keys = resize(t.keys, len(t.fresh))
+		for k, i := range t.fresh {
+			t.keys[k] = lowers[i]
+		}
+		eachLookup(vecs, t.keys, t.rows)
+		clear(t.keys) // the strings are the document's
+	}
+	for k, i := range t.fresh {
+		l := lowers[i]
 		x := &t.Words[i]
-		*x = Word{Type: int32(i), Lower: l, Vec: -1}
+		*x = Word{Type: i, Lower: l, Vec: -1}
 		if vecs != nil {
-			if r, ok := vecs.Lookup(l); ok {
-				x.Vec = int32(r)
-				if kn != nil && kn.fill(x, r) {
+			if r := t.rows[k]; r >= 0 {
+				x.Vec = r
+				if kn != nil && kn.fill(x, int(r)) {
 					continue
 				}
 			}
@@ -199,11 +221,35 @@ func (t *Table) Fill(d *doc.Document, vecs Vectors) {
 		x.Valence, x.Rated = lexicon.Valence(l)
 		x.Senses = lexicon.WordSupersenses(l)
 	}
+	for i := range t.Words {
+		if j := t.Words[i].Type; int(j) != i {
+			t.Words[i] = t.Words[j]
+		}
+	}
 	lexicon.Phrases(lowers, func(m lexicon.Match) {
 		for k := m.Start; k < m.End; k++ {
 			t.Words[k].Phrase |= m.Kind
 		}
 	})
+}
+
+// eachLookup sets rows[k] to the vector row of words[k], or -1, as
+// vecs.Lookup finds it: all at once when vecs can (embed.Vectors and a
+// Known over them), so that the waits on memory overlap.
+func eachLookup(vecs Vectors, words []string, rows []int32) {
+	if k, ok := vecs.(*Known); ok {
+		vecs = k.vecs
+	}
+	if b, ok := vecs.(interface{ LookupEach([]string, []int32) }); ok {
+		b.LookupEach(words, rows)
+		return
+	}
+	for k, w := range words {
+		rows[k] = -1
+		if r, ok := vecs.Lookup(w); ok {
+			rows[k] = int32(r)
+		}
+	}
 }
 
 // maxKeptSeen is the most distinct words whose map Fill clears for the
