@@ -137,6 +137,36 @@ func (v *Vectors) Vec(row int, dst []float32) []float32 {
 	return dst
 }
 
+// AddVecs adds the dequantised vectors of rows, in that order, to dst,
+// which must have Dim values: the sums AddVec(row, 1, dst) makes row after
+// row, each value of dst receiving the rows' values in the same order, but
+// four rows in one pass, so that their reads from memory overlap (an
+// article's words are rows all over the table, and adding them one by one
+// waited for each in turn).
+func (v *Vectors) AddVecs(rows []int32, dst []float32) {
+	dim := v.dim
+	dst = dst[:dim]
+	for ; len(rows) >= 4; rows = rows[4:] {
+		r0, r1, r2, r3 := int(rows[0]), int(rows[1]), int(rows[2]), int(rows[3])
+		s0, s1, s2, s3 := v.scale[r0], v.scale[r1], v.scale[r2], v.scale[r3]
+		q0 := v.data[r0*dim : (r0+1)*dim]
+		q1 := v.data[r1*dim : (r1+1)*dim]
+		q2 := v.data[r2*dim : (r2+1)*dim]
+		q3 := v.data[r3*dim : (r3+1)*dim]
+		q0, q1, q2, q3 = q0[:len(dst)], q1[:len(dst)], q2[:len(dst)], q3[:len(dst)]
+		for i, d := range dst {
+			d += s0 * float32(q0[i])
+			d += s1 * float32(q1[i])
+			d += s2 * float32(q2[i])
+			d += s3 * float32(q3[i])
+			dst[i] = d
+		}
+	}
+	for _, r := range rows {
+		v.AddVec(int(r), 1, dst)
+	}
+}
+
 // AddVec adds the dequantised vector of row times w to dst, which must have
 // Dim values. It spares callers that average vectors a scratch buffer.
 func (v *Vectors) AddVec(row int, w float32, dst []float32) {

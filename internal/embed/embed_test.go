@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -342,6 +343,45 @@ func TestReadRejectsDuplicateWord(t *testing.T) {
 		copy(data[bytes.LastIndex(data, []byte("zz")):], dup)
 		if _, err := Read(bytes.NewReader(data)); err == nil || !strings.Contains(err.Error(), `"`+dup+`" appears twice`) {
 			t.Errorf("%q twice: Read err = %v, want it named as appearing twice", dup, err)
+		}
+	}
+}
+
+// TestAddVecsSameSums: AddVecs makes exactly the sums AddVec makes row
+// after row, for any number of rows, repeated or not.
+func TestAddVecsSameSums(t *testing.T) {
+	const dim = 13 // not a multiple of AddVec's step
+	words := make([]string, 50)
+	vecs := make([][]float32, 50)
+	for i := range words {
+		words[i] = fmt.Sprintf("w%d", i)
+		vecs[i] = make([]float32, dim)
+		for j := range vecs[i] {
+			vecs[i][j] = float32(math.Sin(float64(i*dim+j))) * float32(1+i%7)
+		}
+	}
+	v := mustNew(t, dim, words, vecs)
+	for n := range 11 {
+		rows := make([]int32, n)
+		for k := range rows {
+			rows[k] = int32((k*17 + n*3) % 50)
+		}
+		if n > 5 {
+			rows[5] = rows[1] // a repeat
+		}
+		want := make([]float32, dim)
+		for j := range want {
+			want[j] = 0.1 * float32(j)
+		}
+		got := slices.Clone(want)
+		for _, r := range rows {
+			v.AddVec(int(r), 1, want)
+		}
+		v.AddVecs(rows, got)
+		for j := range want {
+			if math.Float32bits(got[j]) != math.Float32bits(want[j]) {
+				t.Fatalf("%d rows: value %d is %v, AddVec row by row gives %v", n, j, got[j], want[j])
+			}
 		}
 	}
 }

@@ -241,18 +241,23 @@ func newDocStatsOf(d *doc.Document, tab *words.Table, vecs Vectors, dim int) *do
 	}
 	if vecs != nil && dim > 0 {
 		s.articleVec = make([]float32, dim)
-		// Vectors that add a row in place (embed.Vectors) spare the copy
-		// of every word's vector; the sums are the same.
+		// Vectors that add rows in place (embed.Vectors) spare the copy
+		// of every word's vector, and add the article's together, in
+		// order (AddVecs); the sums are the same.
 		adder, direct := vecs.(vectorAdder)
 		direct = direct && vecs.Dim() == dim
 		var buf []float32
+		var rows []int32
+		if direct {
+			rows = make([]int32, 0, len(s.lower))
+		}
 		for i := range s.lower {
 			if !s.w[i].IsWord || s.plain[i] {
 				continue
 			}
 			if row := s.w[i].Vec; row >= 0 {
 				if direct {
-					adder.AddVec(int(row), 1, s.articleVec)
+					rows = append(rows, row)
 					continue
 				}
 				var v []float32
@@ -262,15 +267,18 @@ func newDocStatsOf(d *doc.Document, tab *words.Table, vecs Vectors, dim int) *do
 				}
 			}
 		}
+		if direct {
+			adder.AddVecs(rows, s.articleVec)
+		}
 		unit(s.articleVec, denseScale)
 	}
 	return s
 }
 
-// vectorAdder is implemented by Vectors that add a row's vector, times
-// a weight, to a slice of Dim values.
+// vectorAdder is implemented by Vectors that add the vectors of rows, in
+// order, to a slice of Dim values.
 type vectorAdder interface {
-	AddVec(row int, w float32, dst []float32)
+	AddVecs(rows []int32, dst []float32)
 }
 
 // inQuote reports whether [start,end) lies mostly inside one quotation

@@ -85,6 +85,7 @@ type scratch struct {
 	vals  []float32
 	dense []float32
 	vbuf  []float32
+	rows  []int32
 }
 
 // Prediction is the model's answer for one span.
@@ -214,7 +215,7 @@ func (a *Article) classify(start, end int, withCues bool) Prediction {
 	}
 	sc.dense = sc.dense[:0]
 	if m.dim > 0 {
-		sc.dense, sc.vbuf = denseFeatures(m.vecs, &c, m.dim, sc.dense, sc.vbuf)
+		sc.dense, sc.vbuf, sc.rows = denseFeatures(m.vecs, &c, m.dim, sc.dense, sc.vbuf, sc.rows)
 	}
 	logits := m.score(sc.idx, sc.vals, sc.dense)
 	temp := m.temp
@@ -383,17 +384,21 @@ const denseScale = 6
 
 // denseFeatures writes the dense vector features of the span to dst
 // (denseBlocks×dim values; a block is zero when no word has a vector).
-func denseFeatures(vecs Vectors, c *spanCtx, dim int, dst, buf []float32) ([]float32, []float32) {
+//
+// buf and rows are scratch space, returned for reuse.
+func denseFeatures(vecs Vectors, c *spanCtx, dim int, dst, buf []float32, rows []int32) ([]float32, []float32, []int32) {
 	dst = slices.Grow(dst[:0], denseBlocks*dim)[:denseBlocks*dim]
 	clear(dst)
 	if vecs == nil {
-		return dst, buf
+		return dst, buf, rows
 	}
 	st := c.st
-	// Vectors that add a row in place (embed.Vectors) spare the copy of
-	// every word's vector; the sums are the same.
+	// Vectors that add rows in place (embed.Vectors) spare the copy of
+	// every word's vector; the sums are the same. A block's rows are added
+	// together (AddVecs), in order, when it is complete.
 	adder, direct := vecs.(vectorAdder)
 	direct = direct && vecs.Dim() == dim
+	rows = rows[:0]
 	addWord := func(block []float32, i int) {
 		if !st.w[i].IsWord || st.plain[i] {
 			return
@@ -403,7 +408,7 @@ func denseFeatures(vecs Vectors, c *spanCtx, dim int, dst, buf []float32) ([]flo
 			return
 		}
 		if direct {
-			adder.AddVec(int(row), 1, block)
+			rows = append(rows, row)
 			return
 		}
 		var v []float32
@@ -417,14 +422,21 @@ func denseFeatures(vecs Vectors, c *spanCtx, dim int, dst, buf []float32) ([]flo
 	for i := c.wi; i < c.wj; i++ {
 		addWord(span, i)
 	}
+	if direct {
+		adder.AddVecs(rows, span)
+		rows = rows[:0]
+	}
 	for i := c.si; i < c.sj; i++ {
 		if i < c.wi || i >= c.wj {
 			addWord(ctx, i)
 		}
 	}
+	if direct {
+		adder.AddVecs(rows, ctx)
+	}
 	unit(span, denseScale)
 	unit(ctx, denseScale)
-	return dst, buf
+	return dst, buf, rows
 }
 
 // vecOf returns row's vector (dim values) using buf as storage, and the

@@ -206,7 +206,7 @@ func examples(arts []*corpus.Article, vecs Vectors, cfg config) ([]*example, err
 			e.fs = c.extract(cfg, nil)
 			e.repeats, e.before = c.recurrences()
 			if dim > 0 {
-				e.dense, _ = denseFeatures(vecs, &c, dim, nil, nil)
+				e.dense, _, _ = denseFeatures(vecs, &c, dim, nil, nil, nil)
 			}
 			byKey[k] = e
 			exs = append(exs, e)
