@@ -57,6 +57,7 @@ type Table struct {
 	// Lower and its vector row, kept for reuse.
 	fresh, rows []int32
 	keys        []string
+	touched     uint8 // see Known.touch
 }
 
 // Known is a table of word vectors with the facts New needs about its
@@ -133,6 +134,19 @@ func (k *Known) Lookup(word string) (int, bool) { return k.vecs.Lookup(word) }
 
 // fill sets x's facts from the word of row when k holds them, and
 // reports whether it did; x.Lower must be that word.
+// touch reads the facts of rows one after another, before fill needs
+// them one at a time with a word's work between: reads issued together
+// overlap their waits on memory, as embed.Vectors.LookupEach's do. The
+// result only keeps the compiler from dropping the reads.
+func (k *Known) touch(rows []int32) (sum uint8) {
+	for _, r := range rows {
+		if r >= 0 && int(r) < len(k.facts) {
+			sum ^= k.facts[r].flags
+		}
+	}
+	return sum
+}
+
 func (k *Known) fill(x *Word, row int) bool {
 	if row >= len(k.facts) || k.facts[row].flags&knownSet == 0 || k.vecs.Word(row) != x.Lower {
 		return false
@@ -201,6 +215,9 @@ func (t *Table) Fill(d *doc.Document, vecs Vectors) {
 		}
 		eachLookup(vecs, t.keys, t.rows)
 		clear(t.keys) // the strings are the document's
+		if kn != nil {
+			t.touched = kn.touch(t.rows)
+		}
 	}
 	for k, i := range t.fresh {
 		l := lowers[i]
