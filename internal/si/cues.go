@@ -2,6 +2,7 @@ package si
 
 import (
 	"cmp"
+	"math"
 	"slices"
 
 	"unspun/internal/cue"
@@ -47,8 +48,15 @@ func (m *Model) cues(weights *crf, d *doc.Document, s *scratch, sp Span) []cue.C
 	s.cueAt = resize(s.cueAt, (hi-lo+1)*numTemplates) // index in cs + 1; 0 for none
 	cs := s.pulls[:0]                                 // kept in s for the next span
 	// The weights are read where tagging has just read the span's rows
-	// (the interleaved table, for a model's CRFs).
+	// (the interleaved table, for a model's CRFs), all of the span's
+	// first, one after another, so that their waits on memory overlap
+	// (the bits only keep the reads from being dropped).
 	ws, stride := m.sparseTable(weights)
+	var touched uint32
+	for _, f := range s.x.out[s.offs[a]:s.offs[b]] {
+		touched ^= math.Float32bits(ws[int(f.row)*stride])
+	}
+	s.touched = touched
 	for i := a; i < b; i++ {
 		tag := uint32(tagI)
 		if i == a {

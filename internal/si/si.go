@@ -174,6 +174,8 @@ type scratch struct {
 	cueAt  []int32 // see cues
 	pulls  []pull  // see cues
 	top    []pull  // see cues
+	// touched is the last value of cues' reading ahead.
+	touched uint32
 }
 
 // found is a span one tagger found, before the taggers' spans are merged.
