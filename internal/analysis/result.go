@@ -48,6 +48,11 @@ type Result struct {
 	Skipped []Skipped `json:"skipped,omitempty"`
 }
 
+// NotAnalysed reports that none of the text was analysed: paragraphs
+// were skipped and no word is left (an article in another language).
+// Front ends say so instead of showing a score.
+func (r *Result) NotAnalysed() bool { return r.Words == 0 && len(r.Skipped) > 0 }
+
 // Skipped is a paragraph left out of the analysis, and why.
 type Skipped struct {
 	Start int `json:"start"`

@@ -349,7 +349,7 @@ func writeText(w io.Writer, res *analysis.Result, colour bool) {
 	fmt.Fprintf(w, "\n%s\n", strings.Repeat("─", 60))
 	writeSkipped(w, res, text)
 	if len(res.Spans) == 0 {
-		if res.Words == 0 && len(res.Skipped) > 0 {
+		if res.NotAnalysed() {
 			fmt.Fprintf(w, "Nothing was analysed: the text has no English words (model %s).\n", res.Model)
 			return
 		}

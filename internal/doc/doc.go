@@ -22,6 +22,7 @@ package doc
 import (
 	"fmt"
 	"iter"
+	"slices"
 	"unicode/utf8"
 )
 
@@ -160,8 +161,8 @@ func (d *Document) buildOffsets() {
 	}
 	// Stored by index rather than appended: building the tables was a
 	// twentieth of segmenting an article.
-	cp2b := resize(d.offs[0], len(t)+1)
-	b2cp := resize(d.offs[1], len(t)+1)
+	cp2b := slices.Grow(d.offs[0][:0], len(t)+1)[:len(t)+1]
+	b2cp := slices.Grow(d.offs[1][:0], len(t)+1)[:len(t)+1]
 	d.offs = [2][]int32{cp2b, b2cp}
 	for b := range a {
 		cp2b[b], b2cp[b] = int32(b), int32(b)
@@ -292,13 +293,4 @@ func searchSpans(ss []Span, f func(Span) bool) int {
 		}
 	}
 	return lo
-}
-
-// resize returns s with length n, reusing its array when it is large
-// enough.
-func resize[T any](s []T, n int) []T {
-	if cap(s) < n {
-		return make([]T, n)
-	}
-	return s[:n]
 }

@@ -21,7 +21,6 @@ import (
 	"unsafe"
 
 	"unspun/internal/binfile"
-	"unspun/internal/lexicon"
 )
 
 // Vectors is a read-only table of quantised word vectors. Row i is
@@ -109,16 +108,12 @@ func (v *Vectors) Word(row int) string {
 // apostrophes (’) folded to "'": "Trump" and "don’t" find "trump" and
 // "don't".
 func (v *Vectors) Lookup(word string) (row int, ok bool) {
-	if v == nil {
+	if v == nil || len(v.slots) == 0 {
 		return 0, false
 	}
-	if r := v.find(word); r >= 0 {
+	h := maphash.String(v.seed, word)
+	if r := v.lookup(word, h, v.slots[h&uint64(len(v.slots)-1)]); r >= 0 {
 		return r, true
-	}
-	if n := lexicon.Lower(word); n != word {
-		if r := v.find(n); r >= 0 {
-			return r, true
-		}
 	}
 	return 0, false
 }

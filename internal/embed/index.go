@@ -89,35 +89,38 @@ func (v *Vectors) insert(w string, row int) int {
 // on memory for a batch of them at once rather than for each in turn (a
 // look-up in a 100,000-word index is mostly that wait).
 func (v *Vectors) LookupEach(words []string, rows []int32) {
+	if v == nil || len(v.slots) == 0 {
+		for k := range words {
+			rows[k] = -1
+		}
+		return
+	}
 	const batch = 16
-	var hs [batch]uint64
-	var first [batch]uint64
+	var hs, first [batch]uint64
+	mask := uint64(len(v.slots) - 1)
 	for lo := 0; lo < len(words); lo += batch {
 		ws := words[lo:min(lo+batch, len(words))]
-		if v == nil || len(v.slots) == 0 {
-			for k := range ws {
-				rows[lo+k] = -1
-			}
-			continue
-		}
-		mask := uint64(len(v.slots) - 1)
 		for k, w := range ws {
 			hs[k] = maphash.String(v.seed, w)
-		}
-		for k := range ws {
 			first[k] = v.slots[hs[k]&mask]
 		}
 		for k, w := range ws {
-			r := -1
-			if first[k] != 0 {
-				r, _ = v.probe(w, hs[k])
-			}
-			if r < 0 {
-				if n := lexicon.Lower(w); n != w {
-					r = v.find(n)
-				}
-			}
-			rows[lo+k] = int32(r)
+			rows[lo+k] = int32(v.lookup(w, hs[k], first[k]))
 		}
 	}
+}
+
+// lookup is Lookup of w, whose hash is h and whose first slot in the
+// index holds first, returning -1 when it is not found. The index must
+// not be empty.
+func (v *Vectors) lookup(w string, h, first uint64) int {
+	if first != 0 { // an empty first slot: not there as written
+		if r, _ := v.probe(w, h); r >= 0 {
+			return r
+		}
+	}
+	if n := lexicon.Lower(w); n != w {
+		return v.find(n)
+	}
+	return -1
 }

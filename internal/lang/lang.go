@@ -133,7 +133,7 @@ func judge(text string, st counts) Judgement {
 	if st.letters == 0 {
 		return english
 	}
-	if st.other > st.latin {
+	if st.otherScript() {
 		i := int(st.script)
 		name := scriptName(i)
 		j := Judgement{Language: name + " script", Reason: "written in " + name + " script"}
@@ -151,10 +151,10 @@ func judge(text string, st counts) Judgement {
 		j.short = true
 		return j
 	}
-	if float64(st.function) >= MinFunctionShare*float64(st.words) {
+	if st.englishShare() {
 		return english
 	}
-	info := whatlanggo.DetectWithOptions(probe(stripLinks(text)), latinNews)
+	info := detectLatin(text)
 	if info.Script != unicode.Latin || info.Lang < 0 || info.Lang == whatlanggo.Eng {
 		return english
 	}
@@ -245,7 +245,7 @@ func IdentifyLines(lines []string) []Judgement {
 				// are most of an article, and alone never judged.
 				g, ok := asked[lines[i]]
 				if !ok {
-					info := whatlanggo.DetectWithOptions(probe(stripLinks(lines[i])), latinNews)
+					info := detectLatin(lines[i])
 					g = guess{info.Lang, info.Confidence}
 					asked[lines[i]] = g
 				}
@@ -289,18 +289,21 @@ const MinArticleLines = 3
 // MinFunctionShare, and the library names a language other than English
 // for the longest such line with confidence at least MinConfidence.
 func identifyArticle(lines []string, cs []counts) ([]Judgement, bool) {
-	var words, function, candWords, passWords, cands int
+	var all counts // the article's Latin-script words and function words
+	var candWords, passWords, cands int
 	best := -1
 	for i, l := range lines {
 		st := cs[i]
-		if st.other > st.latin {
+		if st.otherScript() {
 			continue
 		}
-		words += int(st.words)
-		function += int(st.function)
-		if st.lower >= MinWords && float64(st.function) >= MinFunctionShare*float64(st.words) {
+		all.words += st.words
+		all.function += st.function
+		switch {
+		case st.lower < MinWords:
+		case st.englishShare():
 			passWords += int(st.words)
-		} else if st.lower >= MinWords {
+		default:
 			cands++
 			candWords += int(st.words)
 			if best < 0 || len(l) > len(lines[best]) {
@@ -308,10 +311,10 @@ func identifyArticle(lines []string, cs []counts) ([]Judgement, bool) {
 			}
 		}
 	}
-	if cands < MinArticleLines || 2*candWords < words || 4*passWords > words || float64(function) >= MinFunctionShare*float64(words) {
+	if words := int(all.words); cands < MinArticleLines || 2*candWords < words || 4*passWords > words || all.englishShare() {
 		return nil, false
 	}
-	info := whatlanggo.DetectWithOptions(probe(stripLinks(lines[best])), latinNews)
+	info := detectLatin(lines[best])
 	if info.Script != unicode.Latin || info.Lang < 0 || info.Lang == whatlanggo.Eng || info.Confidence < MinConfidence {
 		return nil, false
 	}
@@ -329,18 +332,18 @@ func identifyArticle(lines []string, cs []counts) ([]Judgement, bool) {
 			continue
 		}
 		switch {
-		case st.other > st.latin:
+		case st.otherScript():
 			js[i] = judge(lines[i], st).settled() // another script: its own name
 			asked[lines[i]] = js[i]
 		case st.words == 0:
 			js[i] = english // nothing in any language
-		case st.lower >= MinWords && float64(st.function) >= MinFunctionShare*float64(st.words):
+		case st.lower >= MinWords && st.englishShare():
 			// An English passage in the article, or a line whose words
 			// the article's language shares with English (Polish "i",
 			// "we", "to"; Portuguese "as", "do", "me"): the library
 			// decides, its guess believed at any confidence when it is
 			// the article's language.
-			g := whatlanggo.DetectWithOptions(probe(stripLinks(lines[i])), latinNews)
+			g := detectLatin(lines[i])
 			switch {
 			case g.Lang == info.Lang:
 				js[i] = foreign
@@ -415,6 +418,23 @@ func (st stats) counts() counts {
 	n, i := st.mostOther()
 	return counts{letters: int32(st.letters), latin: int32(st.latin), words: int32(st.words), lower: int32(st.lower),
 		function: int32(st.function), other: int32(n), script: int32(i)}
+}
+
+// otherScript reports that most of the text's letters are of one script
+// other than Latin.
+func (st counts) otherScript() bool { return st.other > st.latin }
+
+// englishShare reports that at least MinFunctionShare of the text's words
+// are English function words.
+func (st counts) englishShare() bool {
+	return float64(st.function) >= MinFunctionShare*float64(st.words)
+}
+
+// detectLatin asks the library about text among English and the Latin
+// languages with a news press, reading at most its first maxProbe bytes
+// outside web addresses.
+func detectLatin(text string) whatlanggo.Info {
+	return whatlanggo.DetectWithOptions(probe(stripLinks(text)), latinNews)
 }
 
 func (st *stats) mostOther() (n, i int) {

@@ -7,6 +7,7 @@
 package words
 
 import (
+	"slices"
 	"strings"
 
 	"unspun/internal/doc"
@@ -179,8 +180,8 @@ func New(d *doc.Document, vecs Vectors) *Table {
 func (t *Table) Fill(d *doc.Document, vecs Vectors) {
 	kn, _ := vecs.(*Known)
 	n := len(d.Words)
-	t.Words = resize(t.Words, n)
-	t.Lower = resize(t.Lower, n)
+	t.Words = slices.Grow(t.Words[:0], n)[:n]
+	t.Lower = slices.Grow(t.Lower[:0], n)[:n]
 	lowers := t.Lower
 	// A word seen before in the document copies its facts: most tokens
 	// of an article repeat an earlier one, and one map look-up here spares
@@ -207,9 +208,9 @@ func (t *Table) Fill(d *doc.Document, vecs Vectors) {
 		t.Words[i].Type = int32(i)
 		t.fresh = append(t.fresh, int32(i))
 	}
-	t.rows = resize(t.rows, len(t.fresh))
+	t.rows = slices.Grow(t.rows[:0], len(t.fresh))[:len(t.fresh)]
 	if vecs != nil {
-		t.keys = resize(t.keys, len(t.fresh))
+		t.keys = slices.Grow(t.keys[:0], len(t.fresh))[:len(t.fresh)]
 		for k, i := range t.fresh {
 			t.keys[k] = lowers[i]
 		}
@@ -272,12 +273,3 @@ func eachLookup(vecs Vectors, words []string, rows []int32) {
 // maxKeptSeen is the most distinct words whose map Fill clears for the
 // next document rather than making a new one: a long article's.
 const maxKeptSeen = 1024
-
-// resize returns s with length n, reusing its array when it is large
-// enough.
-func resize[T any](s []T, n int) []T {
-	if cap(s) < n {
-		return make([]T, n)
-	}
-	return s[:n]
-}
